@@ -1,0 +1,43 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { TesseraContext } from '../graphql/context.js';
+
+/**
+ * Runs a REST-wrapped subgraph in the gateway process: no HTTP hop, and the request's own
+ * context (viewer, per-request DataLoaders) is handed to its resolvers. The query planner sends
+ * the same few subgraph queries over and over, so each is parsed and validated once.
+ */
+export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
+  readonly #documents = new LRUCache<string, DocumentNode | { errors: readonly Error[] }>({ max: 2_000 });
+
+  constructor(
+    readonly name: string,
+    private readonly schema: GraphQLSchema,
+  ) {}
+
+  async process({ request, context }: GraphQLDataSourceProcessOptions<TesseraContext>): Promise<GatewayGraphQLResponse> {
+    const query = request.query ?? '';
+    let document = this.#documents.get(query);
+    if (!document) {
+      try {
+        const parsed = parse(query);
+        const errors = validate(this.schema, parsed);
+        document = errors.length > 0 ? { errors } : parsed;
+      } catch (error) {
+        document = { errors: [error as Error] };
+      }
+      this.#documents.set(query, document);
+    }
+    if ('errors' in document) return { errors: document.errors.map((e) => ({ message: e.message })) };
+    const result = await execute({
+      schema: this.schema,
+      document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      contextValue: context,
+    });
+    return result as GatewayGraphQLResponse;
+  }
+}

@@ -1,0 +1,43 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { Logger } from 'pino';
+import type { TesseraContext } from './context.js';
+import { createFormatError } from './formatError.js';
+
+export interface ApolloServerOptions {
+  readonly gateway: GatewayInterface;
+  readonly production: boolean;
+  readonly introspection: boolean;
+  readonly sandbox: boolean;
+  readonly log: Logger;
+  /** The request pipeline after the built-ins, in order. */
+  readonly plugins: readonly (ApolloServerPlugin<TesseraContext> | false | undefined)[];
+}
+
+export function createApolloServer(options: ApolloServerOptions): ApolloServer<TesseraContext> {
+  const log = options.log.child({ component: 'apollo' });
+  return new ApolloServer<TesseraContext>({
+    gateway: options.gateway,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // One shutdown path: Tessera's own, which drains readiness first.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createFormatError(options.production),
+    logger: {
+      debug: (m) => log.debug(m),
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      error: (m) => log.error(m),
+    },
+    plugins: [
+      options.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      ...options.plugins.filter((p): p is ApolloServerPlugin<TesseraContext> => Boolean(p)),
+    ],
+  });
+}

@@ -1,0 +1,34 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ERROR_CODES, TesseraError } from '../errors/codes.js';
+
+const OWN_CODES = new Set<string>(Object.keys(ERROR_CODES));
+
+/**
+ * Shapes errors for clients. In production, what a subgraph said about its own failure
+ * (messages, stack traces, internal codes) is replaced by a generic message; Tessera's own
+ * codes are stable and safe, so they pass as they are.
+ */
+export function createFormatError(production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof TesseraError) {
+      return { ...formatted, message: original.message, extensions: { ...formatted.extensions, ...original.extensions, code: original.code } };
+    }
+    if (!production) return formatted;
+    const code = formatted.extensions?.code;
+    const serviceName = formatted.extensions?.serviceName;
+    if (typeof code === 'string' && OWN_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
+      const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    if (serviceName !== undefined) {
+      return {
+        message: 'Subgraph errors redacted',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },
+      };
+    }
+    return { message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,18 @@
+import { TesseraError } from '../errors/codes.js';
+
+/** Reads a body stream into one string, refusing anything over `maxBytes` as soon as it is seen. */
+export async function readLimited(
+  body: AsyncIterable<Uint8Array | string>,
+  maxBytes: number,
+  onTooLarge: () => Error = () => new TesseraError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes.`),
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += buf.length;
+    if (size > maxBytes) throw onTooLarge();
+    chunks.push(buf);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
