@@ -1,0 +1,73 @@
+import type DataLoader from 'dataloader';
+import type { TesseraContext } from '../../graphql/context.js';
+import type { RestClient } from '../rest/restClient.js';
+import { createBatchLoader } from '../shared/batch.js';
+import { fromRestError, notFound } from '../shared/errors.js';
+import { perRequest } from '../shared/perRequest.js';
+import { keyList, restCallOptions } from '../shared/restCall.js';
+import type { CreateOrderInput } from './__generated__/resolvers-types.js';
+import { parseOrder, parseOrders, toCreateOrderBody } from './mappers.js';
+import type { OrderModel } from './model.js';
+
+export interface OrdersLoaders {
+  /** `GET /orders?ids=…`; an unknown id rejects with NOT_FOUND. */
+  readonly orderById: DataLoader<string, OrderModel>;
+}
+
+/** The orders REST service as the subgraphs see it. Every order read here primes `orderById`. */
+export interface OrdersSource {
+  /** This request's loaders, created on first use. */
+  loaders(ctx: TesseraContext): OrdersLoaders;
+  /** A user's orders, newest first (`GET /orders?userId=…[&limit=N]`). */
+  byUser(ctx: TesseraContext, userId: string, limit?: number): Promise<OrderModel[]>;
+  /** `POST /orders`; a 400 becomes BAD_USER_INPUT naming the field. */
+  create(ctx: TesseraContext, input: CreateOrderInput): Promise<OrderModel>;
+}
+
+export function createOrderLoader(
+  fetchOrders: (ids: readonly string[]) => Promise<readonly OrderModel[]>,
+  maxBatchSize?: number,
+): DataLoader<string, OrderModel> {
+  return createBatchLoader({ fetchMany: fetchOrders, keyOf: (order) => order.id, missing: (id) => notFound('Order', id), maxBatchSize });
+}
+
+export function createOrdersSource(client: RestClient, options: { maxBatchSize?: number | undefined } = {}): OrdersSource {
+  const key = Symbol('orders.loaders');
+
+  const call = async <T>(ctx: TesseraContext, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw fromRestError(ctx, err, 'Order');
+    }
+  };
+
+  const loaders = (ctx: TesseraContext): OrdersLoaders =>
+    // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
+    // so a shared one would hand one viewer's data to the next and never see an update.
+    perRequest(ctx, key, () => ({
+      orderById: createOrderLoader(
+        (ids) => call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { ids: keyList(ids) } })),
+        options.maxBatchSize,
+      ),
+    }));
+
+  const prime = (ctx: TesseraContext, orders: readonly OrderModel[]): void => {
+    const { orderById } = loaders(ctx);
+    for (const order of orders) orderById.prime(order.id, order);
+  };
+
+  return {
+    loaders,
+    async byUser(ctx, userId, limit) {
+      const orders = await call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { userId, limit } }));
+      prime(ctx, orders);
+      return orders;
+    },
+    async create(ctx, input) {
+      const order = await call(ctx, () => client.post('/orders', toCreateOrderBody(input), parseOrder, restCallOptions(ctx)));
+      prime(ctx, [order]);
+      return order;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Which REST responses may be stored, for how long, and under which key. Pure: the REST client
+ * does the reading and writing.
+ */
+
+export type CacheScope = 'public' | 'private';
+
+export interface CachePolicy {
+  readonly scope: CacheScope;
+  readonly ttlSeconds: number;
+}
+
+/**
+ * Reads `Cache-Control` (and `Age`) of a 200 response. `undefined` means "do not store": no header,
+ * `no-store`, `no-cache` (we never revalidate, so an entry that must be revalidated is useless),
+ * or no positive lifetime. Without `private` the response is public, as in HTTP: we send no
+ * credentials upstream. Public entries are shared by every viewer, so `s-maxage` wins over `max-age`.
+ */
+export function cachePolicy(cacheControl: string | undefined, age?: string): CachePolicy | undefined {
+  if (cacheControl === undefined) return undefined;
+  const directives = new Map<string, string | undefined>();
+  for (const part of cacheControl.split(',')) {
+    const [rawName, ...rest] = part.split('=');
+    const name = rawName?.trim().toLowerCase();
+    if (!name) continue;
+    const value = rest.length > 0 ? rest.join('=').trim().replace(/^"(.*)"$/, '$1') : undefined;
+    directives.set(name, value);
+  }
+  if (directives.has('no-store') || directives.has('no-cache')) return undefined;
+
+  const scope: CacheScope = directives.has('private') ? 'private' : 'public';
+  const lifetime = scope === 'public' ? (seconds(directives.get('s-maxage')) ?? seconds(directives.get('max-age'))) : seconds(directives.get('max-age'));
+  if (lifetime === undefined) return undefined;
+  const ttlSeconds = lifetime - (seconds(age) ?? 0);
+  return ttlSeconds > 0 ? { scope, ttlSeconds } : undefined;
+}
+
+/**
+ * The cache key of a GET. Private entries carry the viewer, so one viewer's answer never serves
+ * another; a private response for a viewer without a `sub` is not stored at all (`undefined`).
+ */
+export function cacheKey(scope: CacheScope, url: string, viewerSub: string | undefined): string | undefined {
+  if (scope === 'public') return `rest:public:${url}`;
+  return viewerSub === undefined ? undefined : `rest:private:${encodeURIComponent(viewerSub)}:${url}`;
+}
+
+function seconds(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}

@@ -1,0 +1,43 @@
+import type { GraphQLError } from 'graphql';
+import { graphqlError } from '../../errors/codes.js';
+import type { TesseraContext } from '../../graphql/context.js';
+import { RestError } from '../rest/restClient.js';
+
+/** `code: NOT_FOUND` for one missing object; `typename` and `key` say which. */
+export function notFound(typename: string, key: string): GraphQLError {
+  return graphqlError('NOT_FOUND', `${typename} "${key}" was not found.`, { typename, key });
+}
+
+/** `field` is the path of the bad value inside the argument (`items[0].quantity`), when known. */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return graphqlError('BAD_USER_INPUT', message, field === undefined ? {} : { field });
+}
+
+/** The REST service `service` failed; the client learns which, not why (that goes to the log). */
+export function unavailable(service: string, timedOut = false): GraphQLError {
+  return timedOut
+    ? graphqlError('SUBGRAPH_TIMEOUT', `The ${service} service did not answer in time.`, { service })
+    : graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is unavailable.`, { service });
+}
+
+/**
+ * Turns a failed REST call into the error the client sees. A 400 is the caller's fault and says
+ * which field; a 404 for a known key is NOT_FOUND; anything else is the service's fault, logged
+ * here with the detail the client does not get (status, path, cause).
+ */
+export function fromRestError(ctx: TesseraContext, err: unknown, typename: string, key?: string): Error {
+  if (!(err instanceof RestError)) return err instanceof Error ? err : new Error(String(err));
+  if (err.kind === 'status' && err.status === 400) {
+    const body = isRecord(err.body) ? err.body : {};
+    const field = typeof body['field'] === 'string' ? body['field'] : undefined;
+    const detail = typeof body['message'] === 'string' ? body['message'] : typeof body['error'] === 'string' ? body['error'] : 'is invalid';
+    return badUserInput(field === undefined ? `Invalid input: ${detail}` : `${field} ${detail}`, field);
+  }
+  if (err.kind === 'status' && err.status === 404 && key !== undefined) return notFound(typename, key);
+  ctx.log.warn({ err, service: err.service, kind: err.kind, status: err.status, path: err.path }, 'REST call failed');
+  return unavailable(err.service, err.kind === 'timeout');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
