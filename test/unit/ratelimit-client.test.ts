@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../../src/auth/viewer.js';
+import { identityOf, parseBudget, requestLimitFor } from '../../src/ratelimit/clientLimits.js';
+
+describe('client limits', () => {
+  it('counts a verified subject by sub, anyone else by IP', () => {
+    expect(identityOf({ ...ANONYMOUS, sub: '7', authenticated: true }, '10.0.0.1')).toBe('sub:7');
+    expect(identityOf(ANONYMOUS, '10.0.0.1')).toBe('ip:10.0.0.1');
+  });
+
+  it('chooses the client profile, else the default, else none', () => {
+    const limits = { default: { max: 100, windowS: 60 }, profiles: { mobile: { max: 5, windowS: 1 } } };
+    expect(requestLimitFor(limits, 'mobile')).toMatchObject({ name: 'request:mobile', max: 5, windowS: 1 });
+    expect(requestLimitFor(limits, 'web')).toMatchObject({ name: 'request', max: 100, windowS: 60 });
+    expect(requestLimitFor({}, 'web')).toBeUndefined();
+  });
+
+  it('parses budgets and names a bad one', () => {
+    expect(parseBudget('100/60s')).toEqual({ max: 100, windowS: 60 });
+    expect(parseBudget('5000/1h')).toEqual({ max: 5000, windowS: 3600 });
+    expect(parseBudget('10/2m')).toEqual({ max: 10, windowS: 120 });
+    expect(() => parseBudget('lots')).toThrow(/"lots"/);
+    expect(() => parseBudget('0/1s')).toThrow(/max/);
+  });
+});
