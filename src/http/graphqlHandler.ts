@@ -9,6 +9,10 @@ export interface GraphQLHandlerOptions {
   readonly server: ApolloServer<TesseraContext>;
   readonly maxBodyBytes: number;
   readonly buildContext: (req: IncomingMessage, res: ServerResponse) => Promise<TesseraContext>;
+  /** Operations per batched request; 0 (default) leaves batches to Apollo, which refuses them. */
+  readonly batchMaxOperations?: number;
+  /** Told when the response is written (metrics), with the context if one was built. */
+  readonly onFinish?: (res: ServerResponse, startedAt: number, context: TesseraContext | undefined) => void;
 }
 
 /** Parses a POST body per GraphQL-over-HTTP: JSON in UTF-8 only. */
@@ -36,6 +40,25 @@ async function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<unk
   }
 }
 
+/** Errors of a well-formed request that the GraphQL-over-HTTP spec answers with 200 under `application/json`. */
+const GRAPHQL_REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Apollo answers request errors with 400 whatever the client accepts. The spec wants that only for
+ * `application/graphql-response+json`; legacy `application/json` clients get 200 for every
+ * well-formed request, so their GraphQL client reads the `errors` instead of failing on the status.
+ */
+function statusFor(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    const code = parsed.errors?.[0]?.extensions?.code;
+    return typeof code === 'string' && GRAPHQL_REQUEST_ERRORS.has(code) ? 200 : status;
+  } catch {
+    return status;
+  }
+}
+
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -45,8 +68,13 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 }
 
 /** Hands an HTTP request to Apollo Server and writes its answer. */
-export function createGraphQLHandler({ server, maxBodyBytes, buildContext }: GraphQLHandlerOptions) {
+export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batchMaxOperations = 0, onFinish }: GraphQLHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    let context: TesseraContext | undefined;
+    if (onFinish) {
+      const startedAt = performance.now();
+      res.once('finish', () => onFinish(res, startedAt, context));
+    }
     let body: unknown;
     try {
       body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
@@ -58,6 +86,9 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext }: Gra
       }
       throw error;
     }
+    if (Array.isArray(body) && batchMaxOperations > 0 && body.length > batchMaxOperations) {
+      return sendGraphQLError(res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
+    }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers: toHeaderMap(req),
@@ -66,11 +97,12 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext }: Gra
     };
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => buildContext(req, res),
+      context: async () => (context = await buildContext(req, res)),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = statusFor(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
       return;
     }
