@@ -4,7 +4,7 @@ import { seed, skuNumber } from '../data/seed.js';
 
 // price/weight repeat the owner's (catalog's) non-null types: @external fields must match to compose.
 export const INVENTORY_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@external", "@requires", "@requiresScopes"])
 
   type Product @key(fields: "sku") {
     sku: ID!
@@ -12,7 +12,7 @@ export const INVENTORY_SDL = /* GraphQL */ `
     weight: Float! @external
     inStock: Boolean
     "Days; 0 above a price of 100 (free shipping), else ceil(weight * 2). Null if price or weight is missing."
-    shippingEstimate: Int @requires(fields: "price weight")
+    shippingEstimate: Int @requires(fields: "price weight") @requiresScopes(scopes: [["inventory:read"]])
   }
 `;
 

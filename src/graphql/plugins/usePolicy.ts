@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { GraphQLError, getVariableValues, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { isIncluded, type Variables } from '../../policy/collectFields.js';
+import { directiveRules, type DirectiveRules } from '../../policy/directives.js';
+import { evaluateChecks } from '../../policy/evaluate.js';
+import { planOperation, type OperationPlan } from '../../policy/operationPlan.js';
+import { pruneOperation, type PrunedOperation } from '../../policy/prune.js';
+import { createRuleLookup, validateRuleTree, type PolicyFallback, type RuleLookup } from '../../policy/ruleTree.js';
+import type { RuleTree } from '../../policy/rules.js';
+import { spliceDenials, type Denial } from '../../policy/splice.js';
+import type { TesseraContext } from '../context.js';
+
+export interface PolicyOptions {
+  /** The app's rule tree, keyed `{ Type: { field: rule } }` over the supergraph. */
+  readonly rules?: RuleTree;
+  /** What a field without a rule (or directive) gets. Default `allow`. */
+  readonly fallback?: PolicyFallback;
+  /** Operations whose evaluation plan is kept. */
+  readonly maxPlans?: number;
+  readonly log?: Logger;
+}
+
+interface SchemaPolicy {
+  readonly id: string;
+  readonly lookup: RuleLookup;
+}
+
+interface PlanEntry {
+  readonly plan: OperationPlan;
+  /** Pruned documents by the set of denied checks: viewers denied the same fields share one. */
+  readonly variants: LRUCache<string, PrunedVariant>;
+}
+
+interface PrunedVariant extends PrunedOperation {
+  readonly queryHash: string | undefined;
+}
+
+interface RequestPolicy {
+  readonly variant: PrunedVariant;
+  readonly plan: OperationPlan;
+  readonly operation: OperationDefinitionNode;
+  readonly variables: Variables;
+  readonly denials: ReadonlyMap<FieldNode, Denial>;
+}
+
+/** The request context fields this plugin replaces (Apollo types them read-only; the gateway plans what is there). */
+type Writable = { document: DocumentNode; operation: OperationDefinitionNode; queryHash: string };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Enforces the rule tree at the edge, for every field of every subgraph. The gateway never calls
+ * the supergraph's resolvers, so the operation itself is checked: denied fields are removed
+ * before the query plan is built (a denied mutation never reaches its service), and `null` plus
+ * an error is put back at each denied path in the response. The pruned operation gets its own
+ * `queryHash`, which the gateway keys query plans by, so one viewer's plan never serves another.
+ * Rules come from the app's tree and from `@authenticated` / `@requiresScopes` in the supergraph.
+ */
+export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 2_000, log }: PolicyOptions = {}): ApolloServerPlugin<TesseraContext> {
+  validateRuleTree(rules);
+  const policies = new WeakMap<GraphQLSchema, SchemaPolicy>();
+  const plans = new LRUCache<string, PlanEntry>({ max: maxPlans });
+  let latest: { sdl: string; directives: DirectiveRules } | undefined;
+
+  const policyFor = (schema: GraphQLSchema): SchemaPolicy => {
+    let policy = policies.get(schema);
+    if (!policy) {
+      // Before the first schema event (or without a gateway): the rule tree and the latest directives.
+      policy = { id: latest ? sha256(latest.sdl) : 'local', lookup: createRuleLookup(rules, latest?.directives ?? new Map(), fallback) };
+      policies.set(schema, policy);
+    }
+    return policy;
+  };
+
+  const decide = async (rc: GraphQLRequestContextDidResolveOperation<TesseraContext>): Promise<RequestPolicy | undefined> => {
+    const operation = rc.operation;
+    if (!operation) return undefined;
+    const policy = policyFor(rc.schema);
+    const key = `${policy.id}\n${rc.queryHash}\n${rc.operationName ?? ''}`;
+    let entry = plans.get(key);
+    if (!entry) {
+      entry = { plan: planOperation(rc.schema, rc.document, operation, policy.lookup), variants: new LRUCache({ max: 64 }) };
+      plans.set(key, entry);
+    }
+    const { plan } = entry;
+    // Most operations touch no rule at all: one lookup and done.
+    if (plan.checks.length === 0) return undefined;
+
+    const coerced = getVariableValues(rc.schema, operation.variableDefinitions ?? [], rc.request.variables ?? {});
+    if (coerced.errors) {
+      throw new GraphQLError(coerced.errors[0]!.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+    const variables = coerced.coerced;
+    const context = { ...rc.contextValue, _shield: { cache: {} } };
+    const denials = await evaluateChecks(plan, { schema: rc.schema, operation, variables, context });
+    // A field skipped by its own @skip/@include is not sent anyway.
+    for (const node of denials.keys()) if (!isIncluded(node, variables)) denials.delete(node);
+    if (denials.size === 0) return undefined;
+
+    let variantKey = '';
+    for (const check of plan.checks) variantKey += denials.has(check.node) ? '1' : '0';
+    let variant = entry.variants.get(variantKey);
+    if (!variant) {
+      const pruned = pruneOperation(rc.schema, operation, plan.fragments, new Set(denials.keys()));
+      variant = { ...pruned, queryHash: pruned.document ? sha256(print(pruned.document)) : undefined };
+      entry.variants.set(variantKey, variant);
+    }
+    return { variant, plan, operation, variables, denials };
+  };
+
+  const splice = (decided: RequestPolicy, schema: GraphQLSchema, data: Record<string, unknown> | null | undefined) =>
+    spliceDenials(data, {
+      schema,
+      operation: decided.operation,
+      fragments: decided.plan.fragments,
+      variables: decided.variables,
+      removed: decided.variant.removed,
+      touched: decided.variant.touched,
+      denialOf: (cause) => decided.denials.get(cause) ?? { code: 'FORBIDDEN', message: 'The viewer is not allowed to do this.' },
+    });
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          let directives: DirectiveRules = new Map();
+          if (coreSupergraphSdl) {
+            try {
+              directives = directiveRules(coreSupergraphSdl);
+            } catch (error) {
+              log?.error({ err: error }, 'could not read authorization directives from the supergraph');
+            }
+            latest = { sdl: coreSupergraphSdl, directives };
+          }
+          // Keyed by the composition: plans of the old graph are never used for the new one.
+          policies.set(apiSchema, { id: coreSupergraphSdl ? sha256(coreSupergraphSdl) : 'local', lookup: createRuleLookup(rules, directives, fallback) });
+        },
+      };
+    },
+    async requestDidStart() {
+      let decided: RequestPolicy | undefined;
+      return {
+        async didResolveOperation(rc) {
+          decided = await decide(rc);
+          if (!decided?.variant.document) return;
+          const writable = rc as unknown as Writable;
+          writable.document = decided.variant.document;
+          writable.operation = decided.variant.operation!;
+          writable.queryHash = decided.variant.queryHash!;
+        },
+        async responseForOperation(rc) {
+          if (!decided?.variant.rootEmpty) return null;
+          // Nothing is left to run: no subgraph is called.
+          const { errors } = splice(decided, rc.schema, null);
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null, errors } } };
+        },
+        async willSendResponse(rc) {
+          if (!decided || decided.variant.rootEmpty || rc.response.body.kind !== 'single') return;
+          const result = rc.response.body.singleResult;
+          const { data, errors } = splice(decided, rc.schema, result.data as Record<string, unknown> | null | undefined);
+          rc.response.body = { kind: 'single', singleResult: { ...result, data, errors: [...(result.errors ?? []), ...errors] } };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, shield } from 'graphql-shield';
+import type { InProcessSubgraph, InProcessSubgraphs } from '../appDefinition.js';
+import { ERROR_CODES } from '../errors/codes.js';
+import type { RuleTree } from './rules.js';
+
+/**
+ * Applies graphql-shield natively to in-process subgraphs, for rules that need the parent object
+ * (which the edge never sees, e.g. "the viewer owns this order"). Fields without a rule, and
+ * federation's `_service` and `_entities`, are allowed; a denial is a FORBIDDEN error at the field.
+ */
+export function withSubgraphRules(set: InProcessSubgraphs, rulesBySubgraph: Readonly<Record<string, RuleTree>>): InProcessSubgraphs {
+  const shielded = (subgraph: InProcessSubgraph): InProcessSubgraph => {
+    const rules = rulesBySubgraph[subgraph.name];
+    if (!rules) return subgraph;
+    const middleware = shield(
+      { ...rules, Query: { _service: allow, _entities: allow, ...(rules.Query as object | undefined) } },
+      {
+        fallbackRule: allow,
+        // A rule's own GraphQLError (with its code) reaches the client; anything else is FORBIDDEN.
+        fallbackError: (error) =>
+          error instanceof GraphQLError ? error : new GraphQLError(ERROR_CODES.FORBIDDEN.message, { extensions: { code: 'FORBIDDEN' } }),
+      },
+    );
+    return { ...subgraph, schema: applyMiddleware(subgraph.schema, middleware) };
+  };
+  return { ...set, subgraphs: set.subgraphs.map(shielded) };
+}

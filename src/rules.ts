@@ -1,0 +1,28 @@
+/**
+ * The app's authorization: who may read or call what. Edit these to fit your own graph.
+ *
+ * `edgeRules` is enforced by the gateway on every field of the supergraph, whichever subgraph
+ * serves it. `subgraphRules` run inside the named in-process subgraph, where the parent object is
+ * known, for checks such as "the viewer owns this order".
+ */
+import { rule } from 'graphql-shield';
+import { policyError, hasScopes, isAuthenticated, type RuleContext, type RuleTree } from './policy/rules.js';
+
+export const edgeRules: RuleTree = {
+  User: { email: hasScopes('user:email') },
+  Mutation: { createOrder: isAuthenticated },
+  // Served by the remote `reviews` subgraph: the gateway enforces it all the same.
+  Review: { author: isAuthenticated },
+};
+
+/** The order's owner, or a viewer with `orders:read:all`. Needs the order: runs in the orders subgraph. */
+export const isOrderOwner = rule('isOrderOwner')((order: { userId?: string }, _args, ctx: RuleContext) => {
+  const { viewer } = ctx;
+  if (viewer.scopes.has('orders:read:all')) return true;
+  if (viewer.sub !== undefined && order.userId === viewer.sub) return true;
+  return policyError(viewer.authenticated ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+});
+
+export const subgraphRules: Readonly<Record<string, RuleTree>> = {
+  orders: { Order: { total: isOrderOwner, items: isOrderOwner } },
+};
