@@ -1,0 +1,494 @@
+import type { Logger } from 'pino';
+import { compose, compositionId, sdlHash, type SubgraphSdl } from '../composition/compose.js';
+import { fetchSubgraphSdl } from '../composition/fetchSdl.js';
+import { CompositionFailedError } from '../composition/loadSubgraphs.js';
+import { SUBGRAPH_NAME, printSupergraphConfig, type SubgraphSpec } from '../config/supergraphConfig.js';
+import { TesseraError } from '../errors/codes.js';
+import { compareApiSchemas, type SchemaChange } from './breakingChanges.js';
+import { checkSubgraphHealth } from './healthCheck.js';
+import { applyChange, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from './registryStore.js';
+import { guardSubgraphUrl, pinnedDispatcher, UrlRefusedError, type ResolvedAddress, type Resolve } from './urlGuard.js';
+
+/** A registry change was refused; `errors` lists every error of the step that failed. */
+export class RegistryRefusal extends Error {
+  override readonly name = 'RegistryRefusal';
+  readonly status: number;
+  constructor(
+    readonly errors: readonly TesseraError[],
+    /** Schema changes, when the refusal is about breaking ones. */
+    readonly changes: readonly SchemaChange[] = [],
+  ) {
+    super(errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
+    this.status = errors[0]?.status ?? 400;
+  }
+}
+
+/** A registration that passed steps 1–2, with the address its URL was checked against. */
+interface Checked {
+  readonly registration: Registration;
+  readonly address: ResolvedAddress;
+}
+
+export type RegistryAction = 'publish' | 'remove' | 'import';
+
+/** What an accepted (or, for a dry run, acceptable) change did. */
+export interface ChangeOutcome {
+  readonly action: RegistryAction;
+  readonly dryRun: boolean;
+  readonly subgraphs: readonly string[];
+  /** Registry version after the change (a dry run: the version it was checked against). */
+  readonly version: number;
+  readonly compositionId: string;
+  readonly changes: readonly SchemaChange[];
+}
+
+/** A row of `GET /admin/subgraphs` and `tessera subgraph list`. */
+export interface SubgraphView {
+  readonly name: string;
+  readonly url: string;
+  /** `static`: listed in supergraph.yaml; `registered`: published through the registry. */
+  readonly source: 'static' | 'registered';
+  readonly sdlHash: string;
+  readonly registeredAt?: string;
+  readonly registeredBy?: string;
+  readonly lastHealthCheck?: HealthRecord;
+}
+
+export interface PublishInput {
+  readonly url: string;
+  /** The schema as given (`--schema`); otherwise fetched with `{ _service { sdl } }`. */
+  readonly sdl?: string;
+  readonly force?: boolean;
+}
+
+export interface ChangeOptions {
+  /** Who asks: `token:admin` or `jwt:<sub>`; goes to the audit line and the stored registration. */
+  readonly actor: string;
+  readonly dryRun?: boolean;
+  readonly force?: boolean;
+}
+
+export interface RegistryServiceOptions {
+  readonly store: RegistryStore;
+  /** The subgraphs of supergraph.yaml; they are served too and cannot be registered over. */
+  readonly staticSpecs: readonly SubgraphSpec[];
+  /** Loads the static subgraphs' SDL once (files, inline, introspection). */
+  readonly loadStatic: () => Promise<SubgraphSdl[]>;
+  /** Swaps the served graph (the SupergraphManager's serialized `apply`). */
+  readonly apply: (supergraphSdl: string) => Promise<{ readonly id: string }>;
+  /** The SDL being served now, if any. */
+  readonly served: () => string | undefined;
+  readonly allowedHosts: readonly string[];
+  readonly resolve?: Resolve;
+  readonly fetchTimeoutMs: number;
+  readonly maxSdlBytes?: number;
+  /** The polling fallback: how often the stored version is compared with the applied one. */
+  readonly pollMs: number;
+  readonly log: Logger;
+}
+
+function refuse(errors: readonly TesseraError[], changes?: readonly SchemaChange[]): never {
+  throw new RegistryRefusal(errors, changes);
+}
+
+const unavailable = (error: unknown): RegistryRefusal =>
+  new RegistryRefusal([new TesseraError('REGISTRY_UNAVAILABLE', `The registry store did not answer: ${(error as Error).message}`)]);
+
+/**
+ * The registry service: every door (HTTP admin API, CLI, supergraph.yaml import) ends here.
+ * A change runs validate → fetch → compose → breaking check → health check, stopping at the
+ * first failing step with all of its errors; only then is it persisted, announced and served.
+ * Every replica follows the store (notices + polling) and composes the same stored SDL, so they
+ * converge on the same composition id.
+ */
+export class RegistryService {
+  readonly #o: RegistryServiceOptions;
+  readonly #staticNames: ReadonlySet<string>;
+  #staticSdls: SubgraphSdl[] | undefined;
+  /** The registry version this replica serves. */
+  #appliedVersion = -1;
+  #lastFailedVersion = -1;
+  #queue: Promise<unknown> = Promise.resolve();
+  #stopWatching: (() => void) | undefined;
+
+  constructor(options: RegistryServiceOptions) {
+    this.#o = options;
+    this.#staticNames = new Set(options.staticSpecs.map((s) => s.name));
+  }
+
+  get appliedVersion(): number {
+    return this.#appliedVersion;
+  }
+
+  get storeKind(): RegistryStore['kind'] {
+    return this.#o.store.kind;
+  }
+
+  /** The first graph: static subgraphs plus everything stored. A failure stops start-up, naming each error. */
+  async initialSupergraph(): Promise<string> {
+    const snapshot = await this.#o.store.read();
+    const result = compose(await this.#servedSet(snapshot));
+    if (!result.ok) {
+      throw new CompositionFailedError(result.errors.map((e) => e.message));
+    }
+    this.#appliedVersion = snapshot.version;
+    return result.supergraphSdl;
+  }
+
+  /** Follows the store: change notices, plus polling for the notices a replica missed. */
+  start(): () => void {
+    if (this.#stopWatching) return this.#stopWatching;
+    const unwatch = this.#o.store.watch((version) => {
+      if (version > this.#appliedVersion) void this.#serial(() => this.#sync());
+    });
+    const timer = setInterval(() => {
+      this.#o.store.version().then(
+        (version) => {
+          if (version !== this.#appliedVersion) void this.#serial(() => this.#sync());
+        },
+        (error: unknown) => this.#o.log.warn({ err: error }, 'registry poll failed; serving the current graph'),
+      );
+    }, this.#o.pollMs);
+    timer.unref();
+    this.#stopWatching = () => {
+      unwatch();
+      clearInterval(timer);
+      this.#stopWatching = undefined;
+    };
+    return this.#stopWatching;
+  }
+
+  async close(): Promise<void> {
+    this.#stopWatching?.();
+    await this.#queue;
+    await this.#o.store.close();
+  }
+
+  async list(): Promise<SubgraphView[]> {
+    const [snapshot, health, statics] = await Promise.all([
+      this.#read(),
+      this.#o.store.health().catch(() => ({}) as Record<string, HealthRecord>),
+      this.#statics(),
+    ]);
+    const views: SubgraphView[] = statics.map((s) => ({ name: s.name, url: s.url, source: 'static', sdlHash: sdlHash(s.sdl) }));
+    for (const r of [...snapshot.subgraphs].sort((a, b) => a.name.localeCompare(b.name))) {
+      const lastHealthCheck = health[r.name];
+      views.push({
+        name: r.name,
+        url: r.url,
+        source: 'registered',
+        sdlHash: r.sdlHash,
+        registeredAt: r.registeredAt,
+        registeredBy: r.registeredBy,
+        ...(lastHealthCheck ? { lastHealthCheck } : {}),
+      });
+    }
+    return views;
+  }
+
+  /** One subgraph with its SDL, static or registered. */
+  async get(name: string): Promise<(SubgraphView & { readonly sdl: string }) | undefined> {
+    const view = (await this.list()).find((v) => v.name === name);
+    if (!view) return undefined;
+    const sdl =
+      view.source === 'static'
+        ? (await this.#statics()).find((s) => s.name === name)?.sdl
+        : (await this.#read()).subgraphs.find((r) => r.name === name)?.sdl;
+    return { ...view, sdl: sdl ?? '' };
+  }
+
+  /** The registered set as Rover `supergraph.yaml`, each schema inline so an import needs no fetch. */
+  async exportSupergraphConfig(): Promise<string> {
+    const snapshot = await this.#read();
+    return printSupergraphConfig(
+      [...snapshot.subgraphs]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((r) => ({ name: r.name, routingUrl: r.url, schema: { kind: 'sdl', sdl: r.sdl } })),
+    );
+  }
+
+  publish(name: string, input: PublishInput, options: ChangeOptions): Promise<ChangeOutcome> {
+    return this.#audited('publish', [name], options, async () => {
+      const nameErrors = this.#nameErrors(name);
+      const checked = await this.#prepare([{ name, url: input.url, sdl: input.sdl }], options.actor, nameErrors);
+      return this.#change('publish', checked, { kind: 'put', registration: checked[0]!.registration }, { ...options, force: input.force ?? options.force });
+    });
+  }
+
+  remove(name: string, options: ChangeOptions): Promise<ChangeOutcome> {
+    return this.#audited('remove', [name], options, async () => {
+      if (this.#staticNames.has(name)) {
+        refuse([new TesseraError('INVALID_SUBGRAPH', `"${name}" is defined in supergraph.yaml; remove it there.`)]);
+      }
+      const snapshot = await this.#read();
+      if (!snapshot.subgraphs.some((r) => r.name === name)) {
+        refuse([new TesseraError('SUBGRAPH_NOT_FOUND', `No subgraph is registered as "${name}".`)]);
+      }
+      return this.#change('remove', [], { kind: 'delete', name }, options, snapshot);
+    });
+  }
+
+  /** Replaces the whole registered set, validated as one change. Schemas must be inline or fetched by URL. */
+  importSet(specs: readonly SubgraphSpec[], options: ChangeOptions): Promise<ChangeOutcome> {
+    return this.#audited('import', specs.map((s) => s.name), options, async () => {
+      const errors: TesseraError[] = [];
+      const inputs: { name: string; url: string; sdl?: string; fetchUrl?: string }[] = [];
+      for (const spec of specs) {
+        errors.push(...this.#nameErrors(spec.name));
+        switch (spec.schema.kind) {
+          case 'file':
+            errors.push(new TesseraError('INVALID_SUBGRAPH', `[${spec.name}] schema.file cannot be imported over HTTP; inline it (the CLI does).`));
+            break;
+          case 'sdl':
+            inputs.push({ name: spec.name, url: spec.routingUrl, sdl: spec.schema.sdl });
+            break;
+          case 'introspect':
+            inputs.push({ name: spec.name, url: spec.routingUrl, fetchUrl: spec.schema.url });
+            break;
+        }
+      }
+      const checked = await this.#prepare(inputs, options.actor, errors);
+      return this.#change('import', checked, { kind: 'replace', registrations: checked.map((c) => c.registration) }, options);
+    });
+  }
+
+  // --- the pipeline -------------------------------------------------------------------------
+
+  /** Steps 1–2: name and URL checks for all, then each SDL fetched (through the checked address) or taken as given. */
+  async #prepare(
+    inputs: readonly { name: string; url: string; sdl?: string | undefined; fetchUrl?: string }[],
+    actor: string,
+    earlierErrors: readonly TesseraError[],
+  ): Promise<Checked[]> {
+    const errors = [...earlierErrors];
+    const guarded = await Promise.all(
+      inputs.map(async (input) => {
+        const urls = input.fetchUrl && input.fetchUrl !== input.url ? [input.url, input.fetchUrl] : [input.url];
+        const checked = await Promise.all(
+          urls.map((url) =>
+            guardSubgraphUrl(url, { allowedHosts: this.#o.allowedHosts, ...(this.#o.resolve ? { resolve: this.#o.resolve } : {}) }).catch(
+              (error: unknown) => {
+                if (!(error instanceof UrlRefusedError)) throw error;
+                errors.push(...error.errors.map((e) => new TesseraError(e.code, `[${input.name}] ${e.message}`, e.extensions)));
+                return undefined;
+              },
+            ),
+          ),
+        );
+        return { input, routing: checked[0], fetch: checked[checked.length - 1] };
+      }),
+    );
+    if (errors.length > 0) refuse(errors);
+
+    const fetched = await Promise.all(
+      guarded.map(async ({ input, fetch }) => {
+        if (input.sdl !== undefined) {
+          if (input.sdl.trim() === '') errors.push(new TesseraError('INVALID_SUBGRAPH', `[${input.name}] the schema is empty.`));
+          return input.sdl;
+        }
+        const dispatcher = pinnedDispatcher(fetch!.address);
+        try {
+          return await fetchSubgraphSdl(fetch!.url.href, {
+            timeoutMs: this.#o.fetchTimeoutMs,
+            maxBytes: this.#o.maxSdlBytes ?? 2 * 1024 * 1024,
+            dispatcher,
+          });
+        } catch (error) {
+          const e = error instanceof TesseraError ? error : new TesseraError('SCHEMA_FETCH_FAILED', (error as Error).message);
+          errors.push(new TesseraError(e.code, `[${input.name}] ${e.message}`));
+          return '';
+        } finally {
+          await dispatcher.close();
+        }
+      }),
+    );
+    if (errors.length > 0) refuse(errors);
+
+    const registeredAt = new Date().toISOString();
+    return guarded.map(({ input, routing }, i) => ({
+      registration: {
+        name: input.name,
+        url: routing!.url.href,
+        sdl: fetched[i]!,
+        sdlHash: sdlHash(fetched[i]!),
+        registeredAt,
+        registeredBy: actor,
+      },
+      address: routing!.address,
+    }));
+  }
+
+  /** Steps 3–6 plus persist and swap, for any change. `checked` are the subgraphs to health-check. */
+  async #change(
+    action: RegistryAction,
+    checked: readonly Checked[],
+    change: RegistryChange,
+    options: ChangeOptions,
+    base?: RegistrySnapshot,
+  ): Promise<ChangeOutcome> {
+    const snapshot = base ?? (await this.#read());
+    const candidate = applyToSnapshot(snapshot, change);
+
+    // 3. compose the candidate set with every current subgraph
+    const composed = compose(await this.#servedSet(candidate));
+    if (!composed.ok) {
+      refuse(composed.errors.map((e) => new TesseraError('COMPOSITION_FAILED', e.message)));
+    }
+
+    // 4. breaking changes of the API schema clients see
+    const served = this.#o.served() ?? this.#composeOrUndefined(await this.#servedSet(snapshot));
+    const changes = served ? await compareApiSchemas(served, composed.supergraphSdl) : [];
+    const breaking = changes.filter((c) => c.breaking);
+    if (breaking.length > 0 && !options.force) {
+      refuse(
+        breaking.map((c) => new TesseraError('BREAKING_CHANGE', c.message, c.path ? { path: c.path } : {})),
+        changes,
+      );
+    }
+
+    // 5. health of the new subgraphs, through the address checked in step 1 (never a new lookup)
+    const health = await Promise.all(
+      checked.map(async ({ registration: r, address }) => {
+        const dispatcher = pinnedDispatcher(address);
+        try {
+          return { name: r.name, record: await checkSubgraphHealth(r.url, { dispatcher, timeoutMs: this.#o.fetchTimeoutMs }) };
+        } finally {
+          await dispatcher.close();
+        }
+      }),
+    );
+    await Promise.all(health.map(({ name, record }) => this.#o.store.recordHealth(name, record).catch(() => undefined)));
+    const unhealthy = health.filter((h) => !h.record.ok);
+    if (unhealthy.length > 0) {
+      refuse(unhealthy.map((h) => new TesseraError('HEALTH_CHECK_FAILED', `[${h.name}] { __typename } failed: ${h.record.message ?? 'unknown'}`)));
+    }
+
+    const names = change.kind === 'delete' ? [change.name] : checked.map((c) => c.registration.name);
+    if (options.dryRun) {
+      return { action, dryRun: true, subgraphs: names, version: snapshot.version, compositionId: composed.id, changes };
+    }
+
+    // 6. persist (only against the version validated on), notify (the store does), swap
+    let version: number | undefined;
+    try {
+      version = await this.#o.store.commit(snapshot.version, change);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (version === undefined) {
+      refuse([new TesseraError('REGISTRY_CONFLICT', 'The registry changed while this change was checked (another replica published); retry.')]);
+    }
+    // Health was recorded before the commit; a replace prunes unknown names, so record again.
+    if (change.kind === 'replace') await Promise.all(health.map(({ name, record }) => this.#o.store.recordHealth(name, record).catch(() => undefined)));
+    await this.#o.apply(composed.supergraphSdl);
+    this.#appliedVersion = version!;
+    return { action, dryRun: false, subgraphs: names, version: version!, compositionId: composed.id, changes };
+  }
+
+  /** Recomposes from the store after another replica's change; a graph that does not compose is never swapped in. */
+  async #sync(): Promise<void> {
+    let snapshot: RegistrySnapshot;
+    try {
+      snapshot = await this.#o.store.read();
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'registry read failed; serving the current graph');
+      return;
+    }
+    if (snapshot.version === this.#appliedVersion || snapshot.version === this.#lastFailedVersion) return;
+    const result = compose(await this.#servedSet(snapshot));
+    if (!result.ok) {
+      this.#lastFailedVersion = snapshot.version;
+      this.#o.log.error(
+        { registryVersion: snapshot.version, errors: result.errors.map((e) => e.message) },
+        'stored registry does not compose here; still serving the previous graph',
+      );
+      return;
+    }
+    try {
+      const state = await this.#o.apply(result.supergraphSdl);
+      this.#appliedVersion = snapshot.version;
+      this.#o.log.info({ registryVersion: snapshot.version, compositionId: state.id }, 'registry change applied');
+    } catch (error) {
+      this.#lastFailedVersion = snapshot.version;
+      this.#o.log.error({ err: error, registryVersion: snapshot.version }, 'registry change rejected by the gateway; still serving the previous graph');
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  #nameErrors(name: string): TesseraError[] {
+    if (!SUBGRAPH_NAME.test(name)) {
+      return [new TesseraError('INVALID_SUBGRAPH', `"${name}" is not a subgraph name: a letter, then letters, digits, _ or - (at most 64).`)];
+    }
+    if (this.#staticNames.has(name)) {
+      return [new TesseraError('INVALID_SUBGRAPH', `"${name}" is defined in supergraph.yaml; change it there, or register another name.`)];
+    }
+    return [];
+  }
+
+  async #statics(): Promise<SubgraphSdl[]> {
+    this.#staticSdls ??= await this.#o.loadStatic();
+    return this.#staticSdls;
+  }
+
+  /** Static subgraphs win over a stored registration of the same name (possible only if the file changed since). */
+  async #servedSet(snapshot: RegistrySnapshot): Promise<SubgraphSdl[]> {
+    const statics = await this.#statics();
+    const registered = snapshot.subgraphs.filter((r) => !this.#staticNames.has(r.name)).map((r) => ({ name: r.name, url: r.url, sdl: r.sdl }));
+    return [...statics, ...registered];
+  }
+
+  #composeOrUndefined(set: readonly SubgraphSdl[]): string | undefined {
+    const result = compose(set);
+    return result.ok ? result.supergraphSdl : undefined;
+  }
+
+  async #read(): Promise<RegistrySnapshot> {
+    try {
+      return await this.#o.store.read();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  /** Changes on one replica run one at a time, so they never race each other into REGISTRY_CONFLICT. */
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** One audit line per change attempt: who, what, result, composition id. */
+  #audited(action: RegistryAction, subgraphs: readonly string[], options: ChangeOptions, work: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+    return this.#serial(async () => {
+      const base = { audit: true, actor: options.actor, action, subgraphs, dryRun: options.dryRun ?? false, force: options.force ?? false };
+      try {
+        const outcome = await work();
+        this.#o.log.info(
+          { ...base, result: 'accepted', registryVersion: outcome.version, compositionId: outcome.compositionId, breaking: outcome.changes.filter((c) => c.breaking).length },
+          'registry change',
+        );
+        return outcome;
+      } catch (error) {
+        const refusal = error instanceof RegistryRefusal ? error : undefined;
+        const served = this.#o.served();
+        this.#o.log.info(
+          {
+            ...base,
+            result: refusal ? 'refused' : 'error',
+            codes: refusal?.errors.map((e) => e.code) ?? ['INTERNAL_SERVER_ERROR'],
+            // The graph that stays served.
+            compositionId: served ? compositionId(served) : null,
+          },
+          'registry change',
+        );
+        throw error;
+      }
+    });
+  }
+}
+
+function applyToSnapshot(snapshot: RegistrySnapshot, change: RegistryChange): RegistrySnapshot {
+  const current = new Map(snapshot.subgraphs.map((r) => [r.name, r]));
+  return { version: snapshot.version, subgraphs: [...applyChange(current, change).values()] };
+}

@@ -1,0 +1,70 @@
+/** One registered subgraph, as stored. The SDL is stored so every replica composes the same thing. */
+export interface Registration {
+  readonly name: string;
+  /** Routing URL: where the gateway sends this subgraph's fetches. */
+  readonly url: string;
+  readonly sdl: string;
+  readonly sdlHash: string;
+  /** ISO time of the publish that stored this version. */
+  readonly registeredAt: string;
+  /** Who published it: `token:admin` or `jwt:<sub>`. */
+  readonly registeredBy: string;
+}
+
+/** The result of the last health check the registry ran against a subgraph. */
+export interface HealthRecord {
+  readonly ok: boolean;
+  readonly at: string;
+  readonly message?: string;
+}
+
+/** Everything registered, at one version. Versions only grow; every accepted change adds one. */
+export interface RegistrySnapshot {
+  readonly version: number;
+  readonly subgraphs: readonly Registration[];
+}
+
+export type RegistryChange =
+  | { readonly kind: 'put'; readonly registration: Registration }
+  | { readonly kind: 'delete'; readonly name: string }
+  /** Import: the whole registered set at once. */
+  | { readonly kind: 'replace'; readonly registrations: readonly Registration[] };
+
+/**
+ * Where registrations live: a JSON file (one replica) or Redis (every replica). A change is
+ * committed only against the version it was validated on, so two replicas publishing at once
+ * cannot both win: the second gets `undefined` and refuses with REGISTRY_CONFLICT.
+ */
+export interface RegistryStore {
+  readonly kind: 'file' | 'redis';
+  read(): Promise<RegistrySnapshot>;
+  /** The current version alone: what the polling fallback compares. */
+  version(): Promise<number>;
+  /** Applies `change` if the store is still at `expectedVersion`; resolves the new version, or undefined on a race. */
+  commit(expectedVersion: number, change: RegistryChange): Promise<number | undefined>;
+  /** Health results are not registry changes: they neither bump the version nor notify. */
+  recordHealth(name: string, record: HealthRecord): Promise<void>;
+  health(): Promise<Readonly<Record<string, HealthRecord>>>;
+  /** Calls `onChange` with the new version when any replica commits (best effort; polling covers misses). */
+  watch(onChange: (version: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Applies a change to a set of registrations: the one meaning both stores share. */
+export function applyChange(current: ReadonlyMap<string, Registration>, change: RegistryChange): Map<string, Registration> {
+  const next = new Map(current);
+  switch (change.kind) {
+    case 'put':
+      next.set(change.registration.name, change.registration);
+      return next;
+    case 'delete':
+      next.delete(change.name);
+      return next;
+    case 'replace':
+      return new Map(change.registrations.map((r) => [r.name, r]));
+    default: {
+      const unreachable: never = change;
+      throw new Error(`Unknown registry change ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

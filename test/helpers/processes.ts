@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: child processes run from here so `src/…` paths and tsx resolve. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const live = new Set<ChildProcess>();
+// A test that fails before its cleanup must not leave gateways behind.
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** A port that was free a moment ago (listen on 0, read it, close). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface GatewayProcess {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Everything the process wrote so far (stdout and stderr, last 256 KB). */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL after `killAfterMs`. */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
+}
+
+export interface SpawnGatewayOptions {
+  /** Added to the child's environment (PORT, HOST and APOLLO_TELEMETRY_DISABLED are set for you). */
+  readonly env?: Record<string, string>;
+  /** A fixed port (e.g. to restart on the same one); a free one otherwise. */
+  readonly port?: number;
+  /** How long to wait for `/readiness` to answer 200. */
+  readonly readyTimeoutMs?: number;
+  /** The entry to run; `src/main.ts` by default. */
+  readonly entry?: string;
+}
+
+/**
+ * Starts a gateway as a real child process (`node --import tsx src/main.ts`) and waits until its
+ * `/readiness` answers 200. Killed when the test process exits, whatever happens.
+ */
+export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<GatewayProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ...options.env,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > 256 * 1024) output = output.slice(-256 * 1024);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    });
+  });
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 15_000): Promise<number | null> => {
+    if (hasExited) return exited;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
+  for (;;) {
+    if (hasExited) throw new Error(`The gateway exited before it was ready (code ${await exited}):\n${output.slice(-4000)}`);
+    if (Date.now() > deadline) {
+      await stop('SIGKILL');
+      throw new Error(`The gateway was not ready within ${options.readyTimeoutMs ?? 45_000} ms:\n${output.slice(-4000)}`);
+    }
+    const ready = await fetch(`${url}/readiness`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, port, pid: child.pid!, output: () => output, exited, stop };
+}
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a TypeScript script to completion (`node --import tsx SCRIPT ARGS`), e.g. the CLI. */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    live.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}

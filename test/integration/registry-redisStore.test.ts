@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Registration } from '../../src/registry/registryStore.js';
+import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const reg = (name: string): Registration => ({
+  name,
+  url: `http://127.0.0.1/${name}`,
+  sdl: 'type Query { a: Int }',
+  sdlHash: 'h',
+  registeredAt: new Date(0).toISOString(),
+  registeredBy: 'test',
+});
+
+describe('Redis registry store', () => {
+  const prefix = `test:${randomUUID()}:`;
+  let redis: Redis;
+  const stores: RedisRegistryStore[] = [];
+  const prefixes = new Set([prefix]);
+  const open = (p = prefix) => {
+    prefixes.add(p);
+    const store = new RedisRegistryStore({ url: REDIS_URL, prefix: p });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    expect(await redis.ping()).toBe('PONG');
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    for (const p of prefixes) {
+      const keys = await redis.keys(`${p}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await redis.quit();
+  });
+
+  it('serializes commits from two replicas: one wins, the other sees the conflict', async () => {
+    const a = open();
+    const b = open();
+    const results = await Promise.all([a.commit(0, { kind: 'put', registration: reg('x') }), b.commit(0, { kind: 'put', registration: reg('y') })]);
+    expect(results.filter((r) => r === 1)).toHaveLength(1);
+    expect(results.filter((r) => r === undefined)).toHaveLength(1);
+    const snapshot = await b.read();
+    expect(snapshot.version).toBe(1);
+    expect(snapshot.subgraphs).toHaveLength(1);
+  });
+
+  it('announces each commit to every replica over pub/sub', async () => {
+    const a = open();
+    const b = open();
+    const seen = new Promise<number>((resolve) => b.watch(resolve));
+    await b.subscribed;
+    const version = await a.commit(await a.version(), { kind: 'delete', name: 'x' });
+    expect(await seen).toBe(version);
+  });
+
+  it('replaces the whole set in one step and prunes health of names that left', async () => {
+    const a = open();
+    let version = await a.version();
+    version = (await a.commit(version, { kind: 'put', registration: reg('old') }))!;
+    await a.recordHealth('old', { ok: true, at: 't' });
+    const next = await a.commit(version, { kind: 'replace', registrations: [reg('n1'), reg('n2')] });
+    expect(next).toBe(version + 1);
+    expect((await a.read()).subgraphs.map((r) => r.name).sort()).toEqual(['n1', 'n2']);
+    expect(await a.health()).toEqual({});
+  });
+
+  it('keeps prefixes apart', async () => {
+    const other = open(`test:${randomUUID()}:`);
+    expect(await other.read()).toEqual({ version: 0, subgraphs: [] });
+    await other.commit(0, { kind: 'put', registration: reg('elsewhere') });
+    expect((await open().read()).subgraphs.map((r) => r.name)).not.toContain('elsewhere');
+  });
+});
