@@ -1,0 +1,443 @@
+// `npm run bench [-- --quick]`: stock Apollo Gateway against Tessera in one run, alternating.
+// Everything listens on 127.0.0.1. See docs/benchmarks.md for what each row means.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import { SignJWT } from 'jose';
+import { buildRows, formatTable, type Measurement } from './lib/results.js';
+import { treeStats } from './lib/procStats.js';
+import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+
+// ── options ────────────────────────────────────────────────────────────────────────────────────
+const quick = process.argv.includes('--quick');
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+const options = {
+  durationS: envInt('BENCH_DURATION_S', quick ? 2 : 5),
+  warmupS: envInt('BENCH_WARMUP_S', 1),
+  connections: envInt('BENCH_CONNECTIONS', 16),
+  rounds: envInt('BENCH_ROUNDS', quick ? 1 : 3),
+  distinctOps: envInt('BENCH_DISTINCT_OPS', quick ? 400 : 2_000),
+  configs: (process.env.BENCH_CONFIGS ?? 'a,b,c,d').split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((s) => s.trim()),
+  /** A configuration id whose gateway runs under `node --cpu-prof`; the profile lands in bench/results/profiles. */
+  profile: process.env.BENCH_PROFILE ?? '',
+  /** Tessera's TESSERA_WORKERS for rows b–d (unset: one process, like the reference). */
+  workers: process.env.BENCH_TESSERA_WORKERS ?? '',
+  logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+};
+
+// ── configurations ─────────────────────────────────────────────────────────────────────────────
+type ConfigId = 'a' | 'b' | 'c' | 'd';
+interface GatewayConfig {
+  readonly id: ConfigId;
+  readonly label: string;
+  readonly entry: string;
+  readonly env: Record<string, string>;
+  /** Signs a distinct token per connection when set. */
+  readonly tokens: boolean;
+  readonly cacheHits: boolean;
+}
+
+const jwtSecret = process.env.BENCH_JWT_SECRET ?? randomBytes(32).toString('base64url');
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const extraEnv = (name: string): Record<string, string> => {
+  const raw = process.env[name];
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as Record<string, string>;
+  } catch {
+    throw new Error(`${name} must be a JSON object of environment variables`);
+  }
+};
+const workersEnv: Record<string, string> = options.workers ? { TESSERA_WORKERS: options.workers } : {};
+// The policy stack and the response cache switch on through Tessera's own environment variables;
+// BENCH_POLICY_ENV / BENCH_CACHE_ENV (JSON) add or override any of them.
+const policyEnv: Record<string, string> = {
+  JWT_SECRET: jwtSecret,
+  REDIS_URL: redisUrl,
+  RESPONSE_CACHE: 'false',
+  ...extraEnv('BENCH_POLICY_ENV'),
+};
+const cacheEnv: Record<string, string> = {
+  JWT_SECRET: jwtSecret,
+  REDIS_URL: redisUrl,
+  RESPONSE_CACHE: 'true',
+  ...extraEnv('BENCH_CACHE_ENV'),
+};
+const TESSERA = join(ROOT, 'bench', 'tessera.ts');
+const ALL_CONFIGS: readonly GatewayConfig[] = [
+  { id: 'a', label: '(a) Apollo Gateway (stock)', entry: join(ROOT, 'bench', 'reference.ts'), env: {}, tokens: false, cacheHits: false },
+  // Tessera has no switch for its policy plugin: (b) drops the app's rule tree and Redis, but the
+  // supergraph's @requiresScopes still applies, so (b) sends tokens too.
+  {
+    id: 'b',
+    label: '(b) Tessera, app rules off',
+    entry: TESSERA,
+    env: { ...workersEnv, BENCH_POLICY: 'off', JWT_SECRET: jwtSecret, RESPONSE_CACHE: 'false', ...extraEnv('BENCH_B_ENV') },
+    tokens: true,
+    cacheHits: false,
+  },
+  { id: 'c', label: '(c) Tessera, policy on, no cache', entry: TESSERA, env: { ...workersEnv, ...policyEnv }, tokens: true, cacheHits: false },
+  { id: 'd', label: '(d) Tessera, cache hits', entry: TESSERA, env: { ...workersEnv, ...cacheEnv }, tokens: true, cacheHits: true },
+];
+const LABELS = Object.fromEntries(ALL_CONFIGS.map((c) => [c.id, c.label]));
+
+// ── processes ──────────────────────────────────────────────────────────────────────────────────
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startMocks(): Promise<Record<'users' | 'orders' | 'catalog' | 'reviews' | 'inventory', string>> {
+  const child = fork(join(ROOT, 'bench', 'mocks.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
+  });
+  children.push(child);
+  return new Promise((resolveUrls, reject) => {
+    child.once('message', (urls) => resolveUrls(urls as never));
+    child.once('exit', (code) => reject(new Error(`the mock services exited (${code})`)));
+  });
+}
+
+interface RunningGateway {
+  readonly config: GatewayConfig;
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly tokens: readonly string[];
+}
+
+async function startGateway(config: GatewayConfig, baseEnv: Record<string, string>): Promise<RunningGateway> {
+  const port = await freePort();
+  const profileArgs =
+    options.profile === config.id ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles', config.id)}`] : [];
+  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', config.entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...baseEnv, ...config.env, PORT: String(port) },
+    // Tessera logs one line per request (LOG_LEVEL=info): written, as in production, but not kept.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${config.label} exited during start (${child.exitCode})`);
+    try {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${config.label} did not become ready within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const tokens = config.tokens ? await signTokens(options.connections) : [];
+  return { config, url, child, tokens };
+}
+
+/** One token per connection, so nothing can be shared or de-duplicated between connections. */
+async function signTokens(count: number): Promise<string[]> {
+  const key = new TextEncoder().encode(jwtSecret);
+  const claims = extraEnv('BENCH_JWT_CLAIMS');
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      // Scopes that let every field of the scenarios through: the rules still run on each request.
+      new SignJWT({ scope: 'orders:read:all user:email inventory:read', ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(`bench-${i + 1}`)
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(key),
+    ),
+  );
+}
+
+async function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ── requests ───────────────────────────────────────────────────────────────────────────────────
+function headersFor(gateway: RunningGateway, connection: number): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = gateway.tokens[connection % Math.max(1, gateway.tokens.length)];
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
+async function post(gateway: RunningGateway, body: unknown, connection = 0) {
+  const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: headersFor(gateway, connection), body: JSON.stringify(body) });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+const hasErrors = (text: string) => text.includes('"errors":');
+
+// ── measurement ────────────────────────────────────────────────────────────────────────────────
+async function load(gateway: RunningGateway, scenario: Scenario, durationS: number) {
+  let bad = 0;
+  let connection = 0;
+  const result = await autocannon({
+    url: `${gateway.url}/graphql`,
+    connections: options.connections,
+    duration: durationS,
+    // A slow answer counts as an error only after 30 s: the reference saturates first.
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/graphql',
+        headers: headersFor(gateway, 0),
+        body: JSON.stringify(scenario.body),
+        onResponse: (status: number, body: string) => {
+          if (status < 200 || status >= 300 || hasErrors(body)) bad++;
+        },
+      },
+    ],
+    setupClient: (client) => {
+      client.setHeaders(headersFor(gateway, connection++));
+    },
+  });
+  return { result, bad };
+}
+
+async function measure(gateway: RunningGateway, scenario: Scenario): Promise<Measurement> {
+  if (options.warmupS > 0) await load(gateway, scenario, options.warmupS);
+  const pid = gateway.child.pid!;
+  const before = treeStats(pid);
+  const { result, bad } = await load(gateway, scenario, options.durationS);
+  const after = treeStats(pid);
+  const completed = result.requests.total;
+  return {
+    requests: completed,
+    rps: completed / options.durationS,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: bad + result.errors + result.timeouts,
+    cpuMsPerRequest: completed > 0 ? (after.cpuMs - before.cpuMs) / completed : Number.NaN,
+    peakRssMiB: after.peakRssMiB,
+  };
+}
+
+/** Sends `count` distinct operations, a few at a time, and samples resident memory after each quarter. */
+async function distinctRun(gateway: RunningGateway, count: number) {
+  const pid = gateway.child.pid!;
+  const ops = distinctOperations(count, 10_000);
+  const samples: { after: number; rssMiB: number; peakRssMiB: number }[] = [];
+  let failures = 0;
+  let next = 0;
+  const quarter = Math.ceil(count / 4);
+  const started = Date.now();
+  while (next < ops.length) {
+    const batch = ops.slice(next, next + quarter);
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (i < batch.length) {
+          const op = batch[i++]!;
+          const res = await post(gateway, op, i);
+          if (res.status !== 200 || hasErrors(res.text)) failures++;
+        }
+      }),
+    );
+    next += batch.length;
+    const stats = treeStats(pid);
+    samples.push({ after: next, rssMiB: stats.rssMiB, peakRssMiB: stats.peakRssMiB });
+  }
+  const first = samples[0]!.rssMiB;
+  const last = samples[samples.length - 1]!.rssMiB;
+  return { operations: count, failures, seconds: (Date.now() - started) / 1000, samples, growth: last / first };
+}
+
+// ── checks ─────────────────────────────────────────────────────────────────────────────────────
+interface Features {
+  authEnforced: boolean;
+  rateLimitHeaders: boolean;
+  cacheHeader: string | null;
+}
+
+/** What the policy/cache rows actually had switched on: probed, not assumed. */
+async function probeFeatures(gateway: RunningGateway, scenario: Scenario | undefined): Promise<Features> {
+  const mutation = SCENARIOS.find((s) => s.name === 'mutation')!;
+  const anonymous = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...mutation.body, variables: { input: { userId: '200', items: [] } } }),
+  });
+  const text = await anonymous.text();
+  const authEnforced = anonymous.status === 401 || /UNAUTHENTICATED|FORBIDDEN/.test(text);
+  let rateLimitHeaders = false;
+  let cacheHeader: string | null = null;
+  if (scenario) {
+    await post(gateway, scenario.body);
+    const res = await post(gateway, scenario.body);
+    rateLimitHeaders = [...res.headers.keys()].some((h) => h.startsWith('ratelimit'));
+    cacheHeader = res.headers.get('x-cache');
+  }
+  return { authEnforced, rateLimitHeaders, cacheHeader };
+}
+
+async function main(): Promise<number> {
+  const configs = ALL_CONFIGS.filter((c) => options.configs.includes(c.id));
+  const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
+  if (configs.length === 0 || scenarios.length === 0) throw new Error('BENCH_CONFIGS / BENCH_SCENARIOS select nothing');
+  await mkdir(join(RESULTS, 'profiles'), { recursive: true });
+
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(`bench: ${options.rounds} round(s) × ${options.durationS} s, ${options.connections} connections, configurations ${configs.map((c) => c.id).join(',')}`);
+  const mocks = await startMocks();
+  const baseEnv: Record<string, string> = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel,
+    APOLLO_TELEMETRY_DISABLED: '1',
+    USERS_SERVICE_URL: mocks.users,
+    ORDERS_SERVICE_URL: mocks.orders,
+    CATALOG_SERVICE_URL: mocks.catalog,
+    REVIEWS_URL: mocks.reviews,
+    INVENTORY_URL: mocks.inventory,
+  };
+  const gateways = new Map<ConfigId, RunningGateway>();
+  for (const config of configs) gateways.set(config.id, await startGateway(config, baseEnv));
+
+  // Before any load: every configuration must give the reference's answer.
+  const answers: Record<string, { bytes: number; cacheHeader?: string | null }> = {};
+  let wrong = 0;
+  for (const scenario of scenarios) {
+    let expected: unknown;
+    for (const gateway of gateways.values()) {
+      const res = await post(gateway, scenario.body);
+      if (res.status !== 200 || res.json === undefined || hasErrors(res.text)) {
+        say(`CHECK FAILED ${scenario.name} on ${gateway.config.label}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+        wrong++;
+        continue;
+      }
+      if (expected === undefined) {
+        expected = res.json;
+        answers[scenario.name] = { bytes: Buffer.byteLength(res.text) };
+      } else if (!isDeepStrictEqual(res.json, expected)) {
+        say(`CHECK FAILED ${scenario.name} on ${gateway.config.label}: the answer differs from ${configs[0]!.label}'s`);
+        wrong++;
+      }
+    }
+  }
+  const features: Record<string, Features> = {};
+  for (const id of ['c', 'd'] as const) {
+    const gateway = gateways.get(id);
+    if (gateway) features[id] = await probeFeatures(gateway, scenarios.find((s) => s.cacheable));
+  }
+  if (wrong > 0) {
+    say(`${wrong} wrong answer(s): not measuring.`);
+    return 1;
+  }
+  for (const [name, a] of Object.entries(answers)) say(`check ok: ${name} (${(a.bytes / 1024).toFixed(1)} KiB answer)`);
+
+  const measured = new Map<string, Map<string, Measurement[]>>();
+  const ids = configs.map((c) => c.id);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const scenario of scenarios) {
+      const byConfig = measured.get(scenario.name) ?? new Map(ids.map((id) => [id, [] as Measurement[]]));
+      measured.set(scenario.name, byConfig);
+      // Rotate the order each round so no configuration always runs first (or right after the heaviest).
+      const order = ids.map((_, i) => ids[(i + round) % ids.length]!);
+      for (const id of order) {
+        const gateway = gateways.get(id)!;
+        if (!scenario.cacheable && gateway.config.cacheHits) continue;
+        const m = await measure(gateway, scenario);
+        byConfig.get(id)!.push(m);
+        say(
+          `round ${round + 1} ${scenario.name.padEnd(8)} ${id}: ${m.rps.toFixed(1).padStart(8)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  errors ${m.errors}`,
+        );
+      }
+    }
+  }
+
+  // Bounded caches: distinct operation texts on the reference and the policy row (or b without it).
+  const memory: Record<string, Awaited<ReturnType<typeof distinctRun>>> = {};
+  if (options.distinctOps > 0) {
+    for (const id of ['a', gateways.has('c') ? 'c' : 'b'] as const) {
+      const gateway = gateways.get(id);
+      if (!gateway) continue;
+      memory[id] = await distinctRun(gateway, options.distinctOps);
+      const r = memory[id];
+      say(
+        `distinct operations ${id}: ${r.operations} in ${r.seconds.toFixed(1)} s, failures ${r.failures}, RSS ${r.samples.map((s) => s.rssMiB.toFixed(0)).join(' → ')} MiB (last/first ${r.growth.toFixed(2)})`,
+      );
+    }
+  }
+  const finalStats = Object.fromEntries([...gateways].map(([id, g]) => [id, treeStats(g.child.pid!)]));
+
+  const rows = buildRows(measured, 'a');
+  const table = formatTable(rows, LABELS);
+  say('');
+  say(table);
+  say('');
+  for (const [id, f] of Object.entries(features)) {
+    say(`live in (${id}): auth enforced ${f.authEnforced ? 'yes' : 'no'}, rate-limit headers ${f.rateLimitHeaders ? 'yes' : 'no'}, x-cache ${f.cacheHeader ?? 'absent'}`);
+  }
+  say(`peak RSS at the end (MiB): ${Object.entries(finalStats).map(([id, s]) => `${id} ${s.peakRssMiB.toFixed(0)}`).join(', ')}`);
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg() },
+    options,
+    scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, answerBytes: answers[s.name]?.bytes })),
+    configurations: configs.map((c) => ({ id: c.id, label: c.label, env: Object.keys(c.env) })),
+    features,
+    rows,
+    table,
+    memory,
+    peakRssMiB: Object.fromEntries(Object.entries(finalStats).map(([id, s]) => [id, s.peakRssMiB])),
+  };
+  await writeFile(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  say(`written: bench/results/latest.json`);
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+} finally {
+  await Promise.all(children.map((c) => stopChild(c)));
+}
+process.exit(code);

@@ -1,0 +1,25 @@
+// Tessera as the benchmark runs it: `src/main.ts`'s app, or with BENCH_POLICY=off the same engine
+// without the app's rules (edge and in-subgraph), so row (b) measures the engine alone.
+import '../src/gateway/noTelemetry.js';
+import app from '../tessera.config.js';
+import { defineApp } from '../src/appDefinition.js';
+import { createApp } from '../src/app.js';
+import { startCluster } from '../src/cluster.js';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { plainSubgraphs } from './plainSubgraphs.js';
+
+const config = loadConfig(process.env);
+const log = createLogger(config.logLevel);
+const primary = config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownGraceMs });
+const definition =
+  process.env.BENCH_POLICY === 'off'
+    ? defineApp({ ...app, rules: undefined, subgraphs: ({ config: c, env }) => plainSubgraphs(c, env) })
+    : app;
+if (!primary) {
+  const gateway = createApp(config, { app: definition, log });
+  await gateway.start();
+  const stop = () => void gateway.stop().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
