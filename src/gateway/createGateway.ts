@@ -3,9 +3,16 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import { isLocalUrl, LOCAL_SCHEME } from '../config/supergraphConfig.js';
+import type { BreakerConfig, RetryConfig } from '../config/index.js';
 import type { SupergraphManager } from '../composition/supergraphManager.js';
+import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
+import { createSubgraphBreaker, type SubgraphBreaker } from './circuitBreaker.js';
+import { createFetchBudget } from './fetchBudget.js';
+import { RetryBudget } from './retry.js';
 import type { TesseraContext } from '../graphql/context.js';
+import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
 import { LocalDataSource } from './localDataSource.js';
+import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
 
 export interface GatewayOptions {
@@ -16,6 +23,15 @@ export interface GatewayOptions {
   readonly headersFor: (context: TesseraContext | undefined) => Record<string, string>;
   readonly log: Logger;
   readonly dispatcher?: Dispatcher;
+  /** Circuit breaker per remote subgraph; absent = none. */
+  readonly breaker?: BreakerConfig;
+  /** Retries of remote query fetches; absent = none. */
+  readonly retry?: RetryConfig;
+  /** Plans needing more subgraph fetches are refused before any fetch; absent = no budget. */
+  readonly maxSubgraphFetches?: number;
+  readonly metrics?: Metrics;
+  /** Cache hints of the in-process subgraphs beyond their SDL, and the default maxAge; absent = SDL only. */
+  readonly cacheHints?: SubgraphCacheHintOptions;
 }
 
 export interface Gateway {
@@ -31,25 +47,50 @@ export function createSubgraphDispatcher(): Dispatcher {
 
 export function createGateway(options: GatewayOptions): Gateway {
   const dispatcher = options.dispatcher ?? createSubgraphDispatcher();
+  const metrics = options.metrics ?? defaultMetrics;
+  // Keyed by name and URL: they outlive schema updates, which rebuild the data sources.
+  const breakers = new Map<string, SubgraphBreaker>();
+  const retryBudgets = new Map<string, RetryBudget>();
+  const resilienceFor = (name: string, url: string) => {
+    const key = `${name} ${url}`;
+    let breaker = breakers.get(key);
+    if (!breaker && options.breaker) breakers.set(key, (breaker = createSubgraphBreaker(name, options.breaker, metrics)));
+    let budget = retryBudgets.get(key);
+    if (!budget && options.retry) retryBudgets.set(key, (budget = new RetryBudget(options.retry.budgetPercent / 100)));
+    const retry = options.retry && budget ? { maxAttempts: options.retry.maxAttempts, baseMs: options.retry.baseMs, budget } : undefined;
+    return { breaker, retry };
+  };
+  // One per in-process schema: data sources are rebuilt on every schema update, the hints need not be.
+  const cacheHints = new Map<GraphQLSchema, ReturnType<typeof createSubgraphCacheHints>>();
   const buildService = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
     if (isLocalUrl(url)) {
       const localName = url.slice(LOCAL_SCHEME.length);
       const schema = options.localSchemas.get(localName);
       if (!schema) throw new Error(`Subgraph "${name}" routes to ${url}, but no in-process subgraph is named "${localName}".`);
-      return new LocalDataSource(name, schema);
+      let hints = cacheHints.get(schema);
+      if (!hints) cacheHints.set(schema, (hints = createSubgraphCacheHints(schema, options.cacheHints)));
+      return new LocalDataSource(name, schema, hints);
     }
-    return new RemoteDataSource({ name, url, dispatcher, timeoutMs: options.timeoutMs, headersFor: options.headersFor });
+    return new RemoteDataSource({ name, url, dispatcher, timeoutMs: options.timeoutMs, headersFor: options.headersFor, metrics, ...resilienceFor(name, url) });
   };
+  const fetchBudget =
+    options.maxSubgraphFetches === undefined
+      ? undefined
+      : createFetchBudget(options.maxSubgraphFetches, () => metrics.operationLimitRejections.inc({ limit: 'subgraphFetches' }));
   const gateway = new ApolloGateway({
-    supergraphSdl: options.manager,
+    // Authorization directives are enforced at the edge (src/policy/), not by the gateway.
+    supergraphSdl: enforcedAtEdge(options.manager),
     buildService,
     logger: options.log.child({ component: 'gateway' }),
+    // Runs after planning and before any fetch; throwing refuses the operation (400).
+    ...(fetchBudget ? { experimental_didResolveQueryPlan: ({ queryPlan }) => fetchBudget(queryPlan) } : {}),
   });
   return {
     gateway,
     dispatcher,
     close: async () => {
+      for (const breaker of breakers.values()) breaker.shutdown();
       if (!options.dispatcher) await dispatcher.close();
     },
   };

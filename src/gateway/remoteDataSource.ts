@@ -1,9 +1,14 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Dispatcher } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
+import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
+import { injectTraceHeaders } from '../observability/tracing.js';
 import { cacheHintFromHeader } from './cacheControl.js';
+import { BreakerOpenError, SubgraphFailure, type SubgraphBreaker } from './circuitBreaker.js';
+import { backoffMs, isRetryableCode, isRetryableStatus, type RetryBudget } from './retry.js';
 
 export interface RemoteDataSourceOptions {
   readonly name: string;
@@ -13,6 +18,17 @@ export interface RemoteDataSourceOptions {
   /** Headers for this subgraph request, decided by the gateway (identity, propagation, tracing). */
   readonly headersFor: (context: TesseraContext | undefined) => Record<string, string>;
   readonly maxResponseBytes?: number;
+  /** Fails fast while the subgraph is down; absent = every fetch is attempted. */
+  readonly breaker?: SubgraphBreaker;
+  /** Retries of query fetches on connection errors and 502/503/504; absent = no retries. */
+  readonly retry?: { readonly maxAttempts: number; readonly baseMs: number; readonly budget: RetryBudget };
+  readonly metrics?: Metrics;
+}
+
+interface RawResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
 }
 
 const INCOMING_OPERATION = 'incoming operation';
@@ -45,12 +61,18 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
       operationName: request.operationName,
       extensions: request.extensions,
     });
-    const headers = {
+    const headers: Record<string, string> = {
       ...this.options.headersFor(context),
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
     };
-    const { statusCode, responseHeaders, text } = await this.#send(headers, body);
+    injectTraceHeaders(headers);
+    // Only reads are repeated: a mutation may have taken effect even when its answer was lost.
+    const idempotent =
+      options.kind === INCOMING_OPERATION &&
+      options.incomingRequestContext.operation?.operation === 'query' &&
+      !request.query?.trimStart().startsWith('mutation');
+    const { statusCode, headers: responseHeaders, text } = await this.#fetch(headers, body, idempotent);
     let parsed: GatewayGraphQLResponse | undefined;
     try {
       parsed = JSON.parse(text) as GatewayGraphQLResponse;
@@ -70,12 +92,51 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
     return parsed!;
   }
 
-  async #send(headers: Record<string, string>, body: string) {
+  /** Attempts through the breaker, retrying what is safe to retry within the budget. */
+  async #fetch(headers: Record<string, string>, body: string, idempotent: boolean): Promise<RawResponse> {
+    const { breaker, retry, name } = this.options;
+    const metrics = this.#metrics;
+    retry?.budget.recordRequest();
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      try {
+        const response = breaker ? await breaker.fire(() => this.#send(headers, body)) : await this.#send(headers, body);
+        metrics.subgraphFetchDuration.observe({ subgraph: name, outcome: 'ok' }, (performance.now() - started) / 1000);
+        return response;
+      } catch (error) {
+        if (error instanceof BreakerOpenError) {
+          metrics.subgraphErrors.inc({ subgraph: name, reason: 'breaker_open' });
+          throw this.#error('SUBGRAPH_UNAVAILABLE', 'is failing; its circuit breaker is open', { breaker: 'open' });
+        }
+        if (!(error instanceof SubgraphFailure)) throw error;
+        metrics.subgraphFetchDuration.observe({ subgraph: name, outcome: error.reason }, (performance.now() - started) / 1000);
+        metrics.subgraphErrors.inc({ subgraph: name, reason: error.reason });
+        const worthRetrying = error.status !== undefined ? isRetryableStatus(error.status) : isRetryableCode(error.code);
+        if (idempotent && retry && worthRetrying && attempt < retry.maxAttempts && retry.budget.tryRetry()) {
+          metrics.subgraphRetries.inc({ subgraph: name });
+          await sleep(backoffMs(attempt + 1, retry.baseMs));
+          continue;
+        }
+        // A 5xx may still carry a GraphQL body worth passing on.
+        if (error.response) return error.response;
+        if (error.reason === 'timeout') throw this.#error('SUBGRAPH_TIMEOUT', error.detail, { timeoutMs: this.options.timeoutMs });
+        throw this.#error('SUBGRAPH_UNAVAILABLE', error.detail);
+      }
+    }
+  }
+
+  get #metrics(): Metrics {
+    return this.options.metrics ?? defaultMetrics;
+  }
+
+  /** One attempt; transport failures, timeouts and 5xx reject with a `SubgraphFailure` (they count against the breaker). */
+  async #send(headers: Record<string, string>, body: string): Promise<RawResponse> {
     const { timeoutMs, dispatcher } = this.options;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: RawResponse;
     try {
-      const response = await dispatcher.request({
+      const answer = await dispatcher.request({
         origin: this.#origin,
         path: this.#path,
         method: 'POST',
@@ -83,17 +144,18 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
         body,
         signal: controller.signal,
       });
-      const text = await response.body.text();
-      return { statusCode: response.statusCode, responseHeaders: response.headers, text };
+      response = { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
     } catch (error) {
-      if (controller.signal.aborted) {
-        throw this.#error('SUBGRAPH_TIMEOUT', `did not answer within ${timeoutMs} ms`, { timeoutMs });
-      }
+      if (controller.signal.aborted) throw new SubgraphFailure('timeout', `did not answer within ${timeoutMs} ms`);
       const e = error as Error & { code?: string };
-      throw this.#error('SUBGRAPH_UNAVAILABLE', `could not be reached (${e.code ?? e.message})`);
+      throw new SubgraphFailure('refused', `could not be reached (${e.code ?? e.message})`, e.code);
     } finally {
       clearTimeout(timer);
     }
+    if (response.statusCode >= 500) {
+      throw new SubgraphFailure('http_5xx', `answered HTTP ${response.statusCode}`, undefined, response.statusCode, response);
+    }
+    return response;
   }
 
   #error(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT', reason: string, extensions: Record<string, unknown> = {}) {

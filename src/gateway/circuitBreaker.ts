@@ -1,0 +1,70 @@
+import CircuitBreaker from 'opossum';
+import type { BreakerConfig } from '../config/index.js';
+import { BREAKER_STATE_VALUE, metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
+
+/** Thrown by an attempt that should count against the breaker, carrying what the caller needs. */
+export class SubgraphFailure extends Error {
+  override readonly name = 'SubgraphFailure';
+  constructor(
+    readonly reason: 'refused' | 'timeout' | 'http_5xx',
+    readonly detail: string,
+    readonly code?: string,
+    readonly status?: number,
+    /** The response of a 5xx, which may still be a usable GraphQL body. */
+    readonly response?: { statusCode: number; headers: Record<string, string | string[] | undefined>; text: string },
+  ) {
+    super(detail);
+  }
+}
+
+export type Attempt<T> = () => Promise<T>;
+
+export interface SubgraphBreaker {
+  /** Runs one attempt through the breaker; rejects with `BreakerOpenError` without running it when open. */
+  fire<T>(attempt: Attempt<T>): Promise<T>;
+  readonly state: 'closed' | 'halfOpen' | 'open';
+  shutdown(): void;
+}
+
+export class BreakerOpenError extends Error {
+  override readonly name = 'BreakerOpenError';
+}
+
+/**
+ * One opossum breaker per subgraph. Only transport failures, timeouts and 5xx count: a 200
+ * carrying GraphQL errors is the subgraph working as designed. Opossum's own timeout is off;
+ * the data source has its deadline. While half-open, opossum lets exactly one probe through.
+ */
+export function createSubgraphBreaker(name: string, config: BreakerConfig, metrics: Metrics = defaultMetrics): SubgraphBreaker {
+  const breaker = new CircuitBreaker((attempt: Attempt<unknown>) => attempt(), {
+    timeout: false,
+    errorThresholdPercentage: config.errorThresholdPercent,
+    volumeThreshold: config.volumeThreshold,
+    resetTimeout: config.resetMs,
+    rollingCountTimeout: config.windowMs,
+    rollingCountBuckets: 10,
+    name,
+    errorFilter: (error: unknown) => !(error instanceof SubgraphFailure),
+  });
+  const gauge = (state: keyof typeof BREAKER_STATE_VALUE) => metrics.breakerState.set({ subgraph: name }, BREAKER_STATE_VALUE[state]);
+  gauge('closed');
+  breaker.on('open', () => gauge('open'));
+  breaker.on('halfOpen', () => gauge('halfOpen'));
+  breaker.on('close', () => gauge('closed'));
+  return {
+    async fire<T>(attempt: Attempt<T>): Promise<T> {
+      try {
+        return (await breaker.fire(attempt)) as T;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(`The circuit of "${name}" is open.`);
+        throw error;
+      }
+    },
+    get state() {
+      return breaker.opened ? 'open' : breaker.halfOpen ? 'halfOpen' : 'closed';
+    },
+    shutdown() {
+      breaker.shutdown();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Tessera's Prometheus metrics, on a registry of its own (never prom-client's global one).
+ * One instance per process: the cache, the rate limiter, the gateway and the HTTP layer all
+ * increment the same typed counters. Every label value is bounded: codes come from a fixed
+ * table, subgraph names from the composed supergraph, operation names only from an allowlist.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'tessera_http_request_duration_seconds',
+      help: 'GraphQL HTTP requests: time to the last byte, by operation type, operation name (allowlisted) and status.',
+      labelNames: ['operation_type', 'operation_name', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    graphqlErrors: new Counter({
+      name: 'tessera_graphql_errors_total',
+      help: 'Errors in GraphQL responses, by extensions.code.',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    subgraphFetchDuration: new Histogram({
+      name: 'tessera_subgraph_fetch_duration_seconds',
+      help: 'Remote subgraph fetches (each attempt), by subgraph and outcome.',
+      labelNames: ['subgraph', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    subgraphErrors: new Counter({
+      name: 'tessera_subgraph_errors_total',
+      help: 'Failed remote subgraph fetches, by subgraph and reason (refused, timeout, http_5xx, invalid_body, breaker_open).',
+      labelNames: ['subgraph', 'reason'] as const,
+      registers,
+    }),
+    subgraphRetries: new Counter({
+      name: 'tessera_subgraph_retries_total',
+      help: 'Retried remote subgraph fetches, by subgraph.',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'tessera_breaker_state',
+      help: 'Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
+    operationLimitRejections: new Counter({
+      name: 'tessera_operation_limit_rejections_total',
+      help: 'Operations refused by a limit (depth, aliases, tokens, directives, cost, fetches, batch).',
+      labelNames: ['limit'] as const,
+      registers,
+    }),
+    cacheRequests: new Counter({
+      name: 'tessera_cache_requests_total',
+      help: 'Cache lookups by cache and result (hit, miss, error).',
+      labelNames: ['cache', 'result'] as const,
+      registers,
+    }),
+    rateLimitRejections: new Counter({
+      name: 'tessera_rate_limit_rejections_total',
+      help: 'Requests refused by a rate-limit rule, by rule and client profile.',
+      labelNames: ['rule', 'client'] as const,
+      registers,
+    }),
+    supergraphInfo: new Gauge({
+      name: 'tessera_supergraph_info',
+      help: 'The served supergraph: 1 for the current composition id.',
+      labelNames: ['composition_id'] as const,
+      registers,
+    }),
+    supergraphUpdates: new Counter({
+      name: 'tessera_supergraph_updates_total',
+      help: 'Supergraphs loaded (start and every registry or file change).',
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The process's metrics. */
+export const metrics: Metrics = createMetrics();
+
+export const BREAKER_STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+/** Records a newly served supergraph: the info gauge shows only the current composition id. */
+export function recordSupergraph(compositionId: string, m: Metrics = metrics): void {
+  m.supergraphInfo.reset();
+  m.supergraphInfo.set({ composition_id: compositionId }, 1);
+  m.supergraphUpdates.inc();
+}

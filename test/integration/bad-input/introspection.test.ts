@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { expectRefused, expectStillServing, post, send, useStack } from './harness.js';
+
+describe('bad input: introspection and the landing page in production', () => {
+  const stack = useStack({ NODE_ENV: 'production' });
+
+  it('__schema → 400 GRAPHQL_VALIDATION_FAILED', async () => {
+    const answer = await post(stack(), { query: '{ __schema { types { name } } }' });
+    expectRefused(answer, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(answer.body.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+  });
+
+  it('__type → 400 GRAPHQL_VALIDATION_FAILED', async () => {
+    expectRefused(await post(stack(), { query: '{ __type(name: "User") { fields { name } } }' }), 400, 'GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('__typename is still allowed', async () => {
+    const answer = await post(stack(), { query: '{ __typename }' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('no landing page: a browser GET gets no HTML', async () => {
+    const res = await fetch(`${stack().url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect(await res.text()).not.toMatch(/<html/i);
+  });
+
+  it('production error bodies carry no stack traces', async () => {
+    const answer = await send(stack(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(JSON.stringify(answer.body)).not.toContain('stacktrace');
+  });
+
+  it('keeps serving', () => expectStillServing(stack()));
+});

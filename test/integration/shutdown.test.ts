@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAllMocks, type MockSet } from '../../services-mock/index.js';
+import { mockEnv } from '../helpers/stack.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const QUERY = JSON.stringify({ query: '{ product(sku: "SKU-0002") { title reviews { rating } } }' });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+type Outcome = 'ok' | 'refused' | 'failed';
+
+/** One request on a fresh connection: refused = never accepted; anything else must be a full, correct answer. */
+function once(port: number, path = '/graphql', body: string | undefined = QUERY): Promise<{ outcome: Outcome; status?: number; detail?: string }> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent: false, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => resolve({ outcome: 'failed', detail: e.message }));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (!body) return resolve({ outcome: 'ok', status: res.statusCode });
+          try {
+            const parsed = JSON.parse(text) as { data?: { product?: { reviews?: unknown[] } }; errors?: unknown };
+            const good = res.statusCode === 200 && !parsed.errors && Array.isArray(parsed.data?.product?.reviews);
+            resolve(good ? { outcome: 'ok', status: res.statusCode } : { outcome: 'failed', status: res.statusCode, detail: text.slice(0, 200) });
+          } catch {
+            resolve({ outcome: 'failed', status: res.statusCode, detail: text.slice(0, 200) });
+          }
+        });
+      },
+    );
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ outcome: e.code === 'ECONNREFUSED' ? 'refused' : 'failed', detail: `${e.code} ${e.message}` }));
+    req.end(body);
+  });
+}
+
+describe('graceful shutdown of a real gateway process', () => {
+  let mocks: MockSet;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    mocks = await startAllMocks();
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await mocks.close();
+  });
+
+  it('on SIGTERM: readiness 503, in-flight and accepted requests all answered, exit 0 within the grace period', async () => {
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...mockEnv(mocks),
+        APOLLO_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        SHUTDOWN_DELAY_MS: '700',
+        SHUTDOWN_GRACE_MS: '8000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child!.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const deadline = Date.now() + 25_000;
+    while (!output.includes('Tessera is serving')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // Slow subgraph answers keep requests in flight when the signal arrives.
+    mocks.reviews.setFaults({ latencyMs: 300 });
+    const outcomes: { outcome: Outcome; status?: number; detail?: string; at: number }[] = [];
+    let sigtermAt = Number.POSITIVE_INFINITY;
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        const result = await once(port);
+        outcomes.push({ ...result, at: Date.now() });
+        if (result.outcome === 'refused') return;
+      }
+    };
+    const workers = Array.from({ length: 6 }, () => worker());
+    // Bounded: the loop stops by itself once the port is closed, or after 20 s.
+    const bound = setTimeout(() => (running = false), 20_000);
+
+    await new Promise((r) => setTimeout(r, 800));
+    const inFlightBefore = mocks.reviews.stats().total;
+    expect(inFlightBefore).toBeGreaterThan(0);
+    sigtermAt = Date.now();
+    child.kill('SIGTERM');
+
+    // During the delay, readiness says 503 while queries are still served.
+    let readiness: number | undefined;
+    for (let i = 0; i < 20 && readiness !== 503; i++) {
+      readiness = (await once(port, '/readiness', undefined)).status;
+      if (readiness !== 503) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(readiness).toBe(503);
+
+    const { code, signal } = await exited;
+    running = false;
+    clearTimeout(bound);
+    await Promise.all(workers);
+
+    const failed = outcomes.filter((o) => o.outcome === 'failed');
+    expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([]);
+    expect(outcomes.filter((o) => o.outcome === 'ok').length).toBeGreaterThan(6);
+    // Requests accepted after SIGTERM (during the delay) were answered too.
+    expect(outcomes.some((o) => o.outcome === 'ok' && o.at > sigtermAt + 300)).toBe(true);
+    expect(outcomes.some((o) => o.outcome === 'refused')).toBe(true);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(Date.now() - sigtermAt).toBeLessThan(8_000 + 700 + 5_000);
+    expect(output).toContain('shutting down');
+  });
+});
