@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { CacheHint } from '@apollo/cache-control-types';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { TesseraContext } from '../graphql/context.js';
@@ -15,9 +16,12 @@ export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
   constructor(
     readonly name: string,
     private readonly schema: GraphQLSchema,
+    /** The subgraph's cache hint for an operation (its `@cacheControl`); none means no caching info. */
+    private readonly cacheHintOf?: (document: DocumentNode) => CacheHint,
   ) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<TesseraContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<TesseraContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
     const query = request.query ?? '';
     let document = this.#documents.get(query);
     if (!document) {
@@ -31,6 +35,10 @@ export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
       this.#documents.set(query, document);
     }
     if ('errors' in document) return { errors: document.errors.map((e) => ({ message: e.message })) };
+    // Reported as a remote subgraph reports its Cache-Control: the response cache decides by it.
+    if (this.cacheHintOf && options.kind === 'incoming operation') {
+      options.incomingRequestContext.overallCachePolicy.restrict(this.cacheHintOf(document));
+    }
     const result = await execute({
       schema: this.schema,
       document,

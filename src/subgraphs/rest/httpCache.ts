@@ -44,6 +44,32 @@ export function cacheKey(scope: CacheScope, url: string, viewerSub: string | und
   return viewerSub === undefined ? undefined : `rest:private:${encodeURIComponent(viewerSub)}:${url}`;
 }
 
+/**
+ * Where the "write epoch" of one viewer at one service lives. A successful POST by the viewer
+ * renews it, and private entries stored under an older epoch are misses: after their own write,
+ * viewers read fresh data (RFC 9111 §4.4 invalidates only the POSTed URL; lists need more).
+ */
+export function epochKey(service: string, viewerSub: string): string {
+  return `rest:epoch:${encodeURIComponent(service)}:${encodeURIComponent(viewerSub)}`;
+}
+
+/**
+ * A stored entry: when it expires (ms since the epoch, so a hit can tell the response cache how fresh
+ * it still is), the write epoch it was stored under (private entries; empty for public ones), the body.
+ */
+export function cacheEntry(expiresAt: number, epoch: string, text: string): string {
+  return `${expiresAt}\n${epoch}\n${text}`;
+}
+
+/** An entry still valid under `epoch` at `now`, with its remaining lifetime; otherwise `undefined`. */
+export function readCacheEntry(entry: string, epoch: string, now: number): { text: string; ttlSeconds: number } | undefined {
+  const first = entry.indexOf('\n');
+  const second = first < 0 ? -1 : entry.indexOf('\n', first + 1);
+  if (second < 0 || entry.slice(first + 1, second) !== epoch) return undefined;
+  const ttlSeconds = Math.floor((Number(entry.slice(0, first)) - now) / 1000);
+  return ttlSeconds > 0 ? { text: entry.slice(second + 1), ttlSeconds } : undefined;
+}
+
 function seconds(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);

@@ -1,7 +1,8 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import { cacheKey, cachePolicy } from './httpCache.js';
+import { randomUUID } from 'node:crypto';
+import { cacheEntry, cacheKey, cachePolicy, epochKey, readCacheEntry, type CachePolicy } from './httpCache.js';
 
 /**
  * One keep-alive connection pool per REST service, shared by every request of the process.
@@ -35,6 +36,16 @@ export interface RestCallOptions {
   readonly timeoutMs?: number | undefined;
   /** Where cache failures are reported. */
   readonly log?: Logger | undefined;
+  /**
+   * Told how long each GET answer may be reused (`undefined`: it must not be), from the service's
+   * `Cache-Control` or, on a hit, the entry's remaining lifetime; the response cache honours it.
+   */
+  readonly onCachePolicy?: ((policy: CachePolicy | undefined) => void) | undefined;
+}
+
+interface CachedGet {
+  readonly value: unknown;
+  readonly policy: CachePolicy | undefined;
 }
 
 /** Checks a JSON body and returns it typed; throws on an unexpected shape. */
@@ -96,7 +107,7 @@ export class RestClient {
   readonly #timeoutMs: number;
   readonly #cache: KeyValueCache<string> | undefined;
   readonly #pool: Pool;
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #inflight = new Map<string, Promise<CachedGet>>();
 
   constructor(options: RestClientOptions) {
     const base = parseBaseUrl(options.baseUrl, options.service);
@@ -124,13 +135,16 @@ export class RestClient {
       pending = this.#cachedGet(target, options).finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
-    return this.#parse('GET', target, await pending, parse);
+    const { value, policy } = await pending;
+    options.onCachePolicy?.(policy);
+    return this.#parse('GET', target, value, parse);
   }
 
-  /** POST a JSON body. Never cached, never de-duplicated. */
+  /** POST a JSON body. Never cached, never de-duplicated; afterwards the viewer's private entries of this service are stale. */
   async post<T>(path: string, body: unknown, parse: Parse<T>, options: RestCallOptions = {}): Promise<T> {
     const target = this.#target(path, options.query);
     const res = await this.#request('POST', target, JSON.stringify(body), options);
+    if (this.#cache !== undefined && options.viewerSub !== undefined) await this.#renewEpoch(this.#cache, options.viewerSub, options);
     return this.#parse('POST', target, res.json, parse);
   }
 
@@ -148,22 +162,27 @@ export class RestClient {
     return `${this.#basePath}${path}${search}`;
   }
 
-  async #cachedGet(target: string, options: RestCallOptions): Promise<unknown> {
+  async #cachedGet(target: string, options: RestCallOptions): Promise<CachedGet> {
     const cache = this.#cache;
     const url = this.#origin + target;
+    let epoch = '';
     if (cache !== undefined) {
-      const hit = await this.#cacheRead(cache, url, options);
-      if (hit !== undefined) return hit.value;
+      const read = await this.#cacheRead(cache, url, options);
+      if (read.hit !== undefined) return read.hit;
+      epoch = read.epoch;
     }
     const res = await this.#request('GET', target, undefined, options);
-    if (cache !== undefined && res.status === 200) this.#cacheWrite(cache, url, res, options);
-    return res.json;
+    const policy = res.status === 200 ? cachePolicy(res.cacheControl, res.age) : undefined;
+    if (cache !== undefined && policy !== undefined) this.#cacheWrite(cache, url, res, policy, options, epoch);
+    return { value: res.json, policy };
   }
 
-  /** A hit is `{ value }`, so a cached `null` body is still a hit. Errors and garbage are misses. */
-  async #cacheRead(cache: KeyValueCache<string>, url: string, options: RestCallOptions): Promise<{ value: unknown } | undefined> {
-    // We learn whether a response is public or private only from the response, so look for both.
-    const keys = [cacheKey('public', url, options.viewerSub), cacheKey('private', url, options.viewerSub)];
+  /** A hit is `{ value }`, so a cached `null` body is still a hit. Errors, garbage and stale private entries are misses. */
+  async #cacheRead(cache: KeyValueCache<string>, url: string, options: RestCallOptions): Promise<{ hit?: CachedGet; epoch: string }> {
+    // We learn whether a response is public or private only from the response, so look for both;
+    // the viewer's write epoch comes in the same round trip.
+    const sub = options.viewerSub;
+    const keys = [cacheKey('public', url, sub), cacheKey('private', url, sub), sub === undefined ? undefined : epochKey(this.service, sub)];
     const found = await Promise.all(
       keys.map(async (key) => {
         if (key === undefined) return undefined;
@@ -175,26 +194,41 @@ export class RestClient {
         }
       }),
     );
-    for (const text of found) {
-      if (text === undefined) continue;
+    const [publicText, privateText, epochText] = found;
+    const epoch = epochText ?? '';
+    const now = Date.now();
+    const candidates = [
+      { scope: 'public', entry: publicText === undefined ? undefined : readCacheEntry(publicText, '', now) },
+      { scope: 'private', entry: privateText === undefined ? undefined : readCacheEntry(privateText, epoch, now) },
+    ] as const;
+    for (const { scope, entry } of candidates) {
+      if (entry === undefined) continue;
       try {
-        return { value: JSON.parse(text) as unknown };
+        return { hit: { value: JSON.parse(entry.text) as unknown, policy: { scope, ttlSeconds: entry.ttlSeconds } }, epoch };
       } catch {
         // A corrupt entry is a miss; the fresh answer overwrites it.
       }
     }
-    return undefined;
+    return { epoch };
   }
 
-  #cacheWrite(cache: KeyValueCache<string>, url: string, res: RestResponse, options: RestCallOptions): void {
-    const policy = cachePolicy(res.cacheControl, res.age);
-    if (policy === undefined) return;
+  async #renewEpoch(cache: KeyValueCache<string>, viewerSub: string, options: RestCallOptions): Promise<void> {
+    try {
+      // Outlives any private entry it guards; if it expires first, older entries only become misses.
+      await cache.set(epochKey(this.service, viewerSub), randomUUID(), { ttl: 86_400 });
+    } catch (err) {
+      options.log?.warn({ err, service: this.service }, 'REST cache epoch renewal failed; private entries expire by their TTL');
+    }
+  }
+
+  #cacheWrite(cache: KeyValueCache<string>, url: string, res: RestResponse, policy: CachePolicy, options: RestCallOptions, epoch: string): void {
     const key = cacheKey(policy.scope, url, options.viewerSub);
     if (key === undefined) return;
+    const value = cacheEntry(Date.now() + policy.ttlSeconds * 1000, policy.scope === 'private' ? epoch : '', res.text);
     // Not awaited: the answer does not wait for the cache, and a failed write only costs a later miss.
     const failed = (err: unknown) => options.log?.warn({ err, service: this.service }, 'REST cache write failed');
     try {
-      cache.set(key, res.text, { ttl: policy.ttlSeconds }).catch(failed);
+      cache.set(key, value, { ttl: policy.ttlSeconds }).catch(failed);
     } catch (err) {
       failed(err);
     }

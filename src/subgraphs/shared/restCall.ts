@@ -1,9 +1,19 @@
+import { restrictCachePolicy } from '../../cache/requestPolicy.js';
 import type { TesseraContext } from '../../graphql/context.js';
 import type { RestCallOptions } from '../rest/restClient.js';
 
-/** What a REST call needs to know about the GraphQL request it serves. */
+/**
+ * What a REST call needs to know about the GraphQL request it serves. The service's own
+ * `Cache-Control` narrows the whole response's cache policy (`private`, a shorter max-age, or none).
+ */
 export function restCallOptions(ctx: TesseraContext): RestCallOptions {
-  return { viewerSub: ctx.viewer.sub, requestId: ctx.requestId, log: ctx.log };
+  return {
+    viewerSub: ctx.viewer.sub,
+    requestId: ctx.requestId,
+    log: ctx.log,
+    onCachePolicy: (policy) =>
+      restrictCachePolicy(ctx, policy ? { maxAge: policy.ttlSeconds, scope: policy.scope === 'private' ? 'PRIVATE' : 'PUBLIC' } : { maxAge: 0 }),
+  };
 }
 
 /** Keys for a batch URL, sorted so the same set always gives the same URL (in-flight de-duplication, cache). */

@@ -17,6 +17,10 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Dashboard = {
   __typename?: 'Dashboard';
   /** The five most recent orders. */
@@ -128,6 +132,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   Dashboard: ResolverTypeWrapper<DashboardModel>;
   Order: ResolverTypeWrapper<OrderModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -135,6 +140,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
@@ -147,8 +153,17 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   User: UserModel;
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = TesseraContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type DashboardResolvers<ContextType = TesseraContext, ParentType extends ResolversParentTypes['Dashboard'] = ResolversParentTypes['Dashboard']> = {
   recentOrders?: Resolver<Maybe<Array<ResolversTypes['Order']>>, ParentType, ContextType>;
@@ -180,3 +195,6 @@ export type Resolvers<ContextType = TesseraContext> = {
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = TesseraContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -1,0 +1,120 @@
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { KeyvAdapter } from '@apollo/utils.keyvadapter';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { FailOpen, type FailOpenOptions } from './failOpen.js';
+import { FailOpenKeyValueCache } from './failOpenKeyValueCache.js';
+import { KeyvResponseStore, MemoryTagIndex, RedisTagIndex, type ResponseStore, type TagIndexRedis } from './responseStore.js';
+
+export interface CacheStoresOptions {
+  /** `redis://…`: every store lives in Redis, shared by all replicas. Absent: in-memory LRUs. */
+  readonly redisUrl?: string | undefined;
+  /** Prepended to every Redis key, so several deployments (or tests) can share one Redis. */
+  readonly prefix: string;
+  /** Deadline of one cache command; slower is a miss. */
+  readonly timeoutMs: number;
+  readonly log: Logger;
+  /** Counts failed commands by store (`responses`, `rest`, `apq`) and outcome (metrics hook). */
+  readonly onFailure?: FailOpenOptions['onFailure'];
+  /** Counts REST and APQ lookups by store and result (metrics hook); the response cache counts its own. */
+  readonly onLookup?: (store: 'rest' | 'apq', result: 'hit' | 'miss') => void;
+  /** Entries per in-memory store. Default 10 000. */
+  readonly memoryMaxEntries?: number;
+}
+
+/** The namespaced stores Tessera keeps state in (DESIGN: response cache, REST HTTP cache, APQ). */
+export interface CacheStores {
+  readonly kind: 'redis' | 'memory';
+  readonly responses: ResponseStore;
+  /** The REST clients' HTTP cache (keys and TTLs chosen by `src/subgraphs/rest/httpCache.ts`). */
+  readonly rest: KeyValueCache<string>;
+  /** Automatic persisted queries: query text by sha256. */
+  readonly apq: KeyValueCache<string>;
+  close(): Promise<void>;
+}
+
+type Namespace = 'responses' | 'rest' | 'apq';
+
+/**
+ * The one cache factory: keyv over Redis when `redisUrl` is set, keyv over LRUs otherwise.
+ * Start-up never waits for Redis: the connection opens in the background, and until it is ready
+ * every command fails at once (no offline queue) and counts as a miss.
+ */
+export function createCacheStores(options: CacheStoresOptions): CacheStores {
+  const log = options.log.child({ component: 'cache' });
+  const failOpen = (name: Namespace) =>
+    new FailOpen({ name, timeoutMs: options.timeoutMs, log, onFailure: options.onFailure });
+  const guards = { responses: failOpen('responses'), rest: failOpen('rest'), apq: failOpen('apq') };
+  const keyValue = (keyv: Keyv<string>, name: 'rest' | 'apq'): KeyValueCache<string> =>
+    new FailOpenKeyValueCache(
+      // The adapter's typings name keyv's CommonJS build; the class is the same.
+      new KeyvAdapter(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]),
+      guards[name], options.onLookup && ((hit) => options.onLookup?.(name, hit ? 'hit' : 'miss')));
+
+  if (!options.redisUrl) {
+    const max = options.memoryMaxEntries ?? 10_000;
+    const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max), namespace, throwOnErrors: true });
+    return {
+      kind: 'memory',
+      responses: new KeyvResponseStore(memory('responses'), new MemoryTagIndex(), guards.responses),
+      rest: keyValue(memory('rest'), 'rest'),
+      apq: keyValue(memory('apq'), 'apq'),
+      close: async () => {},
+    };
+  }
+
+  const client = createClient({
+    url: options.redisUrl,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
+  });
+  let lastErrorLog = 0;
+  client.on('error', (err: unknown) => {
+    // The client retries forever; say so now and then, not on every attempt.
+    if (Date.now() - lastErrorLog < 5_000) return;
+    lastErrorLog = Date.now();
+    log.warn({ err }, 'Redis connection error; the cache answers misses until it is back');
+  });
+  const connecting = client.connect().catch((err: unknown) => log.warn({ err }, 'Redis connection closed'));
+  const redisKeyv = (namespace: string) => {
+    const adapter = new KeyvRedis<string>(client, { namespace, throwOnErrors: true, throwOnConnectError: true });
+    return new Keyv<string>({ store: adapter as KeyvStoreAdapter, namespace, useKeyPrefix: false, throwOnErrors: true });
+  };
+  const ns = (name: Namespace) => `${options.prefix}${name}`;
+  return {
+    kind: 'redis',
+    responses: new KeyvResponseStore(
+      redisKeyv(ns('responses')),
+      new RedisTagIndex(client as unknown as TagIndexRedis, `${ns('responses')}:tag:`),
+      guards.responses,
+    ),
+    rest: keyValue(redisKeyv(ns('rest')), 'rest'),
+    apq: keyValue(redisKeyv(ns('apq')), 'apq'),
+    close: async () => {
+      client.destroy();
+      await connecting;
+    },
+  };
+}
+
+/**
+ * A bounded Map for keyv. keyv hands `set` a TTL in ms as a third argument, which lru-cache would
+ * take for its options object; keyv checks expiry itself, the TTL here only frees memory sooner.
+ */
+function lruStore(max: number) {
+  const lru = new LRUCache<string, string>({ max });
+  return {
+    get: (key: string) => lru.get(key),
+    set: (key: string, value: string, ttl?: number) => {
+      lru.set(key, value, typeof ttl === 'number' && ttl > 0 ? { ttl } : undefined);
+      return true;
+    },
+    delete: (key: string) => lru.delete(key),
+    has: (key: string) => lru.has(key),
+    clear: () => lru.clear(),
+    keys: () => lru.keys(),
+    entries: () => lru.entries(),
+  };
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { CacheHint, CacheScope } from '@apollo/cache-control-types';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
+import { purgeTagsFor, type PurgeRules } from '../../cache/purgeRules.js';
+import type { ResponseStore } from '../../cache/responseStore.js';
+import { operationTag, responseTags, type TagOptions } from '../../cache/responseTags.js';
+import { trackCachePolicy } from '../../cache/requestPolicy.js';
+import type { TesseraContext } from '../context.js';
+
+export interface UseResponseCacheOptions {
+  readonly store: ResponseStore;
+  /** The served composition; part of every key, so a new graph never serves old-shaped data. */
+  readonly compositionId: () => string | undefined;
+  /** Mutation field → tags it makes stale. */
+  readonly purgeRules?: PurgeRules;
+  /** Key field per type for `Type:<key>` tags. Default `id`. */
+  readonly keyFields?: TagOptions['keyFields'];
+  /** Counts lookups (metrics hook). */
+  readonly onLookup?: (result: 'hit' | 'miss') => void;
+  /** Where failed purges are reported. */
+  readonly onPurgeError?: (error: unknown) => void;
+}
+
+/** What is stored: only data (responses with errors are never stored) and the policy it was stored under. */
+interface Entry {
+  readonly data: Record<string, unknown>;
+  readonly maxAge: number;
+  readonly scope: CacheScope;
+  /** ms since the epoch. */
+  readonly storedAt: number;
+}
+
+interface Lookup {
+  readonly publicKey: string;
+  /** Only for a viewer with a `sub`. */
+  readonly privateKey: string | undefined;
+  hit?: { readonly entry: Entry; readonly ageSeconds: number };
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/**
+ * Whole-response cache, read in `responseForOperation` (after the policy has pruned the operation
+ * in `didResolveOperation`, so a cached answer never bypasses auth or a limit) and written after
+ * the response is sent.
+ *
+ * Scoping: PUBLIC entries are shared by every viewer with the same scopes (all anonymous viewers
+ * share one); PRIVATE entries are keyed by the viewer's `sub` and never stored for a viewer
+ * without one. Every key holds the composition id, the operation's hash (the pruned document's,
+ * when the policy pruned it), the operation name and the variables.
+ * Policy: the overall cache policy the subgraphs reported (remote `Cache-Control`, in-process
+ * `@cacheControl`); nothing with errors or without a positive maxAge is stored.
+ */
+export function useResponseCache({
+  store,
+  compositionId,
+  purgeRules = {},
+  keyFields,
+  onLookup,
+  onPurgeError,
+}: UseResponseCacheOptions): ApolloServerPlugin<TesseraContext> {
+  const hasPurgeRules = Object.keys(purgeRules).length > 0;
+  return {
+    async requestDidStart(start) {
+      // The schema a request runs on is fixed when it starts; so is the composition in its key.
+      const composition = compositionId();
+      // The in-process subgraphs' REST calls narrow the policy by the services' Cache-Control.
+      trackCachePolicy(start.contextValue, start.overallCachePolicy);
+      let lookup: Lookup | undefined;
+      return {
+        async responseForOperation(rc): Promise<GraphQLResponse | null> {
+          if (rc.operation?.operation !== 'query' || composition === undefined) return null;
+          const viewer = rc.contextValue.viewer;
+          const scopes = viewer.authenticated ? [...viewer.scopes].sort().join(' ') : '';
+          const base = [
+            composition,
+            rc.queryHash ?? '',
+            rc.operationName ?? '',
+            JSON.stringify(rc.request.variables ?? {}),
+            viewer.authenticated ? `auth\n${scopes}` : 'anonymous',
+          ].join('\n');
+          lookup = {
+            publicKey: sha256(`public\n${base}`),
+            privateKey: viewer.sub === undefined ? undefined : sha256(`private\n${viewer.sub}\n${base}`),
+          };
+          const keys = lookup.privateKey ? [lookup.privateKey, lookup.publicKey] : [lookup.publicKey];
+          const values = await store.getMany(keys);
+          const now = Date.now();
+          for (const value of values) {
+            const entry = value === undefined ? undefined : parseEntry(value);
+            if (!entry) continue;
+            const ageSeconds = Math.max(0, Math.floor((now - entry.storedAt) / 1000));
+            if (ageSeconds >= entry.maxAge) continue;
+            lookup.hit = { entry, ageSeconds };
+            rc.overallCachePolicy.replace({ maxAge: entry.maxAge - ageSeconds, scope: entry.scope });
+            onLookup?.('hit');
+            return { body: { kind: 'single', singleResult: { data: entry.data } }, http: { status: undefined, headers: new HeaderMap() } };
+          }
+          onLookup?.('miss');
+          return null;
+        },
+
+        async willSendResponse(rc) {
+          const { response } = rc;
+          if (response.body.kind !== 'single') return;
+          if (rc.operation?.operation === 'mutation' && hasPurgeRules) {
+            await purgeAfterMutation(rc, response.body.singleResult.data);
+            return;
+          }
+          if (!lookup) return;
+          const headers = response.http.headers;
+          if (lookup.hit) {
+            const { entry, ageSeconds } = lookup.hit;
+            headers.set('x-cache', 'HIT');
+            headers.set('age', String(ageSeconds));
+            headers.set('cache-control', `max-age=${entry.maxAge - ageSeconds}, ${entry.scope.toLowerCase()}`);
+            return;
+          }
+          headers.set('x-cache', 'MISS');
+          const { data, errors } = response.body.singleResult;
+          const policy = rc.overallCachePolicy.policyIfCacheable();
+          const cacheable = policy !== null && !errors && data != null;
+          headers.set('cache-control', cacheable ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store');
+          if (!cacheable) return;
+          const key = policy.scope === 'PRIVATE' ? lookup.privateKey : lookup.publicKey;
+          if (key === undefined) return;
+          const singleResult = response.body.singleResult;
+          // After every willSendResponse hook has run: a later stage may still add errors.
+          setImmediate(() => {
+            if (singleResult.errors || singleResult.data == null) return;
+            write(rc, key, singleResult.data, policy).catch(() => undefined);
+          });
+        },
+      };
+    },
+  };
+
+  async function write(rc: GraphQLRequestContext<TesseraContext>, key: string, data: Record<string, unknown>, policy: Required<CacheHint>) {
+    const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields }) : new Set<string>();
+    if (rc.operationName) tags.add(operationTag(rc.operationName));
+    const entry: Entry = { data, maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() };
+    await store.set(key, JSON.stringify(entry), policy.maxAge, [...tags]);
+  }
+
+  async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined) {
+    if (!rc.operation || data == null) return;
+    let tags: string[];
+    try {
+      tags = purgeTagsFor(rc.schema, rc.operation, data, rc.request.variables ?? {}, purgeRules);
+    } catch (error) {
+      onPurgeError?.(error);
+      return;
+    }
+    // Awaited: the client's next read must not see what this mutation changed as a hit.
+    if (tags.length > 0 && (await store.purgeTags(tags)) === undefined) onPurgeError?.(new Error(`purge of ${tags.join(', ')} failed`));
+  }
+}
+
+function parseEntry(value: string): Entry | undefined {
+  try {
+    const entry = JSON.parse(value) as Partial<Entry>;
+    const valid =
+      entry !== null &&
+      typeof entry === 'object' &&
+      typeof entry.data === 'object' &&
+      entry.data !== null &&
+      typeof entry.maxAge === 'number' &&
+      typeof entry.storedAt === 'number' &&
+      (entry.scope === 'PUBLIC' || entry.scope === 'PRIVATE');
+    return valid ? (entry as Entry) : undefined;
+  } catch {
+    return undefined;
+  }
+}

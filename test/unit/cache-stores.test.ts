@@ -1,0 +1,148 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCacheStores, type CacheStores } from '../../src/cache/createCacheStores.js';
+import { FailOpen } from '../../src/cache/failOpen.js';
+import { parseSafelist } from '../../src/cache/safelist.js';
+import { ConfigError } from '../../src/config/env.js';
+import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
+import { createHash } from 'node:crypto';
+
+const log = pino({ level: 'silent' });
+
+/** Start-up does not wait for Redis (and a store that failed is skipped for a moment); these tests do wait. */
+async function untilConnected(stores: CacheStores): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    await stores.apq.set('probe', '1', { ttl: 60 });
+    if ((await stores.apq.get('probe')) === '1') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('Redis never answered');
+}
+
+describe('FailOpen', () => {
+  it('returns the result, or the fallback on an error or after the deadline, and counts failures', async () => {
+    const failures: string[] = [];
+    const guard = new FailOpen({ name: 't', timeoutMs: 20, log, onFailure: (_s, o) => failures.push(o), failuresBeforeCooldown: 10 });
+    expect(await guard.run('ok', async () => 1, 0)).toBe(1);
+    expect(await guard.run('err', async () => Promise.reject(new Error('boom')), 0)).toBe(0);
+    expect(await guard.run('throws', () => { throw new Error('sync'); }, 0)).toBe(0);
+    const started = performance.now();
+    expect(await guard.run('slow', () => new Promise((r) => setTimeout(() => r(1), 500)), 0)).toBe(0);
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(failures).toEqual(['error', 'error', 'timeout']);
+  });
+
+  it('leaves a failing store alone for the cooldown, then tries again', async () => {
+    let calls = 0;
+    const outcomes: string[] = [];
+    const guard = new FailOpen({ name: 't', timeoutMs: 50, log, failuresBeforeCooldown: 2, cooldownMs: 100, onFailure: (_s, o) => outcomes.push(o) });
+    const failing = async () => {
+      calls++;
+      throw new Error('down');
+    };
+    await guard.run('a', failing, 0);
+    await guard.run('b', failing, 0);
+    await guard.run('c', failing, 0);
+    expect(calls).toBe(2);
+    expect(outcomes).toEqual(['error', 'error', 'skipped']);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await guard.run('d', async () => 7, 0)).toBe(7);
+  });
+
+  it('refuses a non-positive deadline', () => {
+    expect(() => new FailOpen({ name: 't', timeoutMs: 0, log })).toThrow(TypeError);
+  });
+});
+
+function storeContract(name: string, make: () => Promise<{ stores: CacheStores; close?: () => Promise<void> }>) {
+  describe(name, () => {
+    let stores: CacheStores;
+    let close: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      ({ stores, close } = await make());
+    });
+    afterAll(async () => {
+      await stores?.close();
+      await close?.();
+    });
+
+    it('stores responses with a TTL and purges them by tag, leaving others', async () => {
+      await stores.responses.set('k1', 'v1', 60, ['Product', 'Product:1']);
+      await stores.responses.set('k2', 'v2', 60, ['Product:2']);
+      await stores.responses.set('k3', 'v3', 60, ['User:1']);
+      expect(await stores.responses.getMany(['k1', 'k2', 'k3', 'nope'])).toEqual(['v1', 'v2', 'v3', undefined]);
+      expect(await stores.responses.purgeTags(['Product'])).toBe(1);
+      expect(await stores.responses.getMany(['k1', 'k2', 'k3'])).toEqual([undefined, 'v2', 'v3']);
+      expect(await stores.responses.purgeAll()).toBe(true);
+      expect(await stores.responses.getMany(['k2', 'k3'])).toEqual([undefined, undefined]);
+    });
+
+    it('expires entries after their TTL', async () => {
+      await stores.responses.set('short', 'v', 1, []);
+      expect(await stores.responses.getMany(['short'])).toEqual(['v']);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect(await stores.responses.getMany(['short'])).toEqual([undefined]);
+    });
+
+    it('keeps the REST and APQ namespaces apart, with TTLs in seconds', async () => {
+      await stores.rest.set('same', 'rest', { ttl: 60 });
+      await stores.apq.set('same', 'apq', { ttl: 60 });
+      expect(await stores.rest.get('same')).toBe('rest');
+      expect(await stores.apq.get('same')).toBe('apq');
+      await stores.rest.delete('same');
+      expect(await stores.rest.get('same')).toBeUndefined();
+      expect(await stores.apq.get('same')).toBe('apq');
+    });
+  });
+}
+
+storeContract('memory stores (no REDIS_URL)', async () => ({
+  stores: createCacheStores({ prefix: 'x:', timeoutMs: 1_000, log }),
+}));
+
+let redis: RedisScope;
+storeContract('Redis stores', async () => {
+  redis = await redisScope();
+  const stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${redis.prefix}cache:`, timeoutMs: 1_000, log });
+  await untilConnected(stores);
+  return { stores, close: () => redis.close() };
+});
+
+describe('Redis stores keys', () => {
+  it('every key lives under the prefix, namespaced per store', async () => {
+    const scope = await redisScope();
+    const stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${scope.prefix}cache:`, timeoutMs: 1_000, log });
+    try {
+      await untilConnected(stores);
+      await stores.apq.set('a', '1');
+      await stores.responses.set('r', 'v', 60, ['T']);
+      const keys = (await scope.keys()).map((k) => k.slice(scope.prefix.length)).sort();
+      expect(keys).toEqual(expect.arrayContaining(['cache:apq::a', 'cache:responses::r', 'cache:responses:tag:T']));
+      expect(await scope.client.ttl(`${scope.prefix}cache:responses:tag:T`)).toBeGreaterThan(50);
+    } finally {
+      await stores.close();
+      await scope.close();
+    }
+  });
+});
+
+describe('safelist manifest', () => {
+  const body = 'query A { a }';
+  const id = createHash('sha256').update(body).digest('hex');
+  const manifest = (ops: unknown[]) => JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: ops });
+
+  it('serves registered bodies by id and accepts no new ones', async () => {
+    const list = parseSafelist(manifest([{ id, name: 'A', type: 'query', body }]), 'm.json');
+    expect(list.size).toBe(1);
+    expect(list.has(id)).toBe(true);
+    expect(await list.cache.get(id)).toBe(body);
+    await list.cache.set('other', 'query B { b }');
+    expect(await list.cache.get('other')).toBeUndefined();
+  });
+
+  it('refuses a manifest that is not JSON, of the wrong format, or whose id is not the body hash, naming the variable', () => {
+    expect(() => parseSafelist('{', 'm.json')).toThrow(ConfigError);
+    expect(() => parseSafelist(JSON.stringify({ format: 'other', version: 1, operations: [] }), 'm.json')).toThrow(/PERSISTED_QUERIES_SAFELIST/);
+    expect(() => parseSafelist(manifest([{ id: '0'.repeat(64), body }]), 'm.json')).toThrow(/not the sha256/);
+  });
+});
