@@ -7,8 +7,11 @@
  */
 import { rule } from 'graphql-shield';
 import { policyError, hasScopes, isAuthenticated, type RuleContext, type RuleTree } from './policy/rules.js';
+import { rateLimit } from './ratelimit/rule.js';
 
 export const edgeRules: RuleTree = {
+  // Search is the costly read: 5 per 10 s per viewer (per IP for the anonymous viewer), across replicas.
+  Query: { searchProducts: rateLimit({ max: 5, window: '10s', by: 'viewer' }) },
   User: { email: hasScopes('user:email') },
   Mutation: { createOrder: isAuthenticated },
   // Served by the remote `reviews` subgraph: the gateway enforces it all the same.

@@ -6,7 +6,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { allow } from 'graphql-shield';
-import { ERROR_CODES } from '../errors/codes.js';
+import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import type { Variables } from './collectFields.js';
 import type { FieldCheck, OperationPlan } from './operationPlan.js';
 import type { ShieldRule } from './rules.js';
@@ -31,11 +31,17 @@ type InfoPath = GraphQLResolveInfo['path'];
 const toPath = (keys: readonly string[], typename: string): InfoPath =>
   keys.reduce<InfoPath | undefined>((prev, key, i) => ({ prev, key, typename: i === keys.length - 1 ? typename : undefined }), undefined)!;
 
-/** A rule result as the client sees it: a rule's own code and message when it gives one. */
+const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+
+/**
+ * A rule result as the client sees it: a rule's own code, message and extensions (e.g. a rate
+ * limit's `RATE_LIMITED` with `retryAfter`) when it returns an error with a code from the table.
+ */
 export function toDenial(result: RuleResult): Denial {
   if (result instanceof Error) {
-    const code = (result as { extensions?: { code?: unknown } }).extensions?.code;
-    return { code: code === 'UNAUTHENTICATED' ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: result.message };
+    const { code, http: _http, ...extensions } = (result as { extensions?: Record<string, unknown> }).extensions ?? {};
+    if (!isErrorCode(code)) return { code: 'FORBIDDEN', message: result.message };
+    return Object.keys(extensions).length === 0 ? { code, message: result.message } : { code, message: result.message, extensions };
   }
   if (typeof result === 'string') return { code: 'FORBIDDEN', message: result };
   return { code: 'FORBIDDEN', message: ERROR_CODES.FORBIDDEN.message };
@@ -79,7 +85,13 @@ export async function evaluateChecks(plan: OperationPlan, input: EvaluateInput):
       operation,
       variableValues: variables,
     } as unknown as GraphQLResolveInfo;
-    const result = check.rule.resolve(NO_PARENT, args, context as never, info, SHIELD_OPTIONS).catch(() => false as const);
+    const decide = () => check.rule.resolve(NO_PARENT, args, context as never, info, SHIELD_OPTIONS).catch(() => false as const);
+    // A field reached by several fragment paths spends once per path (all in this tick, so a rate
+    // limit batches them); it is pruned as one node, so any refusal denies it.
+    const result =
+      check.occurrences > 1
+        ? Promise.all(Array.from({ length: check.occurrences }, decide)).then((all) => all.find((r) => r !== true) ?? true)
+        : decide();
     if (check.contextOnly) once.set(check.rule, result);
     return result;
   };

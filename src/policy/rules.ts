@@ -51,6 +51,25 @@ export function isContextOnly(candidate: ShieldRule): boolean {
   return (candidate as { cache?: unknown }).cache === 'contextual';
 }
 
+const PER_OCCURRENCE = new WeakSet<object>();
+
+/**
+ * Marks a rule that spends something each time it is decided (a rate limit): it is decided once
+ * for every place its field is selected, including every path a named fragment is spread at, and
+ * never shared between fields or requests.
+ */
+export function perOccurrence<R extends ShieldRule>(candidate: R): R {
+  PER_OCCURRENCE.add(candidate);
+  return candidate;
+}
+
+/** True when a rule (or one inside `and`, `or`, `not`, …) counts occurrences. */
+export function countsOccurrences(candidate: ShieldRule): boolean {
+  const logic = candidate as { getRules?: () => ShieldRule[] };
+  if (typeof logic.getRules === 'function') return logic.getRules().some(countsOccurrences);
+  return PER_OCCURRENCE.has(candidate);
+}
+
 export function isShieldRule(value: unknown): value is ShieldRule {
   return typeof value === 'object' && value !== null && typeof (value as { resolve?: unknown }).resolve === 'function';
 }

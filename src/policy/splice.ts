@@ -12,12 +12,15 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { ErrorCode } from '../errors/codes.js';
 import { collectFields, type Variables } from './collectFields.js';
 
 /** Why a field was denied, as the client sees it. */
 export interface Denial {
-  readonly code: 'FORBIDDEN' | 'UNAUTHENTICATED';
+  readonly code: ErrorCode;
   readonly message: string;
+  /** More for the client beside the code, e.g. `retryAfter` of a rate limit. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 export interface SpliceInput {
@@ -86,7 +89,7 @@ export function spliceDenials(
       for (const node of nodes) if ((cause = removed.get(node))) break;
       if (cause) {
         const denial = denialOf(cause);
-        errors.push({ message: denial.message, path: [...path, responseKey], extensions: { code: denial.code } });
+        errors.push({ message: denial.message, path: [...path, responseKey], extensions: { ...denial.extensions, code: denial.code } });
         out[responseKey] = null;
         if (fieldType && isNonNullType(fieldType)) propagate = true;
         continue;

@@ -29,6 +29,8 @@ interface SchemaPolicy {
 }
 
 interface PlanEntry {
+  /** The parsed document the plan's field nodes belong to. */
+  readonly document: DocumentNode;
   readonly plan: OperationPlan;
   /** Pruned documents by the set of denied checks: viewers denied the same fields share one. */
   readonly variants: LRUCache<string, PrunedVariant>;
@@ -81,8 +83,10 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 2_000, lo
     const policy = policyFor(rc.schema);
     const key = `${policy.id}\n${rc.queryHash}\n${rc.operationName ?? ''}`;
     let entry = plans.get(key);
-    if (!entry) {
-      entry = { plan: planOperation(rc.schema, rc.document, operation, policy.lookup), variants: new LRUCache({ max: 64 }) };
+    // Denials and pruning match field nodes by identity, so a plan only serves the document object
+    // it was made from: concurrent first parses of one query (a batch, say) give different objects.
+    if (!entry || entry.document !== rc.document) {
+      entry = { document: rc.document, plan: planOperation(rc.schema, rc.document, operation, policy.lookup), variants: new LRUCache({ max: 64 }) };
       plans.set(key, entry);
     }
     const { plan } = entry;

@@ -1,0 +1,112 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { TesseraContext } from '../graphql/context.js';
+import { useFieldRateLimits } from '../graphql/plugins/useFieldRateLimits.js';
+import { useRequestRateLimit } from '../graphql/plugins/useRequestRateLimit.js';
+import type { RuleTree } from '../policy/rules.js';
+import { createRedis } from '../redis/createRedis.js';
+import { parseBudget, type ClientLimits, type RequestBudget } from './clientLimits.js';
+import { withFieldLimits, type FieldLimit } from './fieldLimits.js';
+import { createRateLimiter, type LimitSpec } from './limiter.js';
+import type { FieldRejection } from './rule.js';
+
+/** The engine's rate-limit settings (from the environment). */
+export interface RateLimitConfig {
+  /** The request budget of every identity without a client profile; absent: none. */
+  readonly default: RequestBudget | undefined;
+  /** Field limits added to the app's rule tree. */
+  readonly fields: readonly FieldLimit[];
+  /** Deadline of one Redis command; slower counts as a store failure. */
+  readonly timeoutMs: number;
+  /** When Redis fails: count in memory, or refuse (rules may say otherwise for themselves). */
+  readonly onStoreError: NonNullable<LimitSpec['onStoreError']>;
+}
+
+/** The app's client profiles: a request budget per client name, e.g. `{ 'mobile-app': '300/60s' }`. */
+export type ClientProfiles = Readonly<Record<string, RequestBudget | string>>;
+
+export interface RateLimitsOptions {
+  readonly config: RateLimitConfig;
+  /** Counters live in Redis (shared by every replica) when set. */
+  readonly redisUrl: string | undefined;
+  /** Key prefix, e.g. `tessera:`; counters sit under `<prefix>rl:`. */
+  readonly prefix: string;
+  readonly profiles?: ClientProfiles;
+  readonly log: Logger;
+  /** Every refusal, by limit name and client profile (`default` for clients without one). */
+  readonly onReject?: (rule: string, client: string) => void;
+}
+
+export interface RateLimits {
+  /** The request limit (when any budget is configured), then the field limits' store; before the policy. */
+  readonly plugins: readonly ApolloServerPlugin<TesseraContext>[];
+  /** The app's rule tree with the configured field limits added. */
+  rules(tree: RuleTree | undefined): RuleTree;
+  /** Closes the Redis client; after the last request. */
+  close(): Promise<void>;
+}
+
+const CLIENT_NAME_HEADER = 'apollographql-client-name';
+
+/** Checks the profiles once, at start; the message names the bad one. */
+function parseProfiles(profiles: ClientProfiles): Record<string, RequestBudget> {
+  const out: Record<string, RequestBudget> = {};
+  for (const [client, budget] of Object.entries(profiles)) {
+    try {
+      out[client] = typeof budget === 'string' ? parseBudget(budget) : parseBudget(`${budget.max}/${budget.windowS}s`);
+    } catch (error) {
+      throw new TypeError(`clientLimits.profiles.${client}: ${(error as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Wires rate limiting: one Redis client for counters (fails fast: short command timeout, no
+ * offline queue), the limiter with the configured outage policy, the request-level limit with
+ * client profiles, and the store the `rateLimit` rules use.
+ */
+export function createRateLimits({ config, redisUrl, prefix, profiles = {}, log, onReject }: RateLimitsOptions): RateLimits {
+  const budgets = parseProfiles(profiles);
+  // Label values stay bounded: a client name the operator did not configure counts as `default`.
+  const clientLabel = (client: string | undefined) => (client !== undefined && Object.hasOwn(budgets, client) ? client : 'default');
+  const redis: Redis | undefined = redisUrl ? createRedis({ url: redisUrl, commandTimeoutMs: config.timeoutMs, log, role: 'rate-limit' }) : undefined;
+  let warned = false;
+  const limiter = createRateLimiter({
+    redis,
+    prefix,
+    onStoreError: (error, spec) => {
+      // createRedis logs the outage itself; this says what the limiter did about it, once per outage.
+      if (!warned) log.warn({ err: error, limit: spec.name, policy: spec.onStoreError ?? 'memory' }, 'rate-limit store failed; following the outage policy');
+      warned = true;
+    },
+  });
+  redis?.on('ready', () => (warned = false));
+
+  const limits: ClientLimits = { default: config.default, profiles: budgets, onStoreError: config.onStoreError };
+  const hasRequestLimit = config.default !== undefined || Object.keys(budgets).length > 0;
+
+  const onFieldReject = ({ rule, ctx, spend, first }: FieldRejection) => {
+    const client = ctx.viewer.client ?? ctx.headers[CLIENT_NAME_HEADER];
+    onReject?.(rule, clientLabel(client));
+    if (!first) return;
+    const requestLog = (ctx as Partial<TesseraContext>).log ?? log;
+    requestLog.warn({ rule, client, retryAfter: spend.resetS, degraded: spend.degraded }, 'field rate limited');
+  };
+
+  const plugins: ApolloServerPlugin<TesseraContext>[] = [];
+  if (hasRequestLimit) {
+    plugins.push(useRequestRateLimit({ limiter, limits, log, onReject: (rule, client) => onReject?.(rule, clientLabel(client)) }));
+  }
+  plugins.push(useFieldRateLimits({ limiter, onStoreError: config.onStoreError, onReject: onFieldReject }));
+
+  return {
+    plugins,
+    rules: (tree) => withFieldLimits(tree ?? {}, config.fields),
+    async close() {
+      await limiter.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
