@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { defineApp } from './src/appDefinition.js';
 import { httpUrl, parseEnvWith } from './src/config/index.js';
 import { createLocalSubgraphs } from './src/subgraphs/index.js';
+import { withSubgraphRules } from './src/policy/subgraphShield.js';
+import { edgeRules, subgraphRules } from './src/rules.js';
 
 /** The app's own settings: where the REST services behind the in-process subgraphs live. */
 export const appEnvSchema = z.object({
@@ -16,12 +18,26 @@ export const appEnvSchema = z.object({
 });
 
 export default defineApp({
-  subgraphs: ({ config, env }) => {
+  subgraphs: ({ config, env, cache }) => {
     const appEnv = parseEnvWith(appEnvSchema, { ...env });
-    return createLocalSubgraphs({
+    const local = createLocalSubgraphs({
       services: { users: appEnv.USERS_SERVICE_URL, orders: appEnv.ORDERS_SERVICE_URL, catalog: appEnv.CATALOG_SERVICE_URL },
       timeoutMs: config.subgraphTimeoutMs,
       maxBatchSize: appEnv.REST_MAX_BATCH_SIZE,
+      cache: cache?.rest,
     });
+    return withSubgraphRules(local, subgraphRules);
+  },
+  // Who may read or call what (src/rules.ts).
+  rules: edgeRules,
+  // Request budgets per client (API key client, JWT client claim or apollographql-client-name);
+  // every other identity gets RATE_LIMIT_DEFAULT. Field limits are rules in src/rules.ts.
+  clientLimits: { profiles: { 'nightly-export': '60/60s' } },
+  // Cache hints live in schema/*.graphql (@cacheControl); these say which entries a mutation makes stale.
+  cache: {
+    keyFields: { Product: 'sku' },
+    purge: {
+      'Mutation.createOrder': ({ args }) => ['Order', `User:${String(args['input']?.userId)}`],
+    },
   },
 });

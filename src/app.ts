@@ -12,12 +12,29 @@ import { watchSupergraphFile } from './composition/watchSupergraphFile.js';
 import { createGateway } from './gateway/createGateway.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
 import type { TesseraContext } from './graphql/context.js';
-import { ANONYMOUS } from './auth/viewer.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
+import { createTokenVerifier } from './auth/verifyToken.js';
+import { usePolicy } from './graphql/plugins/usePolicy.js';
+import { createRateLimits } from './ratelimit/createRateLimits.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { createHttpServer, type RouteHandler } from './http/createHttpServer.js';
 import { requestIdOf } from './http/requestId.js';
 import { sendJson } from './http/respond.js';
 import { createLogger } from './observability/logger.js';
+import { metrics, recordSupergraph } from './observability/metrics.js';
+import { withServerSpan } from './observability/tracing.js';
+import { useMetrics } from './graphql/plugins/useMetrics.js';
+import { parseOptionsFor, useOperationLimits } from './graphql/plugins/useOperationLimits.js';
+import { useRequestErrors } from './graphql/plugins/useRequestErrors.js';
+import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
+import { createRegistry } from './registry/createRegistry.js';
+import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
+import { adminJwtVerifier } from './http/admin/adminAuth.js';
+import { createCacheStores } from './cache/createCacheStores.js';
+import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
+import { useResponseCache } from './graphql/plugins/useResponseCache.js';
+import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
 
 /** The lifecycle of one gateway process. */
 export type Phase = 'created' | 'starting' | 'ready' | 'draining' | 'stopped';
@@ -47,66 +64,126 @@ export interface CreateAppOptions {
 /** The composition root: wires config, logger, gateway, Apollo Server and the HTTP server. */
 export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const log = options.log ?? createLogger(config.logLevel);
-  const inProcess: InProcessSubgraphs = options.app?.subgraphs?.({ config, env: options.env ?? process.env }) ?? {
+  // Never waits for Redis: it connects in the background and every cache command fails open.
+  const cache = createCacheStores({
+    redisUrl: config.redisUrl,
+    prefix: `${config.redisPrefix}cache:`,
+    timeoutMs: config.cache.timeoutMs,
+    log,
+    onFailure: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),
+    onLookup: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),
+  });
+  const safelist = config.cache.safelistPath === undefined ? undefined : loadSafelist(config.cache.safelistPath);
+  const inProcess: InProcessSubgraphs = options.app?.subgraphs?.({ config, env: options.env ?? process.env, cache }) ?? {
     subgraphs: [],
     close: async () => {},
   };
   const localSchemas = new Map(inProcess.subgraphs.map((s) => [s.name, s.schema]));
   const cleanups: (() => Promise<void> | void)[] = [];
   let phase: Phase = 'created';
+  // Counters in Redis shared by every replica (REDIS_URL), else in memory; closed after the last request.
+  const rateLimits = createRateLimits({
+    config: config.rateLimit,
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    profiles: options.app?.clientLimits?.profiles,
+    log,
+    onReject: (rule, client) => metrics.rateLimitRejections.inc({ rule, client }),
+  });
+  cleanups.push(() => rateLimits.close());
 
   const source = config.supergraph;
+  // The served set is supergraph.yaml's subgraphs plus the registered ones (src/registry/).
+  const registry =
+    source.kind === 'compose' ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log }) : undefined;
+  if (registry) cleanups.push(() => registry.close());
   const manager = new SupergraphManager(async () => {
     switch (source.kind) {
       case 'compose':
-        return composeFromSpecs(source.subgraphs, { timeoutMs: config.subgraphTimeoutMs });
+        return registry ? registry.initialSupergraph() : composeFromSpecs(source.subgraphs, { timeoutMs: config.subgraphTimeoutMs });
       case 'file':
         return readFile(source.path, 'utf8');
     }
   });
+  manager.onChange((state) => recordSupergraph(state.id));
   manager.onChange((state, previous) =>
     log.info({ compositionId: state.id, version: state.version, previous: previous?.id }, 'supergraph loaded'),
   );
 
+  const authenticate = createAuthenticator({ verify: createTokenVerifier(config.auth), apiKeys: config.auth.apiKeys });
   const propagate = config.propagateHeaders;
   const headersFor = (context: TesseraContext | undefined): Record<string, string> => {
     if (!context) return {};
     const headers: Record<string, string> = { 'x-request-id': context.requestId };
     for (const name of propagate) {
       const value = context.headers[name];
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined && !isIdentityHeader(name)) headers[name] = value;
     }
+    identityHeaders(context.viewer, headers);
     return headers;
   };
 
-  const gateway = createGateway({ manager, localSchemas, timeoutMs: config.subgraphTimeoutMs, headersFor, log });
+  const gateway = createGateway({
+    manager,
+    localSchemas,
+    timeoutMs: config.subgraphTimeoutMs,
+    headersFor,
+    log,
+    breaker: config.breaker,
+    retry: config.retry,
+    maxSubgraphFetches: config.limits.maxSubgraphFetches,
+    cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
+  });
+  const responseCache =
+    config.cache.responses &&
+    useResponseCache({
+      store: cache.responses,
+      compositionId: () => manager.state?.id,
+      purgeRules: options.app?.cache?.purge,
+      keyFields: options.app?.cache?.keyFields,
+      onLookup: (result) => metrics.cacheRequests.inc({ cache: 'responses', result }),
+      onPurgeError: (err) => log.warn({ err }, 'cache purge after a mutation failed; entries expire by their TTL'),
+    });
   const apollo = createApolloServer({
     gateway: gateway.gateway,
     production: config.production,
     introspection: config.introspection,
     sandbox: config.sandbox,
     log,
-    plugins: [],
+    parseOptions: parseOptionsFor(config.limits),
+    allowBatchedHttpRequests: config.batchMaxOperations > 0,
+    persistedQueries: safelist ? { cache: safelist.cache, ttl: null } : { cache: cache.apq, ttl: 86_400 },
+    // The pipeline, in order: request metrics ▶ operation limits ▶ request rate limit ▶ policy (auth, field rate limits) ▶ response cache.
+    plugins: [useMetrics({ operationNames: config.metricsOperationNames }), useRequestErrors(), useOperationLimits(config.limits), ...rateLimits.plugins, usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, log }), safelist && usePersistedQuerySafelist(safelist), responseCache],
   });
 
   const buildContext = async (req: IncomingMessage): Promise<TesseraContext> => {
     const requestId = requestIdOf(req);
+    const requestLog = log.child({ reqId: requestId });
     return {
       requestId,
-      viewer: ANONYMOUS,
-      log: log.child({ reqId: requestId }),
+      viewer: await authenticate(req.headers as Record<string, string | undefined>, requestLog),
+      log: requestLog,
       ip: req.socket.remoteAddress ?? '',
       headers: req.headers as Record<string, string | undefined>,
       scratch: new Map(),
     };
   };
 
-  const graphql = createGraphQLHandler({ server: apollo, maxBodyBytes: config.maxBodyBytes, buildContext });
-  const graphqlRoute: RouteHandler = (req, res, url) => graphql(req, res, url.search);
+  const graphql = createGraphQLHandler({
+    server: apollo,
+    maxBodyBytes: config.maxBodyBytes,
+    buildContext,
+    batchMaxOperations: config.batchMaxOperations,
+    onFinish: observeGraphQLRequest(metrics),
+  });
+  const graphqlRoute: RouteHandler = (req, res, url) => withServerSpan(req, `${req.method} ${url.pathname}`, () => graphql(req, res, url.search));
+  const purgeRoute = cachePurgeRoute({ adminToken: config.registry.adminToken, store: cache.responses, log });
   const routes = new Map<string, RouteHandler>([
     ['/graphql', graphqlRoute],
     ['/', graphqlRoute],
     ['/health', (_req, res) => sendJson(res, 200, { status: 'ok' })],
+    ['/metrics', metricsRoute(metrics)],
     [
       '/readiness',
       (_req, res) => {
@@ -120,7 +197,16 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       },
     ],
   ]);
-  const http = createHttpServer({ log, routes });
+  const prefixRoutes = adminPrefixRoutes({
+    adminToken: config.registry.adminToken,
+    registry,
+    maxBodyBytes: config.maxBodyBytes,
+    log,
+    // A JWT with the tessera:admin scope is an admin too.
+    verifyJwt: adminJwtVerifier(createTokenVerifier(config.auth)),
+  });
+  if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
+  const http = createHttpServer({ log, routes, prefixRoutes });
 
   const app: App = {
     config,
@@ -154,23 +240,31 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         throw error;
       }
       if (source.kind === 'file') cleanups.push(watchSupergraphFile(source.path, manager, log));
+      registry?.start();
       phase = 'ready';
     },
     async stop() {
       if (phase === 'stopped' || phase === 'draining') return;
       const wasStarted = phase !== 'created';
       phase = 'draining';
-      for (const cleanup of cleanups.splice(0)) await cleanup();
       if (http.listening) {
+        // Readiness answers 503 for a while first, so load balancers stop sending before the door shuts.
+        if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        // Keep-alive connections close as soon as their request in flight is answered.
         http.closeIdleConnections();
+        const idle = setInterval(() => http.closeIdleConnections(), 50);
         const grace = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
         await closed;
+        clearInterval(idle);
         clearTimeout(grace);
       }
+      // Stores (Redis) and watchers close after the last request in flight is answered.
+      for (const cleanup of cleanups.splice(0)) await cleanup();
       if (wasStarted) await apollo.stop().catch((error) => log.warn({ err: error }, 'apollo stop failed'));
       await gateway.close();
       await inProcess.close();
+      await cache.close();
       phase = 'stopped';
     },
     [Symbol.asyncDispose]() {

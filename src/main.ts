@@ -1,9 +1,11 @@
 import './gateway/noTelemetry.js';
 import app from '../tessera.config.js';
 import { createApp } from './app.js';
+import { startCluster } from './cluster.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { CompositionFailedError } from './composition/loadSubgraphs.js';
 import { createLogger } from './observability/logger.js';
+import { startTracing, traceLogMixin } from './observability/tracing.js';
 
 /** The only entry with side effects: config → app → listen → graceful stop. */
 async function main(): Promise<void> {
@@ -17,7 +19,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  // Loaded only when an OTLP endpoint is configured; before anything that could create spans.
+  const tracing = await startTracing(config.otlpEndpoint);
+  const log = createLogger(config.logLevel, undefined, tracing ? traceLogMixin : undefined);
+  // The primary of a cluster only supervises; each worker runs the rest of main().
+  if (config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownDelayMs + config.shutdownGraceMs })) return;
   const gateway = createApp(config, { app, log });
   try {
     await gateway.start();
@@ -38,15 +44,18 @@ async function main(): Promise<void> {
     const force = setTimeout(() => {
       log.error('shutdown grace period over; exiting');
       process.exit(1);
-    }, config.shutdownGraceMs + 1_000);
+    }, config.shutdownDelayMs + config.shutdownGraceMs + 1_000);
     force.unref();
-    gateway.stop().then(
-      () => process.exit(0),
-      (error) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { TesseraError } from '../errors/codes.js';
 import { readLimited } from '../http/readLimited.js';
 
@@ -6,13 +6,15 @@ export interface FetchSdlOptions {
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
   readonly headers?: Record<string, string>;
+  /** E.g. one pinned to an address the registry checked. */
+  readonly dispatcher?: Dispatcher;
 }
 
 const SDL_QUERY = JSON.stringify({ query: '{ _service { sdl } }' });
 
 /** Fetches a subgraph's SDL the federation way. Redirects are never followed. */
 export async function fetchSubgraphSdl(url: string, options: FetchSdlOptions = {}): Promise<string> {
-  const { timeoutMs = 5_000, maxBytes = 2 * 1024 * 1024, headers = {} } = options;
+  const { timeoutMs = 5_000, maxBytes = 2 * 1024 * 1024, headers = {}, dispatcher } = options;
   const fail = (reason: string) =>
     new TesseraError('SCHEMA_FETCH_FAILED', `Could not fetch the schema of ${url}: ${reason}`);
   let text: string;
@@ -22,6 +24,7 @@ export async function fetchSubgraphSdl(url: string, options: FetchSdlOptions = {
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: SDL_QUERY,
       signal: AbortSignal.timeout(timeoutMs),
+      ...(dispatcher ? { dispatcher } : {}),
     });
     if (response.statusCode >= 300) {
       await response.body.dump();

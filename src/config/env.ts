@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { apiKeysSchema } from '../auth/apiKeysEnv.js';
+import { fieldLimitsEnvSchema, requestBudgetEnvSchema } from '../ratelimit/limitsEnv.js';
 
 /** Turns "1,2" style lists into arrays; an empty string is an empty list. */
 const csv = z
@@ -30,6 +32,55 @@ export const envSchema = z.object({
   SANDBOX: bool.optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1_048_576),
   SHUTDOWN_GRACE_MS: ms.default(10_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  // Multi-process mode (src/cluster.ts): 0 or 1 runs one process.
+  TESSERA_WORKERS: z.coerce.number().int().min(0).max(256).default(0),
+  // Production hardening: breakers, retries, operation limits, batching, metrics, tracing.
+  BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
+  BREAKER_RESET_MS: ms.default(10_000),
+  BREAKER_WINDOW_MS: ms.default(10_000),
+  RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(2),
+  RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
+  RETRY_BUDGET_PERCENT: z.coerce.number().int().min(0).max(100).default(20),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(15),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(100),
+  MAX_TOKENS: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(50),
+  MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
+  MAX_SUBGRAPH_FETCHES: z.coerce.number().int().min(1).max(10_000).default(150),
+  BATCH_MAX_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(0),
+  METRICS_OPERATION_NAMES: csv.default([]),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  // Shared state: Redis when set (the subgraph registry, and other features that keep state).
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_PREFIX: z.string().min(1).max(100).default('tessera:'),
+  // The subgraph registry and its admin API.
+  DATA_DIR: z.string().min(1).default('./.tessera'),
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  REGISTRY_ALLOWED_HOSTS: csv.default(['127.0.0.1', 'localhost', '::1']),
+  REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  // Caching: whole responses, REST GETs and persisted queries, in Redis when REDIS_URL is set.
+  CACHE_TIMEOUT_MS: ms.default(50),
+  RESPONSE_CACHE: bool.optional(),
+  RESPONSE_CACHE_DEFAULT_MAX_AGE_S: z.coerce.number().int().min(0).max(31_536_000).default(0),
+  PERSISTED_QUERIES_SAFELIST: z.string().min(1).optional(),
+  // Authentication (src/auth/) and the edge policy (src/policy/).
+  JWT_SECRET: z.string().min(1).optional(),
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_JWKS_URL: httpUrl.optional(),
+  JWT_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: csv.optional(),
+  JWT_ALGORITHMS: csv.optional(),
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+  API_KEYS: apiKeysSchema.optional(),
+  POLICY_FALLBACK: z.enum(['allow', 'deny']).default('allow'),
+  // Rate limits (src/ratelimit/): counters in Redis when REDIS_URL is set, in memory otherwise.
+  RATE_LIMIT_DEFAULT: requestBudgetEnvSchema.optional(),
+  RATE_LIMIT_FIELDS: fieldLimitsEnvSchema.optional(),
+  RATE_LIMIT_TIMEOUT_MS: ms.default(50),
+  RATE_LIMIT_ON_STORE_ERROR: z.enum(['memory', 'closed']).default('memory'),
 });
 
 export type Env = z.infer<typeof envSchema>;

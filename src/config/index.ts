@@ -1,10 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
+import type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { parseSupergraphConfig, type SubgraphSpec } from './supergraphConfig.js';
 
 export { ConfigError, httpUrl, parseEnvWith } from './env.js';
 export type { SubgraphSpec, SchemaSource } from './supergraphConfig.js';
+
+/** Circuit breaker per remote subgraph (opossum). */
+export interface BreakerConfig {
+  readonly errorThresholdPercent: number;
+  /** Requests in the window before the breaker may open. */
+  readonly volumeThreshold: number;
+  readonly resetMs: number;
+  readonly windowMs: number;
+}
+
+/** Retries of idempotent subgraph fetches. */
+export interface RetryConfig {
+  /** Extra attempts after the first; 0 turns retries off. */
+  readonly maxAttempts: number;
+  readonly baseMs: number;
+  /** Retries allowed as a share of requests over a sliding window. */
+  readonly budgetPercent: number;
+}
+
+/** Limits checked before any subgraph is called. */
+export interface OperationLimitsConfig {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+  readonly maxCost: number;
+  readonly maxSubgraphFetches: number;
+}
 
 /** Where the served supergraph comes from. */
 export type SupergraphSource =
@@ -26,7 +56,58 @@ export interface Config {
   readonly sandbox: boolean;
   readonly maxBodyBytes: number;
   readonly shutdownGraceMs: number;
+  /** Readiness answers 503 this long after SIGTERM before the listener closes (load balancers notice). */
+  readonly shutdownDelayMs: number;
+  /** Worker processes sharing the port (`TESSERA_WORKERS`); 0 or 1 runs one process. */
+  readonly workers: number;
+  readonly breaker: BreakerConfig;
+  readonly retry: RetryConfig;
+  readonly limits: OperationLimitsConfig;
+  /** Operations per batched HTTP request; 0 turns batching off. */
+  readonly batchMaxOperations: number;
+  /** Operation names that may appear as metric labels; others are counted as "other". */
+  readonly metricsOperationNames: readonly string[];
+  /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
+  readonly otlpEndpoint: string | undefined;
+  /** Shared state lives in Redis when set; every key starts with `redisPrefix`. */
+  readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
+  readonly registry: RegistryConfig;
+  /** Token verification and partner API keys (src/auth/). */
+  readonly auth: AuthConfig;
+  /** What a field without a rule gets at the edge. */
+  readonly policyFallback: 'allow' | 'deny';
+  readonly cache: CacheConfig;
+  /** Request and field rate limits (src/ratelimit/). */
+  readonly rateLimit: RateLimitConfig;
 }
+
+/** The response cache, the REST HTTP cache and persisted queries (src/cache/). */
+export interface CacheConfig {
+  /** Deadline of one cache command; slower (or failed) is a miss. */
+  readonly timeoutMs: number;
+  /** The whole-response cache; the REST cache and APQ stay on without it. */
+  readonly responses: boolean;
+  /** maxAge of root and object fields without a cache hint (Apollo's `defaultMaxAge`). */
+  readonly defaultMaxAgeSeconds: number;
+  /** A persisted query manifest: only its operations run. */
+  readonly safelistPath: string | undefined;
+}
+
+/** The subgraph registry and its admin API. */
+export interface RegistryConfig {
+  /** The file store's directory (used without REDIS_URL). */
+  readonly dataDir: string;
+  /** The admin API is off without it. */
+  readonly adminToken: string | undefined;
+  /** Hosts a registered subgraph URL may name: exact, `*.domain`, a CIDR, or `*`. */
+  readonly allowedHosts: readonly string[];
+  /** The polling fallback behind change notices. */
+  readonly pollMs: number;
+}
+
+export type { AuthConfig } from '../auth/config.js';
+export type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -61,6 +142,48 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     sandbox: env.SANDBOX ?? !production,
     maxBodyBytes: env.MAX_BODY_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    workers: env.TESSERA_WORKERS,
+    breaker: {
+      errorThresholdPercent: env.BREAKER_ERROR_THRESHOLD_PERCENT,
+      volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
+      resetMs: env.BREAKER_RESET_MS,
+      windowMs: env.BREAKER_WINDOW_MS,
+    },
+    retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseMs: env.RETRY_BASE_MS, budgetPercent: env.RETRY_BUDGET_PERCENT },
+    limits: {
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxCost: env.MAX_COST,
+      maxSubgraphFetches: env.MAX_SUBGRAPH_FETCHES,
+    },
+    batchMaxOperations: env.BATCH_MAX_OPERATIONS,
+    metricsOperationNames: env.METRICS_OPERATION_NAMES,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    registry: {
+      dataDir: resolve(env.DATA_DIR),
+      adminToken: env.ADMIN_TOKEN,
+      allowedHosts: env.REGISTRY_ALLOWED_HOSTS,
+      pollMs: env.REGISTRY_POLL_MS,
+    },
+    auth: authConfigFromEnv(env),
+    policyFallback: env.POLICY_FALLBACK,
+    rateLimit: {
+      default: env.RATE_LIMIT_DEFAULT,
+      fields: env.RATE_LIMIT_FIELDS ?? [],
+      timeoutMs: env.RATE_LIMIT_TIMEOUT_MS,
+      onStoreError: env.RATE_LIMIT_ON_STORE_ERROR,
+    },
+    cache: {
+      timeoutMs: env.CACHE_TIMEOUT_MS,
+      responses: env.RESPONSE_CACHE ?? true,
+      defaultMaxAgeSeconds: env.RESPONSE_CACHE_DEFAULT_MAX_AGE_S,
+      safelistPath: env.PERSISTED_QUERIES_SAFELIST === undefined ? undefined : resolve(env.PERSISTED_QUERIES_SAFELIST),
+    },
   });
 }
 

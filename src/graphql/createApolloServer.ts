@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
 import type { TesseraContext } from './context.js';
 import { createFormatError } from './formatError.js';
@@ -12,6 +13,12 @@ export interface ApolloServerOptions {
   readonly introspection: boolean;
   readonly sandbox: boolean;
   readonly log: Logger;
+  /** graphql-js parse options, e.g. `maxTokens`. */
+  readonly parseOptions?: { readonly maxTokens?: number };
+  /** Where automatic persisted queries live (the APQ cache store), or the safelist's read-only store. */
+  readonly persistedQueries?: { readonly cache: KeyValueCache<string>; readonly ttl: number | null };
+  /** Batched HTTP requests (JSON arrays); the HTTP handler caps their size. */
+  readonly allowBatchedHttpRequests?: boolean;
   /** The request pipeline after the built-ins, in order. */
   readonly plugins: readonly (ApolloServerPlugin<TesseraContext> | false | undefined)[];
 }
@@ -22,7 +29,9 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
     gateway: options.gateway,
     introspection: options.introspection,
     csrfPrevention: true,
-    allowBatchedHttpRequests: false,
+    allowBatchedHttpRequests: options.allowBatchedHttpRequests ?? false,
+    ...(options.parseOptions ? { parseOptions: { ...options.parseOptions } } : {}),
+    ...(options.persistedQueries ? { persistedQueries: { ...options.persistedQueries } } : {}),
     // One shutdown path: Tessera's own, which drains readiness first.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,

@@ -75,6 +75,9 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
       const startedAt = performance.now();
       res.once('finish', () => onFinish(res, startedAt, context));
     }
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
+      return sendGraphQLError(res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
+    }
     let body: unknown;
     try {
       body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;

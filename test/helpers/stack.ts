@@ -59,6 +59,8 @@ export async function startStack(options: { env?: Record<string, string>; mocks?
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // Tests of other features count upstream calls; the response cache's own tests turn it on.
+    RESPONSE_CACHE: 'false',
     SUBGRAPH_TIMEOUT_MS: '2000',
     ...mockEnv(mocks),
     ...options.env,

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../src/auth/devToken.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+
+// Order totals and items are readable by their owner (or `orders:read:all`), review authors by any
+// signed-in viewer (src/rules.ts): these tests read them as user 1.
+const JWT_SECRET = 'gateway-test-secret-of-at-least-32-bytes';
+const asUser1 = async () => ({ authorization: `Bearer ${await signDevToken({ secret: JWT_SECRET, sub: '1' })}` });
+const asOrdersReader = async () => ({
+  authorization: `Bearer ${await signDevToken({ secret: JWT_SECRET, sub: 'ops', scopes: ['orders:read:all'] })}`,
+});
 
 const FIVE_SERVICE_QUERY = `{
   user(id: "1") {
@@ -11,12 +20,12 @@ const FIVE_SERVICE_QUERY = `{
 describe('one endpoint over five services', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { JWT_SECRET } });
   });
   afterAll(() => stack.close());
 
   it('answers a query spanning users, orders, catalog, inventory and reviews with the seeded data', async () => {
-    const { status, body } = await stack.query(FIVE_SERVICE_QUERY);
+    const { status, body } = await stack.query(FIVE_SERVICE_QUERY, undefined, await asUser1());
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const user = body.data.user;
@@ -48,7 +57,7 @@ describe('one endpoint over five services', () => {
   it('batches: 50 orders cost one call to the catalog batch endpoint and one to users', async () => {
     for (const mock of Object.values(stack.mocks)) if (typeof mock === 'object') mock.resetStats();
     const fields = Array.from({ length: 50 }, (_, i) => `o${i}: order(id: "${i + 1}") { id user { name } items { product { title } } }`);
-    const { body } = await stack.query(`{ ${fields.join('\n')} }`);
+    const { body } = await stack.query(`{ ${fields.join('\n')} }`, undefined, await asOrdersReader());
     expect(body.errors).toBeUndefined();
     expect(Object.keys(body.data)).toHaveLength(50);
     expect(body.data.o0.items[0].product.title).toEqual(expect.any(String));
@@ -92,7 +101,7 @@ describe('one endpoint over five services', () => {
 describe('partial data when services fail', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { SUBGRAPH_TIMEOUT_MS: '1000' } });
+    stack = await startStack({ env: { SUBGRAPH_TIMEOUT_MS: '1000', JWT_SECRET } });
   });
   afterAll(() => stack.close());
 
@@ -101,6 +110,8 @@ describe('partial data when services fail', () => {
     try {
       const { status, body } = await stack.query(
         '{ dashboard(userId: "1") { user { name } recentOrders { id total } recommendedProducts { sku title } } }',
+        undefined,
+        await asUser1(),
       );
       expect(status).toBe(200);
       expect(body.data.dashboard.user).toBeNull();
