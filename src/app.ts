@@ -1,40 +1,40 @@
 import './gateway/noTelemetry.js';
-import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppDefinition, InProcessSubgraphs } from './appDefinition.js';
-import type { Config } from './config/index.js';
-import { composeFromSpecs } from './composition/loadSubgraphs.js';
-import { SupergraphManager } from './composition/supergraphManager.js';
-import { watchSupergraphFile } from './composition/watchSupergraphFile.js';
-import { createGateway } from './gateway/createGateway.js';
-import { createApolloServer } from './graphql/createApolloServer.js';
-import type { TesseraContext } from './graphql/context.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
 import { createTokenVerifier } from './auth/verifyToken.js';
+import { createCacheStores } from './cache/createCacheStores.js';
+import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
+import { composeFromSpecs } from './composition/loadSubgraphs.js';
+import { SupergraphManager } from './composition/supergraphManager.js';
+import { watchSupergraphFile } from './composition/watchSupergraphFile.js';
+import type { Config } from './config/index.js';
+import { createGateway } from './gateway/createGateway.js';
+import type { TesseraContext } from './graphql/context.js';
+import { createApolloServer } from './graphql/createApolloServer.js';
+import { useMetrics } from './graphql/plugins/useMetrics.js';
+import { parseOptionsFor, useOperationLimits } from './graphql/plugins/useOperationLimits.js';
 import { usePolicy } from './graphql/plugins/usePolicy.js';
-import { createRateLimits } from './ratelimit/createRateLimits.js';
-import { createGraphQLHandler } from './http/graphqlHandler.js';
+import { useRequestErrors } from './graphql/plugins/useRequestErrors.js';
+import { useResponseCache } from './graphql/plugins/useResponseCache.js';
+import { adminJwtVerifier } from './http/admin/adminAuth.js';
+import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
+import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
 import { createHttpServer, type RouteHandler } from './http/createHttpServer.js';
+import { createGraphQLHandler } from './http/graphqlHandler.js';
+import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
 import { requestIdOf } from './http/requestId.js';
 import { sendJson } from './http/respond.js';
 import { createLogger } from './observability/logger.js';
 import { metrics, recordSupergraph } from './observability/metrics.js';
 import { withServerSpan } from './observability/tracing.js';
-import { useMetrics } from './graphql/plugins/useMetrics.js';
-import { parseOptionsFor, useOperationLimits } from './graphql/plugins/useOperationLimits.js';
-import { useRequestErrors } from './graphql/plugins/useRequestErrors.js';
-import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
+import { createRateLimits } from './ratelimit/createRateLimits.js';
 import { createRegistry } from './registry/createRegistry.js';
-import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
-import { adminJwtVerifier } from './http/admin/adminAuth.js';
-import { createCacheStores } from './cache/createCacheStores.js';
-import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
-import { useResponseCache } from './graphql/plugins/useResponseCache.js';
-import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
 
 /** The lifecycle of one gateway process. */
 export type Phase = 'created' | 'starting' | 'ready' | 'draining' | 'stopped';
@@ -110,7 +110,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     log.info({ compositionId: state.id, version: state.version, previous: previous?.id }, 'supergraph loaded'),
   );
 
-  const authenticate = createAuthenticator({ verify: createTokenVerifier(config.auth), apiKeys: config.auth.apiKeys });
+  const verifyToken = createTokenVerifier(config.auth);
+  const authenticate = createAuthenticator({ verify: verifyToken, apiKeys: config.auth.apiKeys });
   const propagate = config.propagateHeaders;
   const headersFor = (context: TesseraContext | undefined): Record<string, string> => {
     if (!context) return {};
@@ -153,8 +154,21 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     parseOptions: parseOptionsFor(config.limits),
     allowBatchedHttpRequests: config.batchMaxOperations > 0,
     persistedQueries: safelist ? { cache: safelist.cache, ttl: null } : { cache: cache.apq, ttl: 86_400 },
-    // The pipeline, in order: request metrics ▶ operation limits ▶ request rate limit ▶ policy (auth, field rate limits) ▶ response cache.
-    plugins: [useMetrics({ operationNames: config.metricsOperationNames }), useRequestErrors(), useOperationLimits(config.limits), ...rateLimits.plugins, usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, log }), safelist && usePersistedQuerySafelist(safelist), responseCache],
+    // The request pipeline, in order. Policy decides in didResolveOperation, before the response
+    // cache is read in responseForOperation, so a cached answer never bypasses auth or a limit.
+    plugins: [
+      // request metrics, and request errors with their proper codes and statuses
+      useMetrics({ operationNames: config.metricsOperationNames }),
+      useRequestErrors(),
+      // depth, aliases, tokens, directives, cost (the fetch budget is checked on the query plan)
+      useOperationLimits(config.limits),
+      // request-level limits per identity and client profile, and the field-limit counters
+      ...rateLimits.plugins,
+      // the rule tree and the supergraph's auth directives: denied fields pruned before planning
+      usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, log }),
+      safelist && usePersistedQuerySafelist(safelist),
+      responseCache,
+    ],
   });
 
   const buildContext = async (req: IncomingMessage): Promise<TesseraContext> => {
@@ -203,7 +217,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     maxBodyBytes: config.maxBodyBytes,
     log,
     // A JWT with the tessera:admin scope is an admin too.
-    verifyJwt: adminJwtVerifier(createTokenVerifier(config.auth)),
+    verifyJwt: adminJwtVerifier(verifyToken),
   });
   if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
   const http = createHttpServer({ log, routes, prefixRoutes });

@@ -1,8 +1,4 @@
 import '../gateway/noTelemetry.js';
-import { runServe } from './serve.js';
-import { runCompose } from './compose.js';
-import { runSubgraph } from './subgraph.js';
-import { runToken } from './token.js';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -16,20 +12,23 @@ Commands:
 /** Each command returns its exit code; errors go to stderr one per line. */
 export type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  serve: runServe,
-  compose: runCompose,
-  subgraph: runSubgraph,
-  token: runToken,
+// Loaded on demand: `subgraph list` should not pay for loading the whole gateway.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).runServe,
+  compose: async () => (await import('./compose.js')).runCompose,
+  subgraph: async () => (await import('./subgraph.js')).runSubgraph,
+  token: async () => (await import('./token.js')).runToken,
 };
 
 const [name, ...rest] = process.argv.slice(2);
-const command = name ? COMMANDS[name] : undefined;
-if (!command || rest.includes('--help')) {
+const load = name ? COMMANDS[name] : undefined;
+// `subgraph` has verbs of its own and answers --help itself.
+if (!load || (rest.includes('--help') && name !== 'subgraph')) {
   process.stderr.write(USAGE);
   process.exit(name === '--help' || name === 'help' ? 0 : 2);
 }
 try {
+  const command = await load();
   const code = await command(rest);
   if (code !== 0) process.exit(code);
 } catch (error) {

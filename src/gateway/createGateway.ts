@@ -11,6 +11,7 @@ import { createFetchBudget } from './fetchBudget.js';
 import { RetryBudget } from './retry.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
+import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { LocalDataSource } from './localDataSource.js';
 import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
@@ -41,8 +42,19 @@ export interface Gateway {
 }
 
 /** Creates the subgraph HTTP pool shared by every remote subgraph. */
+/**
+ * The keep-alive pool every remote subgraph shares. Host names are resolved on each new
+ * connection and never to a link-local or metadata address, whatever DNS says after a
+ * subgraph's URL was checked at publish.
+ */
 export function createSubgraphDispatcher(): Dispatcher {
-  return new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128, pipelining: 1 });
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connections: 128,
+    pipelining: 1,
+    connect: { lookup: refuseForbiddenLookup },
+  });
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
