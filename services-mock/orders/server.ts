@@ -21,14 +21,18 @@ export function ordersRoutes(data: SeedData = seed()): Route[] {
       pattern: '/orders',
       handler: (req) => {
         const ids = listParam(req.query, 'ids');
+        const userIds = listParam(req.query, 'userIds');
         const userId = req.query.get('userId');
-        if (ids && userId !== null) {
-          return json(400, { error: 'invalid parameter', parameter: 'ids', message: 'use either ids or userId, not both' });
+        if ([ids, userIds, userId].filter((p) => p !== undefined && p !== null).length > 1) {
+          return json(400, { error: 'invalid parameter', parameter: 'ids', message: 'use one of ids, userIds or userId' });
         }
         if (ids) return ok(batchLookup(ids, (id) => store.get(id)));
-        if (!userId) return missingParam('userId', 'ids');
+        if (!userId && !userIds) return missingParam('userId', 'userIds', 'ids');
         const limit = limitParam(req.query, undefined);
-        return limit.ok ? ok(store.forUser(userId, limit.limit)) : limit.response;
+        if (!limit.ok) return limit.response;
+        // Batch by user: `limit` applies per user; users come back in no promised order.
+        if (userIds) return ok([...new Set(userIds)].reverse().flatMap((id) => store.forUser(id, limit.limit)));
+        return ok(store.forUser(userId!, limit.limit));
       },
     },
     {

@@ -69,6 +69,18 @@ describe('one endpoint over five services', () => {
     expect(users['GET /users/:id'] ?? 0).toBe(0);
   });
 
+  it('batches: twenty users\' orders cost one call to the orders service, matched by user', async () => {
+    for (const mock of Object.values(stack.mocks)) if (typeof mock === 'object') mock.resetStats();
+    const ids = Array.from({ length: 20 }, (_, i) => String(i + 1));
+    const { body } = await stack.query(`{ users(ids: ${JSON.stringify(ids)}) { id orders(first: 3) { id } } }`, undefined, await asOrdersReader());
+    expect(body.errors).toBeUndefined();
+    expect(stack.mocks.orders.stats().routes['GET /orders']).toBe(1);
+    for (const user of body.data.users) {
+      const rest = (await (await fetch(`${stack.mocks.orders.url}/orders?userId=${user.id}&limit=3`)).json()) as { id: string }[];
+      expect(user.orders.map((o: { id: string }) => o.id)).toEqual(rest.map((o) => o.id));
+    }
+  });
+
   it('echoes x-request-id and forwards it to subgraphs', async () => {
     const { headers, body } = await stack.query('{ product(sku: "SKU-0002") { title reviews { rating } } }', undefined, {
       'x-request-id': 'test-req-42',

@@ -81,3 +81,30 @@ describe('createUserLoader', () => {
     ]);
   });
 });
+
+describe('orders by user', () => {
+  it('one call per distinct limit, results matched by user, [] for a user without orders', async () => {
+    const { createOrdersByUserLoader, userKey } = await import('../../src/subgraphs/orders/loaders.js');
+    const calls: [readonly string[], number | undefined][] = [];
+    const order = (id: string, userId: string) => ({ id, userId }) as never;
+    const loader = createOrdersByUserLoader(async (userIds, limit) => {
+      calls.push([userIds, limit]);
+      // Answers in no particular order, as the service may.
+      return [order('3', 'b'), order('1', 'a'), order('2', 'a')];
+    });
+    const [a, b, c, a5] = await Promise.all([
+      loader.load(userKey('a', undefined)),
+      loader.load(userKey('b', undefined)),
+      loader.load(userKey('c', undefined)),
+      loader.load(userKey('a', 5)),
+    ]);
+    expect(calls).toEqual([
+      [['a', 'b', 'c'], undefined],
+      [['a'], 5],
+    ]);
+    expect(a.map((o: { id: string }) => o.id)).toEqual(['1', '2']);
+    expect(b.map((o: { id: string }) => o.id)).toEqual(['3']);
+    expect(c).toEqual([]);
+    expect(a5.map((o: { id: string }) => o.id)).toEqual(['1', '2']);
+  });
+});

@@ -1,4 +1,4 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { TesseraContext } from '../../graphql/context.js';
 import type { RestClient } from '../rest/restClient.js';
 import { createBatchLoader } from '../shared/batch.js';
@@ -12,6 +12,46 @@ import type { OrderModel } from './model.js';
 export interface OrdersLoaders {
   /** `GET /orders?ids=…`; an unknown id rejects with NOT_FOUND. */
   readonly orderById: DataLoader<string, OrderModel>;
+  /** `GET /orders?userIds=…&limit=N`, keyed by `userKey(userId, limit)`; a user without orders gets `[]`. */
+  readonly ordersByUser: DataLoader<string, OrderModel[]>;
+}
+
+/** The `ordersByUser` key: one user's orders, at most `limit` of them. */
+export const userKey = (userId: string, limit: number | undefined): string => `${limit ?? ''}:${userId}`;
+
+/**
+ * Loads the orders of many users with one call per distinct limit, matched by user id (the
+ * service answers users in no promised order). Pure over `fetchForUsers`.
+ */
+export function createOrdersByUserLoader(
+  fetchForUsers: (userIds: readonly string[], limit: number | undefined) => Promise<readonly OrderModel[]>,
+  maxBatchSize?: number,
+): DataLoader<string, OrderModel[]> {
+  return new DataLoader<string, OrderModel[]>(
+    async (keys) => {
+      const byLimit = new Map<string, string[]>();
+      for (const key of keys) {
+        const split = key.indexOf(':');
+        const limit = key.slice(0, split);
+        const users = byLimit.get(limit) ?? [];
+        users.push(key.slice(split + 1));
+        byLimit.set(limit, users);
+      }
+      const found = new Map<string, OrderModel[]>();
+      await Promise.all(
+        [...byLimit].map(async ([limit, userIds]) => {
+          for (const order of await fetchForUsers(userIds, limit === '' ? undefined : Number(limit))) {
+            const key = `${limit}:${order.userId}`;
+            const list = found.get(key) ?? [];
+            list.push(order);
+            found.set(key, list);
+          }
+        }),
+      );
+      return keys.map((key) => found.get(key) ?? []);
+    },
+    { maxBatchSize },
+  );
 }
 
 /** The orders REST service as the subgraphs see it. Every order read here primes `orderById`. */
@@ -50,6 +90,11 @@ export function createOrdersSource(client: RestClient, options: { maxBatchSize?:
         (ids) => call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { ids: keyList(ids) } })),
         options.maxBatchSize,
       ),
+      ordersByUser: createOrdersByUserLoader(
+        (userIds, limit) =>
+          call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { userIds: keyList(userIds), limit } })),
+        options.maxBatchSize,
+      ),
     }));
 
   const prime = (ctx: TesseraContext, orders: readonly OrderModel[]): void => {
@@ -60,7 +105,8 @@ export function createOrdersSource(client: RestClient, options: { maxBatchSize?:
   return {
     loaders,
     async byUser(ctx, userId, limit) {
-      const orders = await call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { userId, limit } }));
+      // Through a loader: twenty users' orders in one query cost one upstream call, not twenty.
+      const orders = await loaders(ctx).ordersByUser.load(userKey(userId, limit));
       prime(ctx, orders);
       return orders;
     },
