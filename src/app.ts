@@ -69,6 +69,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     redisUrl: config.redisUrl,
     prefix: `${config.redisPrefix}cache:`,
     timeoutMs: config.cache.timeoutMs,
+    writeTimeoutMs: config.cache.writeTimeoutMs,
     log,
     onFailure: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),
     onLookup: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),

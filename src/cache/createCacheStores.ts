@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { FailOpen, type FailOpenOptions } from './failOpen.js';
 import { FailOpenKeyValueCache } from './failOpenKeyValueCache.js';
-import { KeyvResponseStore, MemoryTagIndex, RedisTagIndex, type ResponseStore, type TagIndexRedis } from './responseStore.js';
+import { KeyvResponseStore, MemoryTagIndex, RedisResponseStore, type ResponseRedis, type ResponseStore } from './responseStore.js';
 
 export interface CacheStoresOptions {
   /** `redis://…`: every store lives in Redis, shared by all replicas. Absent: in-memory LRUs. */
@@ -15,6 +15,8 @@ export interface CacheStoresOptions {
   readonly prefix: string;
   /** Deadline of one cache command; slower is a miss. */
   readonly timeoutMs: number;
+  /** Deadline of one response-cache write (after the response is sent). Default max(timeoutMs, 1 000). */
+  readonly writeTimeoutMs?: number | undefined;
   readonly log: Logger;
   /** Counts failed commands by store (`responses`, `rest`, `apq`) and outcome (metrics hook). */
   readonly onFailure?: FailOpenOptions['onFailure'];
@@ -47,6 +49,7 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
   const failOpen = (name: Namespace) =>
     new FailOpen({ name, timeoutMs: options.timeoutMs, log, onFailure: options.onFailure });
   const guards = { responses: failOpen('responses'), rest: failOpen('rest'), apq: failOpen('apq') };
+  const responseOptions = { failOpen: guards.responses, writeTimeoutMs: options.writeTimeoutMs ?? Math.max(options.timeoutMs, 1_000) };
   const keyValue = (keyv: Keyv<string>, name: 'rest' | 'apq'): KeyValueCache<string> =>
     new FailOpenKeyValueCache(
       // The adapter's typings name keyv's CommonJS build; the class is the same.
@@ -58,7 +61,7 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
     const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max), namespace, throwOnErrors: true });
     return {
       kind: 'memory',
-      responses: new KeyvResponseStore(memory('responses'), new MemoryTagIndex(), guards.responses),
+      responses: new KeyvResponseStore(memory('responses'), new MemoryTagIndex(), responseOptions),
       rest: keyValue(memory('rest'), 'rest'),
       apq: keyValue(memory('apq'), 'apq'),
       close: async () => {},
@@ -78,6 +81,11 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
     log.warn({ err }, 'Redis connection error; the cache answers misses until it is back');
   });
   const connecting = client.connect().catch((err: unknown) => log.warn({ err }, 'Redis connection closed'));
+  // Response writes go over their own connection: a big entry filling the socket must not hold up
+  // the reads queued behind it, whose deadline is short.
+  const writer = client.duplicate();
+  writer.on('error', () => undefined);
+  const writerConnecting = writer.connect().catch(() => undefined);
   const redisKeyv = (namespace: string) => {
     const adapter = new KeyvRedis<string>(client, { namespace, throwOnErrors: true, throwOnConnectError: true });
     return new Keyv<string>({ store: adapter as KeyvStoreAdapter, namespace, useKeyPrefix: false, throwOnErrors: true });
@@ -85,16 +93,13 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
   const ns = (name: Namespace) => `${options.prefix}${name}`;
   return {
     kind: 'redis',
-    responses: new KeyvResponseStore(
-      redisKeyv(ns('responses')),
-      new RedisTagIndex(client as unknown as TagIndexRedis, `${ns('responses')}:tag:`),
-      guards.responses,
-    ),
+    responses: new RedisResponseStore(client as unknown as ResponseRedis, ns('responses'), responseOptions, writer as unknown as ResponseRedis),
     rest: keyValue(redisKeyv(ns('rest')), 'rest'),
     apq: keyValue(redisKeyv(ns('apq')), 'apq'),
     close: async () => {
       client.destroy();
-      await connecting;
+      writer.destroy();
+      await Promise.all([connecting, writerConnecting]);
     },
   };
 }

@@ -47,13 +47,18 @@ export class FailOpen {
     return this.#options.timeoutMs;
   }
 
-  /** `command`'s result, or `fallback` when it fails, is too slow, or the store is cooling down. */
-  async run<T>(what: string, command: () => Promise<T>, fallback: T, timeoutMs = this.#options.timeoutMs): Promise<T> {
+  /**
+   * `command`'s result, or `fallback` when it fails, is too slow, or the store is cooling down.
+   * `background` commands (writes nobody waits for) may take longer without counting towards the
+   * cooldown: a slow write of a big value says nothing about whether reads are answered in time.
+   */
+  async run<T>(what: string, command: () => Promise<T>, fallback: T, timeoutMs = this.#options.timeoutMs, background = false): Promise<T> {
     if (this.#skipUntil > Date.now()) {
       this.#options.onFailure?.(this.#options.name, 'skipped');
       return fallback;
     }
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const pending = Promise.resolve().then(command);
     // A command that answers after its deadline must not become an unhandled rejection.
     pending.catch(() => undefined);
@@ -61,29 +66,39 @@ export class FailOpen {
       const result = await Promise.race([
         pending,
         new Promise<typeof TIMED_OUT>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+          // The deadline is the store's, not our event loop's. The clock starts once the client has
+          // written the command (node-redis writes in a setImmediate of its own), and when a busy loop
+          // runs the timer late, an answer that has already arrived is read first (I/O is polled
+          // before setImmediate callbacks run).
+          const expire = () => setImmediate(resolve, TIMED_OUT);
+          setImmediate(() => setImmediate(() => {
+            if (!settled) timer = setTimeout(expire, timeoutMs);
+          }));
         }),
       ]);
-      if (result === TIMED_OUT) return this.#fail(what, 'timeout', undefined, fallback);
+      if (result === TIMED_OUT) return this.#fail(what, 'timeout', undefined, fallback, timeoutMs, !background);
       this.#failures = 0;
       return result;
     } catch (error) {
-      return this.#fail(what, 'error', error, fallback);
+      return this.#fail(what, 'error', error, fallback, timeoutMs, true);
     } finally {
+      settled = true;
       clearTimeout(timer);
     }
   }
 
-  #fail<T>(what: string, outcome: 'error' | 'timeout', error: unknown, fallback: T): T {
-    this.#failures += 1;
-    if (this.#failures >= this.#threshold) this.#skipUntil = Date.now() + this.#cooldownMs;
+  #fail<T>(what: string, outcome: 'error' | 'timeout', error: unknown, fallback: T, timeoutMs: number, counts: boolean): T {
+    if (counts) {
+      this.#failures += 1;
+      if (this.#failures >= this.#threshold) this.#skipUntil = Date.now() + this.#cooldownMs;
+    }
     this.#options.onFailure?.(this.#options.name, outcome);
     const now = Date.now();
     // One line per store every few seconds: an outage must not flood the log.
     if (now - this.#lastLog >= LOG_EVERY_MS) {
       this.#lastLog = now;
       this.#options.log.warn(
-        { err: error, store: this.#options.name, command: what, outcome, timeoutMs: this.#options.timeoutMs },
+        { err: error, store: this.#options.name, command: what, outcome, timeoutMs },
         'cache command failed; treated as a miss',
       );
     }

@@ -62,6 +62,7 @@ export const envSchema = z.object({
   REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   // Caching: whole responses, REST GETs and persisted queries, in Redis when REDIS_URL is set.
   CACHE_TIMEOUT_MS: ms.default(50),
+  CACHE_WRITE_TIMEOUT_MS: ms.default(1_000),
   RESPONSE_CACHE: bool.optional(),
   RESPONSE_CACHE_DEFAULT_MAX_AGE_S: z.coerce.number().int().min(0).max(31_536_000).default(0),
   PERSISTED_QUERIES_SAFELIST: z.string().min(1).optional(),

@@ -86,6 +86,8 @@ export interface Config {
 export interface CacheConfig {
   /** Deadline of one cache command; slower (or failed) is a miss. */
   readonly timeoutMs: number;
+  /** Deadline of one response-cache write; it runs after the response is sent. */
+  readonly writeTimeoutMs: number;
   /** The whole-response cache; the REST cache and APQ stay on without it. */
   readonly responses: boolean;
   /** maxAge of root and object fields without a cache hint (Apollo's `defaultMaxAge`). */
@@ -180,6 +182,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     },
     cache: {
       timeoutMs: env.CACHE_TIMEOUT_MS,
+      writeTimeoutMs: env.CACHE_WRITE_TIMEOUT_MS,
       responses: env.RESPONSE_CACHE ?? true,
       defaultMaxAgeSeconds: env.RESPONSE_CACHE_DEFAULT_MAX_AGE_S,
       safelistPath: env.PERSISTED_QUERIES_SAFELIST === undefined ? undefined : resolve(env.PERSISTED_QUERIES_SAFELIST),

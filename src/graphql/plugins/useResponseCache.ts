@@ -138,8 +138,7 @@ export function useResponseCache({
   async function write(rc: GraphQLRequestContext<TesseraContext>, key: string, data: Record<string, unknown>, policy: Required<CacheHint>) {
     const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields }) : new Set<string>();
     if (rc.operationName) tags.add(operationTag(rc.operationName));
-    const entry: Entry = { data, maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() };
-    await store.set(key, JSON.stringify(entry), policy.maxAge, [...tags]);
+    await store.set(key, serializeEntry({ data, maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() }), policy.maxAge, [...tags]);
   }
 
   async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined) {
@@ -156,18 +155,25 @@ export function useResponseCache({
   }
 }
 
+/**
+ * `<storedAt> <maxAge> <scope>` on the first line, the data's JSON after it: one JSON.stringify to
+ * write and one JSON.parse to read a hit, with no envelope around a big answer.
+ */
+function serializeEntry(entry: Entry): string {
+  return `${entry.storedAt} ${entry.maxAge} ${entry.scope}\n${JSON.stringify(entry.data)}`;
+}
+
 function parseEntry(value: string): Entry | undefined {
+  const newline = value.indexOf('\n');
+  if (newline < 0) return undefined;
+  const [at, age, scope] = value.slice(0, newline).split(' ');
+  const storedAt = Number(at);
+  const maxAge = Number(age);
+  if (!Number.isFinite(storedAt) || !Number.isFinite(maxAge) || (scope !== 'PUBLIC' && scope !== 'PRIVATE')) return undefined;
   try {
-    const entry = JSON.parse(value) as Partial<Entry>;
-    const valid =
-      entry !== null &&
-      typeof entry === 'object' &&
-      typeof entry.data === 'object' &&
-      entry.data !== null &&
-      typeof entry.maxAge === 'number' &&
-      typeof entry.storedAt === 'number' &&
-      (entry.scope === 'PUBLIC' || entry.scope === 'PRIVATE');
-    return valid ? (entry as Entry) : undefined;
+    const data: unknown = JSON.parse(value.slice(newline + 1));
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    return { data: data as Record<string, unknown>, maxAge, scope, storedAt };
   } catch {
     return undefined;
   }
