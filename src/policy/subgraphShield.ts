@@ -14,7 +14,7 @@ export function withSubgraphRules(set: InProcessSubgraphs, rulesBySubgraph: Read
   const shielded = (subgraph: InProcessSubgraph): InProcessSubgraph => {
     const rules = rulesBySubgraph[subgraph.name];
     if (!rules) return subgraph;
-    const middleware = shield(
+    const generator = shield(
       { ...rules, Query: { _service: allow, _entities: allow, ...(rules.Query as object | undefined) } },
       {
         fallbackRule: allow,
@@ -23,7 +23,22 @@ export function withSubgraphRules(set: InProcessSubgraphs, rulesBySubgraph: Read
           error instanceof GraphQLError ? error : new GraphQLError(ERROR_CODES.FORBIDDEN.message, { extensions: { code: 'FORBIDDEN' } }),
       },
     );
-    return { ...subgraph, schema: applyMiddleware(subgraph.schema, middleware) };
+    // shield wraps every field, the unruled ones in `allow`: an await per field of every answer.
+    // Only the fields with a rule of their own keep their middleware.
+    const generated = generator.generate(subgraph.schema) as Record<string, Record<string, unknown>>;
+    const middleware = Object.fromEntries(
+      Object.entries(rules).map(([type, fields]) => [
+        type,
+        // A rule for a whole type (or a `*` wildcard) covers every field of it.
+        isFieldMap(fields) && !('*' in fields)
+          ? Object.fromEntries(Object.keys(fields).map((field) => [field, generated[type]?.[field]]))
+          : generated[type],
+      ]),
+    );
+    return { ...subgraph, schema: applyMiddleware(subgraph.schema, middleware as never) };
   };
   return { ...set, subgraphs: set.subgraphs.map(shielded) };
 }
+
+const isFieldMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
