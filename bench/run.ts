@@ -13,6 +13,7 @@ import { SignJWT } from 'jose';
 import { buildRows, formatTable, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
 import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
+import { GATEWAY_NODE_FLAGS } from '../src/nodeFlags.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -47,6 +48,8 @@ interface GatewayConfig {
   readonly id: ConfigId;
   readonly label: string;
   readonly entry: string;
+  /** Node flags: Tessera runs with those `npm run gateway` uses; the reference with none. */
+  readonly nodeFlags?: readonly string[];
   readonly env: Record<string, string>;
   /** Signs a distinct token per connection when set. */
   readonly tokens: boolean;
@@ -88,12 +91,13 @@ const ALL_CONFIGS: readonly GatewayConfig[] = [
     id: 'b',
     label: '(b) Tessera, app rules off',
     entry: TESSERA,
+    nodeFlags: GATEWAY_NODE_FLAGS,
     env: { ...workersEnv, BENCH_POLICY: 'off', JWT_SECRET: jwtSecret, RESPONSE_CACHE: 'false', ...extraEnv('BENCH_B_ENV') },
     tokens: true,
     cacheHits: false,
   },
-  { id: 'c', label: '(c) Tessera, policy on, no cache', entry: TESSERA, env: { ...workersEnv, ...policyEnv }, tokens: true, cacheHits: false },
-  { id: 'd', label: '(d) Tessera, cache hits', entry: TESSERA, env: { ...workersEnv, ...cacheEnv }, tokens: true, cacheHits: true },
+  { id: 'c', label: '(c) Tessera, policy on, no cache', entry: TESSERA, nodeFlags: GATEWAY_NODE_FLAGS, env: { ...workersEnv, ...policyEnv }, tokens: true, cacheHits: false },
+  { id: 'd', label: '(d) Tessera, cache hits', entry: TESSERA, nodeFlags: GATEWAY_NODE_FLAGS, env: { ...workersEnv, ...cacheEnv }, tokens: true, cacheHits: true },
 ];
 const LABELS = Object.fromEntries(ALL_CONFIGS.map((c) => [c.id, c.label]));
 
@@ -135,7 +139,7 @@ async function startGateway(config: GatewayConfig, baseEnv: Record<string, strin
   const port = await freePort();
   const profileArgs =
     options.profile === config.id ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles', config.id)}`] : [];
-  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', config.entry], {
+  const child = spawn(process.execPath, [...profileArgs, ...(config.nodeFlags ?? []), '--import', 'tsx', config.entry], {
     cwd: ROOT,
     env: { ...process.env, ...baseEnv, ...config.env, PORT: String(port) },
     // Tessera logs one line per request (LOG_LEVEL=info): written, as in production, but not kept.
