@@ -70,16 +70,20 @@ const extraEnv = (name: string): Record<string, string> => {
 const workersEnv: Record<string, string> = options.workers ? { TESSERA_WORKERS: options.workers } : {};
 // The policy stack and the response cache switch on through Tessera's own environment variables;
 // BENCH_POLICY_ENV / BENCH_CACHE_ENV (JSON) add or override any of them.
+// A request limit that never trips but is counted in Redis on every request, as a real one would be.
+const checkedLimit = { RATE_LIMIT_DEFAULT: '1000000/60s' };
 const policyEnv: Record<string, string> = {
   JWT_SECRET: jwtSecret,
   REDIS_URL: redisUrl,
   RESPONSE_CACHE: 'false',
+  ...checkedLimit,
   ...extraEnv('BENCH_POLICY_ENV'),
 };
 const cacheEnv: Record<string, string> = {
   JWT_SECRET: jwtSecret,
   REDIS_URL: redisUrl,
   RESPONSE_CACHE: 'true',
+  ...checkedLimit,
   ...extraEnv('BENCH_CACHE_ENV'),
 };
 const TESSERA = join(ROOT, 'bench', 'tessera.ts');
