@@ -25,6 +25,7 @@ import { useResponseCache } from './graphql/plugins/useResponseCache.js';
 import { adminJwtVerifier } from './http/admin/adminAuth.js';
 import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
 import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
+import { applyCors } from './http/cors.js';
 import { createHttpServer, type RouteHandler } from './http/createHttpServer.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
@@ -192,7 +193,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     batchMaxOperations: config.batchMaxOperations,
     onFinish: observeGraphQLRequest(metrics),
   });
-  const graphqlRoute: RouteHandler = (req, res, url) => withServerSpan(req, `${req.method} ${url.pathname}`, () => graphql(req, res, url.search));
+  const graphqlRoute: RouteHandler = (req, res, url) =>
+    applyCors(config.cors, req, res) ? undefined : withServerSpan(req, `${req.method} ${url.pathname}`, () => graphql(req, res, url.search));
   const purgeRoute = cachePurgeRoute({ adminToken: config.registry.adminToken, store: cache.responses, log });
   const routes = new Map<string, RouteHandler>([
     ['/graphql', graphqlRoute],

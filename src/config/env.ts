@@ -29,6 +29,8 @@ export const envSchema = z.object({
   SUBGRAPH_TIMEOUT_MS: ms.default(10_000),
   PROPAGATE_HEADERS: csv.default(['accept-language']),
   INTROSPECTION: bool.optional(),
+  CORS_ORIGINS: csv.optional(),
+  CORS_CREDENTIALS: bool.default(false),
   SANDBOX: bool.optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1_048_576),
   SHUTDOWN_GRACE_MS: ms.default(10_000),

@@ -52,6 +52,8 @@ export interface Config {
   readonly subgraphTimeoutMs: number;
   /** Client headers forwarded to subgraphs (lower-case). Nothing else is. */
   readonly propagateHeaders: readonly string[];
+  /** Browser origins allowed by CORS (`*`: any); empty: same-origin only. */
+  readonly cors: { readonly origins: readonly string[]; readonly credentials: boolean };
   readonly introspection: boolean;
   readonly sandbox: boolean;
   readonly maxBodyBytes: number;
@@ -140,6 +142,8 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     supergraph,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     propagateHeaders: env.PROPAGATE_HEADERS.map((h) => h.toLowerCase()),
+    // Any origin while developing (a local Apollo Client app); none in production unless listed.
+    cors: { origins: env.CORS_ORIGINS ?? (production ? [] : ['*']), credentials: env.CORS_CREDENTIALS },
     introspection: env.INTROSPECTION ?? !production,
     sandbox: env.SANDBOX ?? !production,
     maxBodyBytes: env.MAX_BODY_BYTES,
