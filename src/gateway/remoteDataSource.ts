@@ -17,7 +17,6 @@ export interface RemoteDataSourceOptions {
   readonly timeoutMs: number;
   /** Headers for this subgraph request, decided by the gateway (identity, propagation, tracing). */
   readonly headersFor: (context: TesseraContext | undefined) => Record<string, string>;
-  readonly maxResponseBytes?: number;
   /** Fails fast while the subgraph is down; absent = every fetch is attempted. */
   readonly breaker?: SubgraphBreaker;
   /** Retries of query fetches on connection errors and 502/503/504; absent = no retries. */
