@@ -58,7 +58,9 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
 
   if (!options.redisUrl) {
     const max = options.memoryMaxEntries ?? 10_000;
-    const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max), namespace, throwOnErrors: true });
+    // One LRU per namespace, so keys need no prefix: keyv 5 adds its prefix on reads but not on
+    // writes for a store like this one, and every read would miss.
+    const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max), namespace, useKeyPrefix: false, throwOnErrors: true });
     return {
       kind: 'memory',
       responses: new KeyvResponseStore(memory('responses'), new MemoryTagIndex(), responseOptions),

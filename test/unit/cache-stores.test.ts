@@ -146,3 +146,15 @@ describe('safelist manifest', () => {
     expect(() => parseSafelist(manifest([{ id: '0'.repeat(64), body }]), 'm.json')).toThrow(/not the sha256/);
   });
 });
+
+describe('in-memory stores', () => {
+  it('read back what was written, also keys that start with the store name (Apollo writes `apq:<hash>`)', async () => {
+    const stores = createCacheStores({ prefix: 'unused:', timeoutMs: 50, log });
+    await stores.apq.set('apq:abc', 'query { a }', { ttl: 60 });
+    await stores.rest.set('rest:public:http://x/products', 'body', { ttl: 60 });
+    expect(await stores.apq.get('apq:abc')).toBe('query { a }');
+    expect(await stores.rest.get('rest:public:http://x/products')).toBe('body');
+    expect(await stores.apq.get('rest:public:http://x/products')).toBeUndefined();
+    await stores.close();
+  });
+});
