@@ -83,6 +83,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const localSchemas = new Map(inProcess.subgraphs.map((s) => [s.name, s.schema]));
   const cleanups: (() => Promise<void> | void)[] = [];
   let phase: Phase = 'created';
+  // Apollo's stop() throws unless start() succeeded; a failed start still closes everything else.
+  let apolloStarted = false;
   // Counters in Redis shared by every replica (REDIS_URL), else in memory; closed after the last request.
   const rateLimits = createRateLimits({
     config: config.rateLimit,
@@ -195,7 +197,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   });
   const graphqlRoute: RouteHandler = (req, res, url) =>
     applyCors(config.cors, req, res) ? undefined : withServerSpan(req, `${req.method} ${url.pathname}`, () => graphql(req, res, url.search));
-  const purgeRoute = cachePurgeRoute({ adminToken: config.registry.adminToken, store: cache.responses, log });
+  const purgeRoute = cachePurgeRoute({ adminToken: config.registry.adminToken, store: cache.responses, log, verifyJwt: adminJwtVerifier(verifyToken) });
   const routes = new Map<string, RouteHandler>([
     ['/graphql', graphqlRoute],
     ['/', graphqlRoute],
@@ -252,6 +254,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       });
       try {
         await apollo.start();
+        apolloStarted = true;
       } catch (error) {
         await app.stop();
         throw error;
@@ -262,11 +265,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     },
     async stop() {
       if (phase === 'stopped' || phase === 'draining') return;
-      const wasStarted = phase !== 'created';
+      const wasReady = phase === 'ready';
       phase = 'draining';
       if (http.listening) {
         // Readiness answers 503 for a while first, so load balancers stop sending before the door shuts.
-        if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+        if (wasReady && config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         // Keep-alive connections close as soon as their request in flight is answered.
         http.closeIdleConnections();
@@ -278,7 +281,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       }
       // Stores (Redis) and watchers close after the last request in flight is answered.
       for (const cleanup of cleanups.splice(0)) await cleanup();
-      if (wasStarted) await apollo.stop().catch((error) => log.warn({ err: error }, 'apollo stop failed'));
+      if (apolloStarted) await apollo.stop().catch((error) => log.warn({ err: error }, 'apollo stop failed'));
       await gateway.close();
       await inProcess.close();
       await cache.close();
