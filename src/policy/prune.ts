@@ -19,10 +19,7 @@ export interface PrunedOperation {
   /** Undefined when nothing is left to run (`rootEmpty`). */
   readonly document: DocumentNode | undefined;
   readonly operation: OperationDefinitionNode | undefined;
-  /**
-   * Fields taken out, each with the denied field that caused it: a denied field is its own cause;
-   * a field whose selections were all taken out names a denied field below it.
-   */
+  /** Denied fields taken out, each with the denied field that caused it (itself). */
   readonly removed: ReadonlyMap<FieldNode, FieldNode>;
   /** Fields kept whose selections lost something: the response is walked below these only. */
   readonly touched: ReadonlySet<FieldNode>;
@@ -33,19 +30,20 @@ interface Pruned {
   /** Null when nothing is left. */
   readonly set: SelectionSetNode | null;
   readonly changed: boolean;
-  /** A denied field that was taken out below, when `changed`. */
-  readonly cause: FieldNode | undefined;
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+const ONLY_TYPENAME: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [TYPENAME] };
 
 const hasOwnTypename = (selections: readonly SelectionNode[]) =>
   selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === '__typename' && !s.directives?.length);
 
 /**
- * Removes denied fields from an operation, then every selection set left empty together with
- * its field, fragments nobody spreads any more, and variable definitions nobody uses (the gateway
- * validates what it plans). Where something was removed under an abstract type, `__typename` is
+ * Removes denied fields from an operation, fragments nobody spreads any more, and variable
+ * definitions nobody uses (the gateway validates what it plans). A field whose selections were
+ * all denied is kept, selecting only `__typename`: it still runs (a mutation still takes effect)
+ * and the denied fields are put back below it, as if their own resolvers had failed — and an
+ * object that turns out null stays null without an error, as it would have. Where something was removed under an abstract type, `__typename` is
  * selected so the response can be matched to fragments by runtime type; the splice strips it
  * unless the client asked for it. Pure: the same inputs give the same document.
  */
@@ -66,7 +64,7 @@ export function pruneOperation(
     const type = fragment && schema.getType(fragment.typeCondition.name.value);
     // Unknown fragments cannot occur in a validated document; leave them to the gateway.
     const result: Pruned =
-      fragment && isCompositeType(type) ? pruneSet(fragment.selectionSet, type) : { set: fragment?.selectionSet ?? null, changed: false, cause: undefined };
+      fragment && isCompositeType(type) ? pruneSet(fragment.selectionSet, type) : { set: fragment?.selectionSet ?? null, changed: false };
     prunedFragments.set(name, result);
     return result;
   };
@@ -74,17 +72,12 @@ export function pruneOperation(
   const pruneSet = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType): Pruned => {
     const kept: SelectionNode[] = [];
     let changed = false;
-    let cause: FieldNode | undefined;
-    const drop = (by: FieldNode | undefined) => {
-      changed = true;
-      cause ??= by;
-    };
     for (const selection of selectionSet.selections) {
       switch (selection.kind) {
         case Kind.FIELD: {
           if (denied.has(selection)) {
             removed.set(selection, selection);
-            drop(selection);
+            changed = true;
             break;
           }
           const fieldType = selection.selectionSet && 'getFields' in parentType ? parentType.getFields()[selection.name.value]?.type : undefined;
@@ -94,13 +87,10 @@ export function pruneOperation(
             break;
           }
           const child = pruneSet(selection.selectionSet, childType);
-          if (child.set === null) {
-            removed.set(selection, child.cause!);
-            drop(child.cause);
-          } else if (child.changed) {
+          if (child.changed) {
             touched.add(selection);
-            kept.push({ ...selection, selectionSet: child.set });
-            drop(child.cause);
+            kept.push({ ...selection, selectionSet: child.set ?? ONLY_TYPENAME });
+            changed = true;
           } else {
             kept.push(selection);
           }
@@ -113,32 +103,32 @@ export function pruneOperation(
             break;
           }
           const child = pruneSet(selection.selectionSet, conditionType);
-          if (child.set === null) drop(child.cause);
+          if (child.set === null) changed = true;
           else if (child.changed) {
             kept.push({ ...selection, selectionSet: child.set });
-            drop(child.cause);
+            changed = true;
           } else kept.push(selection);
           break;
         }
         case Kind.FRAGMENT_SPREAD: {
           const child = pruneFragment(selection.name.value);
-          if (child.set === null) drop(child.cause);
+          if (child.set === null) changed = true;
           else {
             kept.push(selection);
-            if (child.changed) drop(child.cause);
+            if (child.changed) changed = true;
           }
           break;
         }
       }
     }
-    if (kept.length === 0) return { set: null, changed: true, cause };
-    if (!changed) return { set: selectionSet, changed: false, cause: undefined };
+    if (kept.length === 0) return { set: null, changed: true };
+    if (!changed) return { set: selectionSet, changed: false };
     if (isAbstractType(parentType) && !hasOwnTypename(kept)) kept.push(TYPENAME);
-    return { set: { ...selectionSet, selections: kept }, changed: true, cause };
+    return { set: { ...selectionSet, selections: kept }, changed: true };
   };
 
   const rootType = schema.getRootType(operation.operation);
-  const root = rootType ? pruneSet(operation.selectionSet, rootType) : { set: operation.selectionSet, changed: false, cause: undefined };
+  const root = rootType ? pruneSet(operation.selectionSet, rootType) : { set: operation.selectionSet, changed: false };
   if (root.set === null) return { document: undefined, operation: undefined, removed, touched, rootEmpty: true };
 
   // Fragments still spread from what is left, and the variables they and the operation use.

@@ -29,7 +29,7 @@ export interface SpliceInput {
   readonly operation: OperationDefinitionNode;
   readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
   readonly variables: Variables;
-  /** Removed field → the denied field that caused it (itself, or one below it). */
+  /** Removed (denied) field → the denied field that caused it. */
   readonly removed: ReadonlyMap<FieldNode, FieldNode>;
   /** Kept fields with something removed below them. */
   readonly touched: ReadonlySet<FieldNode>;
@@ -115,14 +115,17 @@ export function spliceDenials(
     if (isListType(nullable)) {
       if (!Array.isArray(value)) return value;
       const itemType = nullable.ofType as GraphQLOutputType;
+      let propagate = false;
+      // Every item is walked even once the list must be null: each denied position reports its
+      // error, as it does when subgraphs refuse the field on each entity.
       for (let i = 0; i < value.length; i++) {
         const completed = completeValue(value[i], itemType, nodes, [...path, i]);
         if (completed === PROPAGATE) {
-          if (isNonNullType(itemType)) return PROPAGATE;
+          if (isNonNullType(itemType)) propagate = true;
           value[i] = null;
         } else value[i] = completed;
       }
-      return value;
+      return propagate ? PROPAGATE : value;
     }
     if (typeof value !== 'object') return value;
     const object = value as ResponseData;

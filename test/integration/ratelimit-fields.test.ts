@@ -134,10 +134,11 @@ describe('field rate limits (rules in the edge rule tree)', () => {
     expect(hit!.body.data).toEqual(first.body.data);
     const graceAgain = await s.query(query, undefined, grace);
     expect(codesOf(graceAgain)).toEqual(['RATE_LIMITED']);
-    expect(graceAgain.body.data).toBeNull();
+    // Nothing is left to run; the nullable root field is null, as if its resolver had failed.
+    expect(graceAgain.body.data).toEqual({ product: null });
     // Ada's budget is spent: the cached answer is not served to her.
     const adaAgain = await s.query(query, undefined, ada);
-    expect(adaAgain.body.data).toBeNull();
+    expect(adaAgain.body.data).toEqual({ product: null });
     expect(codesOf(adaAgain)).toEqual(['RATE_LIMITED']);
     expect(adaAgain.headers.get('x-cache')).not.toBe('HIT');
   });
@@ -197,7 +198,7 @@ describe('request limits per client', () => {
     expect(body).toHaveLength(5);
     // The operations run concurrently: 4 pass the request limit (1 refused whole), 2 of those get the field.
     const served = body.filter((b) => !b.errors && b.data?.product?.sku === 'SKU-0001');
-    const fieldLimited = body.filter((b) => b.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && b.data === null);
+    const fieldLimited = body.filter((b) => b.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && b.data?.product === null);
     const requestLimited = body.filter((b) => b.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && b.data === undefined);
     expect([served.length, fieldLimited.length, requestLimited.length]).toEqual([2, 2, 1]);
     // Every refused field has its error at its path, even though the operations were parsed concurrently.

@@ -28,7 +28,8 @@ async function run(query: string, rules: RuleTree, data: Record<string, unknown>
   const denials = await evaluateChecks(plan, { schema, operation, variables, context: { _shield: { cache: {} } } });
   for (const node of denials.keys()) if (!isIncluded(node, variables)) denials.delete(node);
   const pruned = pruneOperation(schema, operation, plan.fragments, new Set(denials.keys()));
-  const spliced = spliceDenials(data, {
+  // As the plugin does: with nothing left to run, the denied root fields are spliced into an empty result.
+  const spliced = spliceDenials(pruned.rootEmpty ? {} : data, {
     schema,
     operation,
     fragments: plan.fragments,
@@ -61,11 +62,15 @@ describe('pruning and splicing at the edge', () => {
   });
 
   it('null propagation through a non-null list item and a non-null root field nulls data', async () => {
-    const list = await run('{ users { email } me { name } }', { User: { email: deny } }, { me: { name: 'Ada' } });
-    // `users { email }` is left empty, so `users` itself goes; its items are non-null, the list is nullable.
-    expect(compact(list.printed)).toBe('{ me { name } }');
+    const list = await run('{ users { email } me { name } }', { User: { email: deny } }, {
+      users: [{ __typename: 'User' }, { __typename: 'User' }],
+      me: { name: 'Ada' },
+    });
+    // `users { email }` still runs, selecting `__typename`; each item's denied non-null email nulls
+    // the item, the items are non-null, so the nullable list is null. Every item reports its error.
+    expect(compact(list.printed)).toBe('{ users { __typename } me { name } }');
     expect(list.data).toEqual({ users: null, me: { name: 'Ada' } });
-    expect(paths(list.errors)).toEqual(['users']);
+    expect(paths(list.errors)).toEqual(['users.0.email', 'users.1.email']);
 
     const root = await run('{ must { name email } me { name } }', { User: { email: deny } }, { must: { name: 'A' }, me: { name: 'B' } });
     expect(root.data).toBeNull();
@@ -96,16 +101,23 @@ describe('pruning and splicing at the edge', () => {
     expect(r.data).toEqual({ search: [{ __typename: 'User', secret: null }] });
   });
 
-  it('drops variable definitions and fragments left unused, and a field whose selections are all denied', async () => {
+  it('drops variable definitions and fragments left unused', async () => {
     const r = await run(
-      'query Q($id: ID!, $q: String) { node(id: $id) { id } search(q: $q) { ...R } } fragment R on User { secret }',
-      { User: { secret: deny } },
-      { node: { id: '1' } },
+      'query Q($id: ID!, $q: String) { node(id: $id) { id } search(q: $q) { __typename } me { ...R } } fragment R on User { secret }',
+      { Query: { search: deny }, User: { secret: deny } },
+      { node: { id: '1' }, me: { __typename: 'User' } },
       { id: '1', q: 'x' },
     );
-    expect(compact(r.printed)).toBe('query Q($id: ID!) { node(id: $id) { id } }');
-    expect(r.data).toEqual({ node: { id: '1' }, search: null });
-    expect(paths(r.errors)).toEqual(['search']);
+    expect(compact(r.printed)).toBe('query Q($id: ID!) { node(id: $id) { id } me { __typename } }');
+    expect(r.data).toEqual({ node: { id: '1' }, search: null, me: { secret: null } });
+    expect(paths(r.errors)).toEqual(['search', 'me.secret']);
+  });
+
+  it('a field whose selections are all denied still runs: the errors go below it, and a null object stays null', async () => {
+    const r = await run('{ me { secret } must { a: secret } }', { User: { secret: deny } }, { me: null, must: { __typename: 'User' } });
+    expect(compact(r.printed)).toBe('{ me { __typename } must { __typename } }');
+    expect(r.data).toEqual({ me: null, must: { a: null } });
+    expect(paths(r.errors)).toEqual(['must.a']);
   });
 
   it('honours @skip and @include with the request variables', async () => {
@@ -118,11 +130,16 @@ describe('pruning and splicing at the edge', () => {
     expect(paths(on.errors)).toEqual(['me.secret']);
   });
 
-  it('an operation with every root field denied is empty: nothing is sent', async () => {
+  it('an operation with every root field denied is empty: nothing is sent, and the root fields are null', async () => {
     const r = await run('mutation { a b }', { Mutation: { a: deny, b: deny } }, null);
     expect(r.pruned.rootEmpty).toBe(true);
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ a: null, b: null });
     expect(paths(r.errors)).toEqual(['a', 'b']);
+    // A denied non-null root field nulls data itself.
+    const must = await run('{ must { name } }', { Query: { must: deny } }, null);
+    expect(must.pruned.rootEmpty).toBe(true);
+    expect(must.data).toBeNull();
+    expect(paths(must.errors)).toEqual(['must']);
   });
 
   it('a field selected through an interface must pass the rules of every implementation', async () => {

@@ -157,9 +157,10 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 2_000, lo
         },
         async responseForOperation(rc) {
           if (!decided?.variant.rootEmpty) return null;
-          // Nothing is left to run: no subgraph is called.
-          const { errors } = splice(decided, rc.schema, null);
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null, errors } } };
+          // Nothing is left to run: no subgraph is called. Each denied root field is null (data
+          // itself only when one of them is non-null), as if its resolver had failed.
+          const { data, errors } = splice(decided, rc.schema, {});
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data, errors } } };
         },
         async willSendResponse(rc) {
           if (!decided || decided.variant.rootEmpty || rc.response.body.kind !== 'single') return;
