@@ -1,16 +1,64 @@
 // The five mock services for the benchmark, in their own process so they do not share an event
 // loop with the load generator. No added latency. Sends their URLs to the parent over IPC.
+// With BENCH_REMOTE=1 the app's REST-wrapped subgraphs are served here too, over HTTP, so both
+// gateways call every subgraph remotely (the usual federated deployment).
+import { pino } from 'pino';
+import type { Viewer } from '../src/auth/viewer.js';
+import { createLocalSubgraphs } from '../src/subgraphs/index.js';
 import { startAllMocks } from '../services-mock/index.js';
+import { graphqlRoutes } from '../services-mock/lib/graphql.js';
+import { startMockService } from '../services-mock/lib/service.js';
+import type { MockRequest, MockService } from '../services-mock/lib/types.js';
 
 const mocks = await startAllMocks({ host: '127.0.0.1', latencyMs: 0 });
-process.send?.({
+const urls: Record<string, string> = {
   users: mocks.users.url,
   orders: mocks.orders.url,
   catalog: mocks.catalog.url,
   reviews: `${mocks.reviews.url}/graphql`,
   inventory: `${mocks.inventory.url}/graphql`,
-});
-const stop = () => void mocks.close().then(() => process.exit(0));
+};
+
+const served: MockService[] = [];
+let local: ReturnType<typeof createLocalSubgraphs> | undefined;
+if (process.env.BENCH_REMOTE === '1') {
+  local = createLocalSubgraphs({ services: { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url } });
+  const log = pino({ level: 'silent' });
+  // What the gateway says about the viewer arrives as x-user-* headers.
+  const viewerOf = (req: MockRequest): Viewer => {
+    const sub = req.headers['x-user-id'];
+    const scopes = req.headers['x-user-scopes'];
+    return {
+      sub: typeof sub === 'string' ? sub : undefined,
+      scopes: new Set(typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : []),
+      client: undefined,
+      authenticated: typeof sub === 'string',
+    };
+  };
+  for (const subgraph of local.subgraphs) {
+    const service = await startMockService(
+      `${subgraph.name}-subgraph`,
+      graphqlRoutes(subgraph.schema, {
+        cacheControl: 'private, max-age=30',
+        contextFor: (req) => ({
+          requestId: String(req.headers['x-request-id'] ?? ''),
+          viewer: viewerOf(req),
+          log,
+          ip: '',
+          headers: req.headers,
+          scratch: new Map(),
+        }),
+      }),
+      { port: 0, host: '127.0.0.1' },
+    );
+    served.push(service);
+    urls[`${subgraph.name}Subgraph`] = `${service.url}/graphql`;
+  }
+}
+
+process.send?.(urls);
+const stop = () =>
+  void Promise.all([mocks.close(), ...served.map((s) => s.close()), local?.close()]).then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('disconnect', stop);

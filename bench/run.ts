@@ -3,6 +3,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -119,11 +120,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startMocks(): Promise<Record<'users' | 'orders' | 'catalog' | 'reviews' | 'inventory', string>> {
+/** BENCH_REMOTE=1: every subgraph over HTTP, the app's REST-wrapped ones served by the mocks process. */
+const REMOTE = process.env.BENCH_REMOTE === '1';
+
+function remoteSupergraphConfig(urls: Record<string, string>): string {
+  const entries = ['users', 'orders', 'catalog', 'bff']
+    .map((name) => `  ${name}:\n    routing_url: ${urls[`${name}Subgraph`]}\n    schema:\n      file: ${join(ROOT, 'schema', `${name}.graphql`)}`)
+    .concat(['reviews', 'inventory'].map((name) => `  ${name}:\n    routing_url: ${urls[name]}`));
+  const path = join(RESULTS, 'supergraph-remote.yaml');
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path, `subgraphs:\n${entries.join('\n')}\n`);
+  return path;
+}
+
+/** The mocks' URLs: the five services, and with BENCH_REMOTE the app's subgraphs (`usersSubgraph`, …). */
+type MockUrls = Record<'users' | 'orders' | 'catalog' | 'reviews' | 'inventory', string> & Record<string, string>;
+
+async function startMocks(): Promise<MockUrls> {
   const child = fork(join(ROOT, 'bench', 'mocks.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', BENCH_REMOTE: REMOTE ? '1' : '0' },
   });
   children.push(child);
   return new Promise((resolveUrls, reject) => {
@@ -342,6 +359,7 @@ async function main(): Promise<number> {
     CATALOG_SERVICE_URL: mocks.catalog,
     REVIEWS_URL: mocks.reviews,
     INVENTORY_URL: mocks.inventory,
+    ...(REMOTE ? { SUPERGRAPH_CONFIG: remoteSupergraphConfig(mocks) } : {}),
   };
   const gateways = new Map<ConfigId, RunningGateway>();
   for (const config of configs) gateways.set(config.id, await startGateway(config, baseEnv));

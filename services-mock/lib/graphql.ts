@@ -36,7 +36,18 @@ const badRequest = (message: string): MockResponse => json(400, { errors: [{ mes
  * GraphQL over HTTP for a subgraph schema. Parsed and validated documents are cached by query
  * text: gateways send the same few queries over and over, and parse+validate dominates otherwise.
  */
-export function graphqlRoutes(schema: GraphQLSchema, path = '/graphql'): Route[] {
+export interface GraphQLRouteOptions {
+  readonly path?: string;
+  /** The resolvers' context for a request; default `{ headers }`. */
+  readonly contextFor?: (req: MockRequest) => unknown;
+  /** `Cache-Control` of a successful answer; default public, 30 s. */
+  readonly cacheControl?: string;
+}
+
+export function graphqlRoutes(
+  schema: GraphQLSchema,
+  { path = '/graphql', contextFor = (req) => ({ headers: req.headers }), cacheControl = GRAPHQL_CACHE_CONTROL }: GraphQLRouteOptions = {},
+): Route[] {
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
   // statKeys and the handler see the same request object; prepare it once.
   const prepared = new WeakMap<MockRequest, Prepared>();
@@ -86,9 +97,9 @@ export function graphqlRoutes(schema: GraphQLSchema, path = '/graphql'): Route[]
       document: p.document,
       variableValues: p.params.variables,
       operationName: p.params.operationName,
-      contextValue: { headers: req.headers },
+      contextValue: contextFor(req),
     });
-    const headers: Record<string, string> = result.errors ? {} : { 'cache-control': GRAPHQL_CACHE_CONTROL };
+    const headers: Record<string, string> = result.errors ? {} : { 'cache-control': cacheControl };
     return json(200, result, headers);
   };
 
