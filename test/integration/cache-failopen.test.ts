@@ -10,19 +10,13 @@ import { loadConfig } from '../../src/config/index.js';
 import { mockEnv } from '../helpers/stack.js';
 import { startGateway } from '../helpers/cacheStack.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
+import { freePort } from '../helpers/processes.js';
 
 const QUERY = '{ product(sku: "SKU-0010") { sku title price reviews { rating } } }';
 const TIMEOUT_MS = 50;
 // Generous: the bound is the command timeout plus normal work, on a busy 2-core machine.
 const BOUND_MS = TIMEOUT_MS + 1_500;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A TCP proxy to the real Redis that can stop answering (a hung Redis) while keeping connections open. */
 async function startHangingProxy(target: URL) {

@@ -1,21 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { mockEnv } from '../helpers/stack.js';
+import { freePort } from '../helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUERY = JSON.stringify({ query: '{ product(sku: "SKU-0002") { title reviews { rating } } }' });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 type Outcome = 'ok' | 'refused' | 'failed';
 
