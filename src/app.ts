@@ -6,6 +6,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppDefinition, InProcessSubgraphs } from './appDefinition.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { ANONYMOUS } from './auth/viewer.js';
 import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
 import { createTokenVerifier } from './auth/verifyToken.js';
 import { createCacheStores } from './cache/createCacheStores.js';
@@ -177,15 +178,20 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
 
   const buildContext = async (req: IncomingMessage): Promise<TesseraContext> => {
     const requestId = requestIdOf(req);
-    const requestLog = log.child({ reqId: requestId });
-    return {
+    // Most requests never log through the context: the child logger is made on first use only.
+    let requestLog: Logger | undefined;
+    const context = {
       requestId,
-      viewer: await authenticate(req.headers as Record<string, string | undefined>, requestLog),
-      log: requestLog,
+      viewer: ANONYMOUS,
+      get log() {
+        return (requestLog ??= log.child({ reqId: requestId }));
+      },
       ip: req.socket.remoteAddress ?? '',
       headers: req.headers as Record<string, string | undefined>,
       scratch: new Map(),
     };
+    context.viewer = await authenticate(context.headers, () => context.log);
+    return context;
   };
 
   const graphql = createGraphQLHandler({

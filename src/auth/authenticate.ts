@@ -20,7 +20,8 @@ export interface AuthenticatorOptions {
 }
 
 /** Decides who is asking from the request headers: a viewer, the anonymous viewer, or a 401. */
-export type Authenticate = (headers: Readonly<Record<string, string | undefined>>, log: Logger) => Promise<Viewer>;
+/** `log` gives the request's logger; it is asked for only when a credential is refused. */
+export type Authenticate = (headers: Readonly<Record<string, string | undefined>>, log: () => Logger) => Promise<Viewer>;
 
 /**
  * The 401 for a bad credential. The message is the same for every reason (which one goes to the
@@ -78,7 +79,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       if (!viewer) throw new Refused('unknown API key');
       return viewer;
     } catch (error) {
-      log.info({ reason: reasonOf(error) }, 'authentication failed');
+      log().info({ reason: reasonOf(error) }, 'authentication failed');
       throw unauthenticatedError();
     }
   };

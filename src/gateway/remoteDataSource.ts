@@ -67,10 +67,8 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
     };
     injectTraceHeaders(headers);
     // Only reads are repeated: a mutation may have taken effect even when its answer was lost.
-    const idempotent =
-      options.kind === INCOMING_OPERATION &&
-      options.incomingRequestContext.operation?.operation === 'query' &&
-      !request.query?.trimStart().startsWith('mutation');
+    // (A query operation's plan fetches queries only.)
+    const idempotent = options.kind === INCOMING_OPERATION && options.incomingRequestContext.operation?.operation === 'query';
     const { statusCode, headers: responseHeaders, text } = await this.#fetch(headers, body, idempotent);
     let parsed: GatewayGraphQLResponse | undefined;
     try {

@@ -56,7 +56,7 @@ describe('authenticator', () => {
 
   it('no credentials: the anonymous viewer', async () => {
     const authenticate = createAuthenticator({ verify: createTokenVerifier(config) });
-    expect(await authenticate({}, silent)).toBe(ANONYMOUS);
+    expect(await authenticate({}, () => silent)).toBe(ANONYMOUS);
   });
 
   it('verifies a token once and serves it from the cache until it expires', async () => {
@@ -71,13 +71,13 @@ describe('authenticator', () => {
       now: () => clock,
     });
     const token = await signDevToken({ secret: SECRET, sub: '1', scopes: ['a'], ttlS: 60 });
-    const first = await authenticate({ authorization: `Bearer ${token}` }, silent);
-    const second = await authenticate({ authorization: `Bearer ${token}` }, silent);
+    const first = await authenticate({ authorization: `Bearer ${token}` }, () => silent);
+    const second = await authenticate({ authorization: `Bearer ${token}` }, () => silent);
     expect(second).toBe(first);
     expect(verifications).toBe(1);
     // Past the token's exp the cache no longer answers (and the verifier itself refuses it).
     clock += 61_000;
-    await authenticate({ authorization: `Bearer ${token}` }, silent).catch(() => undefined);
+    await authenticate({ authorization: `Bearer ${token}` }, () => silent).catch(() => undefined);
     expect(verifications).toBe(2);
   });
 
@@ -89,7 +89,7 @@ describe('authenticator', () => {
       .setSubject('1')
       .setExpirationTime(Math.floor(Date.now() / 1000) - 600)
       .sign(new TextEncoder().encode(SECRET));
-    const error = await authenticate({ authorization: `Bearer ${expired}` }, log).catch((e: unknown) => e);
+    const error = await authenticate({ authorization: `Bearer ${expired}` }, () => log).catch((e: unknown) => e);
     expect(error).toMatchObject({ message: 'Authentication is required or the credentials are invalid.', extensions: { code: 'UNAUTHENTICATED' } });
     expect((error as { extensions: { http: { status: number } } }).extensions.http.status).toBe(401);
     const logged = lines.join('');
@@ -99,9 +99,9 @@ describe('authenticator', () => {
 
   it('a token without exp is refused; so is any token when no key source is configured', async () => {
     const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('1').sign(new TextEncoder().encode(SECRET));
-    await expect(createAuthenticator({ verify: createTokenVerifier(config) })({ authorization: `Bearer ${noExp}` }, silent)).rejects.toThrow();
+    await expect(createAuthenticator({ verify: createTokenVerifier(config) })({ authorization: `Bearer ${noExp}` }, () => silent)).rejects.toThrow();
     const token = await signDevToken({ secret: SECRET, sub: '1' });
-    await expect(createAuthenticator({ verify: undefined })({ authorization: `Bearer ${token}` }, silent)).rejects.toThrow();
+    await expect(createAuthenticator({ verify: undefined })({ authorization: `Bearer ${token}` }, () => silent)).rejects.toThrow();
   });
 
   it('API keys are looked up by hash and map to their own viewer', async () => {
@@ -109,9 +109,9 @@ describe('authenticator', () => {
       verify: undefined,
       apiKeys: [{ id: 'partner-a', sha256: sha256Hex('k-123'), scopes: ['catalog:read'], client: undefined }],
     });
-    const viewer = await authenticate({ 'x-api-key': 'k-123' }, silent);
+    const viewer = await authenticate({ 'x-api-key': 'k-123' }, () => silent);
     expect(viewer).toMatchObject({ sub: 'partner-a', client: 'partner-a', authenticated: true });
     expect([...viewer.scopes]).toEqual(['catalog:read']);
-    await expect(authenticate({ 'x-api-key': 'k-124' }, silent)).rejects.toThrow();
+    await expect(authenticate({ 'x-api-key': 'k-124' }, () => silent)).rejects.toThrow();
   });
 });
