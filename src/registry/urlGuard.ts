@@ -15,9 +15,6 @@ export type Resolve = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 export const systemResolve: Resolve = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
-/** Used when REGISTRY_ALLOWED_HOSTS is not set: the embedded default only registers local services. */
-export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
-
 /**
  * Addresses never called, whatever the allowlist says: link-local (where cloud metadata services
  * live), the well-known metadata addresses, "this network", multicast and broadcast.
