@@ -8,7 +8,7 @@ import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { composeFromSpecs } from '../../src/composition/loadSubgraphs.js';
 import { loadConfig } from '../../src/config/index.js';
 import { mockEnv } from '../helpers/stack.js';
-import { startGateway } from '../helpers/cacheStack.js';
+import { startGateway, type Gateway } from '../helpers/cacheStack.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
 import { freePort } from '../helpers/processes.js';
 
@@ -61,6 +61,17 @@ describe('the cache fails open', () => {
   // A pre-composed supergraph: the subgraph registry (which also uses REDIS_URL) stays out of these tests.
   let fileEnv: Record<string, string>;
 
+  /** The answer is right, says MISS, and takes no longer than the cache deadline plus normal work. */
+  const expectAnsweredWithoutCache = async (gateway: Gateway) => {
+    for (let i = 0; i < 5; i++) {
+      const { result: res, ms } = await timed(() => gateway.query(QUERY));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(expected);
+      expect(res.headers.get('x-cache')).toBe('MISS');
+      expect(ms).toBeLessThan(BOUND_MS);
+    }
+  };
+
   beforeAll(async () => {
     redis = await redisScope();
     mocks = await startAllMocks();
@@ -96,13 +107,7 @@ describe('the cache fails open', () => {
     );
     try {
       expect(startMs).toBeLessThan(10_000);
-      for (let i = 0; i < 5; i++) {
-        const { result: res, ms } = await timed(() => gateway.query(QUERY));
-        expect(res.status).toBe(200);
-        expect(res.body).toEqual(expected);
-        expect(res.headers.get('x-cache')).toBe('MISS');
-        expect(ms).toBeLessThan(BOUND_MS);
-      }
+      await expectAnsweredWithoutCache(gateway);
     } finally {
       await gateway.close();
     }
@@ -146,13 +151,7 @@ describe('the cache fails open', () => {
       expect((await warm()).body).toEqual(expected);
 
       proxy.hang();
-      for (let i = 0; i < 5; i++) {
-        const { result: res, ms } = await timed(() => gateway.query(QUERY));
-        expect(res.status).toBe(200);
-        expect(res.body).toEqual(expected);
-        expect(res.headers.get('x-cache')).toBe('MISS');
-        expect(ms).toBeLessThan(BOUND_MS);
-      }
+      await expectAnsweredWithoutCache(gateway);
     } finally {
       await gateway.close();
       await proxy.close();
