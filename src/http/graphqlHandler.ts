@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { STORED_DATA, withStoredData, type StoredDataSlot } from '../cache/storedData.js';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { readLimited } from './readLimited.js';
@@ -98,13 +99,19 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
       search,
       body,
     };
+    const stored: StoredDataSlot = {};
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => (context = await buildContext(req, res)),
+      context: async () => {
+        context = await buildContext(req, res);
+        context.scratch.set(STORED_DATA, stored);
+        return context;
+      },
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      if (stored.json !== undefined) return void res.end(withStoredData(response.body.string, stored.json));
       res.statusCode = statusFor(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
       return;

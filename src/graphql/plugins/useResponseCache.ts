@@ -5,6 +5,7 @@ import { purgeTagsFor, type PurgeRules } from '../../cache/purgeRules.js';
 import type { ResponseStore } from '../../cache/responseStore.js';
 import { operationTag, responseTags, type TagOptions } from '../../cache/responseTags.js';
 import { trackCachePolicy } from '../../cache/requestPolicy.js';
+import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
 import type { TesseraContext } from '../context.js';
 
 export interface UseResponseCacheOptions {
@@ -23,7 +24,8 @@ export interface UseResponseCacheOptions {
 
 /** What is stored: only data (responses with errors are never stored) and the policy it was stored under. */
 interface Entry {
-  readonly data: Record<string, unknown>;
+  /** The data's JSON text, served as it is (see storedData.ts). */
+  readonly json: string;
   readonly maxAge: number;
   readonly scope: CacheScope;
   /** ms since the epoch. */
@@ -34,7 +36,7 @@ interface Lookup {
   readonly publicKey: string;
   /** Only for a viewer with a `sub`. */
   readonly privateKey: string | undefined;
-  hit?: { readonly entry: Entry; readonly ageSeconds: number };
+  hit?: { readonly entry: Entry; readonly ageSeconds: number; readonly placeholder: Record<string, unknown> };
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -91,10 +93,11 @@ export function useResponseCache({
             if (!entry) continue;
             const ageSeconds = Math.max(0, Math.floor((now - entry.storedAt) / 1000));
             if (ageSeconds >= entry.maxAge) continue;
-            lookup.hit = { entry, ageSeconds };
+            const placeholder = {};
+            lookup.hit = { entry, ageSeconds, placeholder };
             rc.overallCachePolicy.replace({ maxAge: entry.maxAge - ageSeconds, scope: entry.scope });
             onLookup?.('hit');
-            return { body: { kind: 'single', singleResult: { data: entry.data } }, http: { status: undefined, headers: new HeaderMap() } };
+            return { body: { kind: 'single', singleResult: { data: placeholder } }, http: { status: undefined, headers: new HeaderMap() } };
           }
           onLookup?.('miss');
           return null;
@@ -110,7 +113,14 @@ export function useResponseCache({
           if (!lookup) return;
           const headers = response.http.headers;
           if (lookup.hit) {
-            const { entry, ageSeconds } = lookup.hit;
+            const { entry, ageSeconds, placeholder } = lookup.hit;
+            // The last willSendResponse hook: whatever runs after this only serializes.
+            const result = response.body.singleResult;
+            if (result.data === placeholder && Object.keys(placeholder).length === 0) {
+              const slot = rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined;
+              if (slot && !result.errors) slot.json = entry.json;
+              else result.data = JSON.parse(entry.json) as Record<string, unknown>;
+            }
             headers.set('x-cache', 'HIT');
             headers.set('age', String(ageSeconds));
             headers.set('cache-control', `max-age=${entry.maxAge - ageSeconds}, ${entry.scope.toLowerCase()}`);
@@ -138,7 +148,7 @@ export function useResponseCache({
   async function write(rc: GraphQLRequestContext<TesseraContext>, key: string, data: Record<string, unknown>, policy: Required<CacheHint>) {
     const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields }) : new Set<string>();
     if (rc.operationName) tags.add(operationTag(rc.operationName));
-    await store.set(key, serializeEntry({ data, maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() }), policy.maxAge, [...tags]);
+    await store.set(key, serializeEntry({ json: JSON.stringify(data), maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() }), policy.maxAge, [...tags]);
   }
 
   async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined) {
@@ -157,10 +167,10 @@ export function useResponseCache({
 
 /**
  * `<storedAt> <maxAge> <scope>` on the first line, the data's JSON after it: one JSON.stringify to
- * write and one JSON.parse to read a hit, with no envelope around a big answer.
+ * write, and a hit reads only the first line, with no envelope around a big answer.
  */
 function serializeEntry(entry: Entry): string {
-  return `${entry.storedAt} ${entry.maxAge} ${entry.scope}\n${JSON.stringify(entry.data)}`;
+  return `${entry.storedAt} ${entry.maxAge} ${entry.scope}\n${entry.json}`;
 }
 
 function parseEntry(value: string): Entry | undefined {
@@ -170,11 +180,7 @@ function parseEntry(value: string): Entry | undefined {
   const storedAt = Number(at);
   const maxAge = Number(age);
   if (!Number.isFinite(storedAt) || !Number.isFinite(maxAge) || (scope !== 'PUBLIC' && scope !== 'PRIVATE')) return undefined;
-  try {
-    const data: unknown = JSON.parse(value.slice(newline + 1));
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-    return { data: data as Record<string, unknown>, maxAge, scope, storedAt };
-  } catch {
-    return undefined;
-  }
+  // Written by this plugin as an object's JSON; a value of another shape is not an entry.
+  if (value.charCodeAt(newline + 1) !== 0x7b /* { */ || value.charCodeAt(value.length - 1) !== 0x7d /* } */) return undefined;
+  return { json: value.slice(newline + 1), maxAge, scope, storedAt };
 }
