@@ -1,6 +1,7 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient } from '@keyv/redis';
+import { RESP_TYPES } from '@redis/client';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -95,7 +96,14 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
   const ns = (name: Namespace) => `${options.prefix}${name}`;
   return {
     kind: 'redis',
-    responses: new RedisResponseStore(client as unknown as ResponseRedis, ns('responses'), responseOptions, writer as unknown as ResponseRedis),
+    responses: new RedisResponseStore(
+      client as unknown as ResponseRedis,
+      ns('responses'),
+      responseOptions,
+      writer as unknown as ResponseRedis,
+      // Entries come back as bytes and a hit goes out as bytes: a 94 KiB answer is never decoded.
+      client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as ResponseRedis,
+    ),
     rest: keyValue(redisKeyv(ns('rest')), 'rest'),
     apq: keyValue(redisKeyv(ns('apq')), 'apq'),
     close: async () => {

@@ -8,9 +8,12 @@ import type { FailOpen } from './failOpen.js';
  * `op:GetProduct`), so that a purge can drop exactly the entries a change touched.
  * Every method fails open: a read that fails is a miss, a write that fails is skipped.
  */
+/** A stored value as the store hands it back: Redis gives bytes, so a hit is sent without decoding it. */
+export type StoredValue = string | Buffer;
+
 export interface ResponseStore {
   /** The values under `keys`, in order; one round trip. */
-  getMany(keys: readonly string[]): Promise<readonly (string | undefined)[]>;
+  getMany(keys: readonly string[]): Promise<readonly (StoredValue | undefined)[]>;
   set(key: string, value: string, ttlSeconds: number, tags: readonly string[]): Promise<void>;
   /** Drops every entry filed under one of `tags`: how many keys were dropped, `undefined` if the store failed. */
   purgeTags(tags: readonly string[]): Promise<number | undefined>;
@@ -76,7 +79,7 @@ export class KeyvResponseStore implements ResponseStore {
     this.writeTimeoutMs = options.writeTimeoutMs;
   }
 
-  getMany(keys: readonly string[]): Promise<readonly (string | undefined)[]> {
+  getMany(keys: readonly string[]): Promise<readonly (StoredValue | undefined)[]> {
     const misses = keys.map(() => undefined);
     // A miss may come back as null (Redis MGET) or undefined.
     return this.failOpen.run('get', async () => (await this.entries.getMany<string>([...keys])).map((v) => (typeof v === 'string' ? v : undefined)), misses);
@@ -112,7 +115,7 @@ export class KeyvResponseStore implements ResponseStore {
 
 /** The subset of a node-redis client the Redis response store uses. */
 export interface ResponseRedis {
-  mGet(keys: string[]): Promise<(string | null)[]>;
+  mGet(keys: string[]): Promise<(StoredValue | null)[]>;
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   sMembers(key: string): Promise<string[]>;
@@ -157,6 +160,8 @@ export class RedisResponseStore implements ResponseStore {
     options: ResponseStoreOptions,
     /** The connection writes use; default `client`. */
     private readonly writer: ResponseRedis = client,
+    /** What reads entries (`MGET`), e.g. `client` mapping bulk strings to Buffers; default `client`. */
+    private readonly reader: ResponseRedis = client,
   ) {
     this.failOpen = options.failOpen;
     this.writeTimeoutMs = options.writeTimeoutMs;
@@ -164,11 +169,11 @@ export class RedisResponseStore implements ResponseStore {
     this.tagPrefix = `${namespace}:tag:`;
   }
 
-  getMany(keys: readonly string[]): Promise<readonly (string | undefined)[]> {
+  getMany(keys: readonly string[]): Promise<readonly (StoredValue | undefined)[]> {
     const misses = keys.map(() => undefined);
     return this.failOpen.run(
       'get',
-      async () => (await this.client.mGet(keys.map((k) => this.entryPrefix + k))).map((v) => v ?? undefined),
+      async () => (await this.reader.mGet(keys.map((k) => this.entryPrefix + k))).map((v) => v ?? undefined),
       misses,
     );
   }

@@ -11,16 +11,21 @@ export const STORED_DATA = Symbol('tessera.storedData');
  * data is parsed into the result as usual.
  */
 export interface StoredDataSlot {
-  json?: string;
+  json?: string | Buffer;
 }
 
 /** Apollo writes `errors`, then `data`, then `extensions`: an answer with empty data and no errors starts so. */
 const PLACEHOLDER = '{"data":{}';
 
+const DATA_KEY = Buffer.from('{"data":');
+
 /** The serialized body with the stored data in place of the placeholder `{}`. */
-export function withStoredData(body: string, storedJson: string): string {
-  if (body.startsWith(PLACEHOLDER)) return `{"data":${storedJson}${body.slice(PLACEHOLDER.length)}`;
+export function withStoredData(body: string, storedJson: string | Buffer): string | Buffer {
+  if (body.startsWith(PLACEHOLDER)) {
+    const rest = body.slice(PLACEHOLDER.length);
+    return typeof storedJson === 'string' ? `{"data":${storedJson}${rest}` : Buffer.concat([DATA_KEY, storedJson, Buffer.from(rest)]);
+  }
   // Not Apollo's usual shape: do it the long way rather than guess.
   const parsed = JSON.parse(body) as Record<string, unknown>;
-  return `${JSON.stringify({ ...parsed, data: JSON.parse(storedJson) as unknown })}\n`;
+  return `${JSON.stringify({ ...parsed, data: JSON.parse(storedJson.toString()) as unknown })}\n`;
 }

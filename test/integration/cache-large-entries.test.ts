@@ -9,6 +9,9 @@ import type { TesseraContext } from '../../src/graphql/context.js';
 import { useResponseCache } from '../../src/graphql/plugins/useResponseCache.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
 
+/** Stored values as text: Redis hands them back as bytes. */
+const texts = async (values: Promise<readonly (string | Buffer | undefined)[]>) => (await values).map((v) => v?.toString());
+
 const log = pino({ level: 'silent' });
 const READ_TIMEOUT_MS = 50;
 
@@ -29,7 +32,7 @@ describe('big responses in Redis', () => {
     stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${redis.prefix}cache:`, timeoutMs: READ_TIMEOUT_MS, writeTimeoutMs: 5_000, log });
     for (let i = 0; i < 100; i++) {
       await stores.responses.set('probe', '1', 60, []);
-      if ((await stores.responses.getMany(['probe']))[0] === '1') return;
+      if ((await texts(stores.responses.getMany(['probe'])))[0] === '1') return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('Redis never answered');
@@ -44,12 +47,12 @@ describe('big responses in Redis', () => {
     expect(value.length).toBeGreaterThan(90_000);
     const tags = Array.from({ length: 1_000 }, (_, i) => `Item:${i}`);
     await stores.responses.set('big', value, 60, ['Item', ...tags]);
-    expect(await stores.responses.getMany(['big'])).toEqual([value]);
+    expect(await texts(stores.responses.getMany(['big']))).toEqual([value]);
     // Stored as the plain string, its tag sets expiring with it.
     expect(await redis.client.get(`${redis.prefix}cache:responses::big`)).toBe(value);
     expect(await redis.client.ttl(`${redis.prefix}cache:responses:tag:Item:999`)).toBeGreaterThan(50);
     expect(await stores.responses.purgeTags(['Item:500'])).toBe(1);
-    expect(await stores.responses.getMany(['big'])).toEqual([undefined]);
+    expect(await texts(stores.responses.getMany(['big']))).toEqual([undefined]);
   });
 
   it('a read whose answer arrives while the event loop is busy past the deadline is a hit, not a timeout', async () => {
@@ -60,13 +63,13 @@ describe('big responses in Redis', () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => process.nextTick(r));
     // Redis answers within this time; the deadline timer only runs after it.
     busy(READ_TIMEOUT_MS * 6);
-    expect(await reading).toEqual([value]);
+    expect(await texts(reading)).toEqual([value]);
   });
 
   it('loads the write script itself after SCRIPT FLUSH', async () => {
     await redis.client.scriptFlush();
     await stores.responses.set('after-flush', 'v', 60, ['T']);
-    expect(await stores.responses.getMany(['after-flush'])).toEqual(['v']);
+    expect(await texts(stores.responses.getMany(['after-flush']))).toEqual(['v']);
   });
 });
 

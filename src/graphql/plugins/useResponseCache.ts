@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CacheHint, CacheScope } from '@apollo/cache-control-types';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { purgeTagsFor, type PurgeRules } from '../../cache/purgeRules.js';
-import type { ResponseStore } from '../../cache/responseStore.js';
+import type { ResponseStore, StoredValue } from '../../cache/responseStore.js';
 import { operationTag, responseTags, type TagOptions } from '../../cache/responseTags.js';
 import { trackCachePolicy } from '../../cache/requestPolicy.js';
 import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
@@ -25,7 +25,7 @@ export interface UseResponseCacheOptions {
 /** What is stored: only data (responses with errors are never stored) and the policy it was stored under. */
 interface Entry {
   /** The data's JSON text, served as it is (see storedData.ts). */
-  readonly json: string;
+  readonly json: string | Buffer;
   readonly maxAge: number;
   readonly scope: CacheScope;
   /** ms since the epoch. */
@@ -119,7 +119,7 @@ export function useResponseCache({
             if (result.data === placeholder && Object.keys(placeholder).length === 0) {
               const slot = rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined;
               if (slot && !result.errors) slot.json = entry.json;
-              else result.data = JSON.parse(entry.json) as Record<string, unknown>;
+              else result.data = JSON.parse(entry.json.toString()) as Record<string, unknown>;
             }
             headers.set('x-cache', 'HIT');
             headers.set('age', String(ageSeconds));
@@ -148,7 +148,7 @@ export function useResponseCache({
   async function write(rc: GraphQLRequestContext<TesseraContext>, key: string, data: Record<string, unknown>, policy: Required<CacheHint>) {
     const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields }) : new Set<string>();
     if (rc.operationName) tags.add(operationTag(rc.operationName));
-    await store.set(key, serializeEntry({ json: JSON.stringify(data), maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now() }), policy.maxAge, [...tags]);
+    await store.set(key, serializeEntry(JSON.stringify(data), policy.maxAge, policy.scope, Date.now()), policy.maxAge, [...tags]);
   }
 
   async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined) {
@@ -169,18 +169,27 @@ export function useResponseCache({
  * `<storedAt> <maxAge> <scope>` on the first line, the data's JSON after it: one JSON.stringify to
  * write, and a hit reads only the first line, with no envelope around a big answer.
  */
-function serializeEntry(entry: Entry): string {
-  return `${entry.storedAt} ${entry.maxAge} ${entry.scope}\n${entry.json}`;
+function serializeEntry(json: string, maxAge: number, scope: CacheScope, storedAt: number): string {
+  return `${storedAt} ${maxAge} ${scope}\n${json}`;
 }
 
-function parseEntry(value: string): Entry | undefined {
-  const newline = value.indexOf('\n');
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+function parseEntry(value: StoredValue): Entry | undefined {
+  const text = typeof value === 'string';
+  const newline = text ? value.indexOf('\n') : value.indexOf(NEWLINE);
   if (newline < 0) return undefined;
-  const [at, age, scope] = value.slice(0, newline).split(' ');
+  const header = text ? value.slice(0, newline) : value.toString('latin1', 0, newline);
+  const [at, age, scope] = header.split(' ');
   const storedAt = Number(at);
   const maxAge = Number(age);
   if (!Number.isFinite(storedAt) || !Number.isFinite(maxAge) || (scope !== 'PUBLIC' && scope !== 'PRIVATE')) return undefined;
+  const json = text ? value.slice(newline + 1) : value.subarray(newline + 1);
   // Written by this plugin as an object's JSON; a value of another shape is not an entry.
-  if (value.charCodeAt(newline + 1) !== 0x7b /* { */ || value.charCodeAt(value.length - 1) !== 0x7d /* } */) return undefined;
-  return { json: value.slice(newline + 1), maxAge, scope, storedAt };
+  const first = text ? (json as string).charCodeAt(0) : (json as Buffer)[0];
+  const last = text ? (json as string).charCodeAt(json.length - 1) : (json as Buffer)[json.length - 1];
+  if (first !== OPEN_BRACE || last !== CLOSE_BRACE) return undefined;
+  return { json, maxAge, scope, storedAt };
 }
