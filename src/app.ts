@@ -1,4 +1,5 @@
 import './gateway/noTelemetry.js';
+import './gateway/flatExports.js';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
