@@ -15,6 +15,7 @@ import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { LocalDataSource } from './localDataSource.js';
 import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
+import { installResultShaping } from './resultShaping.js';
 
 export interface GatewayOptions {
   readonly manager: SupergraphManager;
@@ -58,6 +59,7 @@ export function createSubgraphDispatcher(): Dispatcher {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  if (!installResultShaping()) options.log.warn('this @apollo/gateway version keeps its own result shaping');
   const dispatcher = options.dispatcher ?? createSubgraphDispatcher();
   const metrics = options.metrics ?? defaultMetrics;
   // Keyed by name and URL: they outlive schema updates, which rebuild the data sources.

@@ -1,0 +1,87 @@
+import { buildSchema, operationFromDocument, type FieldSelection } from '@apollo/federation-internals';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '../../src/gateway/resultShaping.js';
+
+const schema = buildSchema(`
+  type Query { me: User, users: [User!]!, node(id: ID!): Node, search: [Result], product(id: ID!): Product!, count: Int, flag: Boolean }
+  interface Node { id: ID! }
+  type User implements Node { id: ID!, name: String, friends: [User], status: Status!, score: Float }
+  type Product implements Node { id: ID!, title: String!, price: Int!, tags: [String!] }
+  union Result = User | Product
+  enum Status { ACTIVE INACTIVE }
+`);
+
+const introspectionHandling = (selection: FieldSelection) => ({ name: `introspected ${selection.element.responseName()}` });
+
+function both(query: string, input: Record<string, unknown> | null, variables?: Record<string, unknown>) {
+  const run = (shape: (args: ComputeResponseArgs) => { data: unknown; errors: readonly { message: string; path?: readonly unknown[] }[] }) => {
+    // A fresh operation per run, as the gateway builds one per request.
+    const operation = operationFromDocument(schema, parse(query), { validate: false });
+    const { data, errors } = shape({ operation, variables, input: structuredClone(input), introspectionHandling });
+    return { data: JSON.parse(JSON.stringify(data ?? null)) as unknown, errors: errors.map((e) => ({ message: e.message, path: e.path })) };
+  };
+  const ours = run(computeResponse);
+  expect(ours).toEqual(run(apolloComputeResponse as never));
+  // Twice: the second run reads its compiled steps from the cache.
+  expect(run(computeResponse)).toEqual(ours);
+  return ours;
+}
+
+const user = (id: number, extra: Record<string, unknown> = {}) => ({ __typename: 'User', id: String(id), name: `U${id}`, status: 'ACTIVE', score: 1.5, friends: [], ...extra });
+
+describe('result shaping, compared with @apollo/gateway', () => {
+  it('keeps aliases and __typename, drops what the plan added', () => {
+    const out = both('{ me { __typename id n: name t: __typename } users { id name status } }', {
+      me: { __typename: 'User', id: '1', n: 'Ann', t: 'User', hidden: 'key-field' },
+      users: [user(2), user(3)],
+    });
+    expect(out.data).toEqual({ me: { __typename: 'User', id: '1', n: 'Ann', t: 'User' }, users: [{ id: '2', name: 'U2', status: 'ACTIVE' }, { id: '3', name: 'U3', status: 'ACTIVE' }] });
+  });
+
+  it('applies type conditions on interfaces and unions, and named fragments', () => {
+    both(
+      'query Q { node(id: 1) { __typename id ... on User { name } ... on Product { title } } search { ... on User { id } ... F } } fragment F on Product { id title price }',
+      { node: { __typename: 'Product', id: 'p', title: 'Lamp' }, search: [user(1), { __typename: 'Product', id: 'p', title: 'Lamp', price: 3 }, null] },
+    );
+  });
+
+  it('reads @skip and @include literals and variables', () => {
+    const query = 'query($s: Boolean!, $i: Boolean = true) { me @skip(if: $s) { id } users @include(if: $i) { id name @include(if: false) } }';
+    const input = { me: user(1), users: [user(2)] };
+    expect(both(query, input, { s: false }).data).toEqual({ me: { id: '1' }, users: [{ id: '2' }] });
+    expect(both(query, input, { s: true, i: false }).data).toEqual({});
+  });
+
+  it('bubbles nulls to the nearest nullable parent, with one error', () => {
+    const out = both('{ product(id: 1) { id title } count }', { product: { __typename: 'Product', id: 'p', title: null }, count: 3 });
+    expect(out.data).toBeNull();
+    expect(out.errors[0]!.message).toMatch(/non-nullable field Product.title/);
+    both('{ users { id name } me { id } }', { users: [user(1), { __typename: 'User', id: null, name: 'x' }], me: user(3) });
+    both('{ me { friends { id } } }', { me: { __typename: 'User', friends: [user(1), null, { __typename: 'User', id: null }] } });
+  });
+
+  it('reports leaf values of the wrong type and unknown __typenames', () => {
+    const out = both('{ count flag me { status score } }', { count: 'abc', flag: 1, me: { __typename: 'User', status: 'UNKNOWN', score: 'x' } });
+    expect(out.errors.length).toBeGreaterThan(0);
+    both('{ me { id } node(id: 1) { id } }', { me: { __typename: 'Nope', id: '1' }, node: { __typename: 'Query', id: '1' } });
+  });
+
+  it('fills missing fields with null and keeps a null answer null', () => {
+    both('{ me { id name } count }', { me: { __typename: 'User', id: '1' } });
+    both('{ me { id } }', null);
+  });
+
+  it('answers __typename at the root and hands introspection fields to the gateway', () => {
+    const out = both('{ __typename t: __typename __type(name: "User") { name } count }', { count: 1 });
+    expect(out.data).toEqual({ __typename: 'Query', t: 'Query', __type: { name: 'introspected __type' }, count: 1 });
+  });
+
+  it('shapes lists of scalars and nested lists of objects', () => {
+    both('{ product(id: 1) { tags } users { friends { name friends { id } } } }', {
+      product: { __typename: 'Product', tags: ['a', 'b'] },
+      users: [user(1, { friends: [user(2, { friends: [user(3)] }), null] })],
+    });
+    both('{ product(id: 1) { tags } }', { product: { __typename: 'Product', tags: ['a', null] } });
+  });
+});
