@@ -15,7 +15,7 @@ import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { LocalDataSource } from './localDataSource.js';
 import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
-import { installResultShaping } from './resultShaping.js';
+import { installExecutor } from './execution/install.js';
 
 export interface GatewayOptions {
   readonly manager: SupergraphManager;
@@ -59,9 +59,13 @@ export function createSubgraphDispatcher(): Dispatcher {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  if (!installResultShaping()) options.log.warn('this @apollo/gateway version keeps its own result shaping');
   const dispatcher = options.dispatcher ?? createSubgraphDispatcher();
   const metrics = options.metrics ?? defaultMetrics;
+  // Process-wide, once: the first gateway's metrics count every Tessera gateway's plans.
+  const ownsDataSource = (source: unknown) => source instanceof LocalDataSource || source instanceof RemoteDataSource;
+  if (!installExecutor(ownsDataSource, (executor) => metrics.queryPlans.inc({ executor }))) {
+    options.log.warn('this @apollo/gateway version runs query plans with its own executor');
+  }
   // Keyed by name and URL: they outlive schema updates, which rebuild the data sources.
   const breakers = new Map<string, SubgraphBreaker>();
   const retryBudgets = new Map<string, RetryBudget>();

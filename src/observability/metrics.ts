@@ -74,6 +74,12 @@ export function createMetrics() {
       labelNames: ['composition_id'] as const,
       registers,
     }),
+    queryPlans: new Counter({
+      name: 'tessera_query_plans_total',
+      help: "Query plans run, by executor (tessera, or apollo for a request that wants Apollo's usage traces).",
+      labelNames: ['executor'] as const,
+      registers,
+    }),
     supergraphUpdates: new Counter({
       name: 'tessera_supergraph_updates_total',
       help: 'Supergraphs loaded (start and every registry or file change).',

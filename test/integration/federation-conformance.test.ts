@@ -9,6 +9,8 @@ import { rule } from 'graphql-shield';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { executorInstalled } from '../../src/gateway/execution/install.js';
+import { metrics } from '../../src/observability/metrics.js';
 import { compose } from '../../src/composition/compose.js';
 import { loadConfig } from '../../src/config/index.js';
 import { policyError, type RuleTree } from '../../src/policy/rules.js';
@@ -435,6 +437,16 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
     await stock?.server.stop();
     await fixture?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('Tessera runs plans with its own executor (stock, in the same process, with Apollo\'s)', async () => {
+    expect(executorInstalled()).toBe(true);
+    const tesseraRuns = async () => (await metrics.queryPlans.get()).values.find((v) => v.labels.executor === 'tessera')?.value ?? 0;
+    const before = await tesseraRuns();
+    await send(stock!.url, CASES[0]!);
+    expect(await tesseraRuns()).toBe(before);
+    await send(`${tessera!.url}/graphql`, CASES[0]!);
+    expect(await tesseraRuns()).toBe(before + 1);
   });
 
   it.each(CASES)('$name', async (c) => {

@@ -1,7 +1,7 @@
 import { buildSchema, operationFromDocument, type FieldSelection } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '../../src/gateway/resultShaping.js';
+import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '../../src/gateway/execution/resultShaping.js';
 
 const schema = buildSchema(`
   type Query { me: User, users: [User!]!, node(id: ID!): Node, search: [Result], product(id: ID!): Product!, count: Int, flag: Boolean }

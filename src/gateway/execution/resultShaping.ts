@@ -309,19 +309,5 @@ function updateOutputValue(
 
 const require = createRequire(import.meta.url);
 
-/**
- * Puts this `computeResponse` in place of `@apollo/gateway`'s (the executor calls it through its
- * module's exports). Only on the gateway version it was written against; on another, the gateway's
- * own stays. Returns whether it is in place.
- */
-export function installResultShaping(): boolean {
-  const { version } = require('@apollo/gateway/package.json') as { version: string };
-  if (!version.startsWith('2.14.')) return false;
-  const shaping = require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: unknown };
-  if (typeof shaping.computeResponse !== 'function') return false;
-  shaping.computeResponse = computeResponse;
-  return true;
-}
-
 /** `@apollo/gateway`'s own, for comparison in tests. */
 export const apolloComputeResponse = (require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: typeof computeResponse }).computeResponse;

@@ -1,0 +1,391 @@
+import { createRequire } from 'node:module';
+import { assert, ERRORS, errorCodeDef, type FieldSelection, type Operation, operationFromDocument } from '@apollo/federation-internals';
+import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import {
+  executeSync,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { computeResponse } from './resultShaping.js';
+
+/**
+ * Runs a query plan made by `@apollo/gateway`'s planner: the same steps, results and errors as the
+ * gateway's `executeQueryPlan` (whose structure this follows), with the hot paths rewritten.
+ * Moving into a response path walks it by index instead of copying the rest of the path for every
+ * element; representations and merges allocate only what they return; shaping is compiled per
+ * selection set (resultShaping.ts). The gateway's OpenTelemetry spans are kept; usage-reporting
+ * traces are not built (Tessera never sends them), and a request that asks for them runs the
+ * gateway's own executor.
+ */
+
+const require = createRequire(import.meta.url);
+type Rewrite = unknown;
+const { applyRewrites, isObjectOfType } = require('@apollo/gateway/dist/dataRewrites.js') as {
+  applyRewrites(schema: GraphQLSchema, rewrites: readonly Rewrite[] | undefined, value: Record<string, unknown> | undefined): void;
+  isObjectOfType(schema: GraphQLSchema, obj: Record<string, unknown>, typeCondition: string): boolean;
+};
+const { generateHydratedPaths } = require('@apollo/gateway/dist/executeQueryPlan.js') as {
+  generateHydratedPaths(parent: (string | number)[], path: ResponsePath, data: unknown, result: (string | number)[][]): void;
+};
+const otel = require('@apollo/gateway/dist/utilities/opentelemetry.js') as {
+  tracer: { startActiveSpan<T>(name: string, ...args: unknown[]): T };
+  OpenTelemetrySpanNames: { EXECUTE: string; FETCH: string; POST_PROCESSING: string };
+  recordExceptions(span: Span, exceptions: readonly unknown[], config: unknown): void;
+};
+const { tracer, OpenTelemetrySpanNames: SPANS, recordExceptions } = otel;
+
+/** Subgraph name → data source, as the gateway hands it over for each request. */
+type ServiceMap = Record<string, DataSource | undefined>;
+interface DataSource {
+  process(options: Record<string, unknown>): Promise<{ data?: Record<string, unknown> | null; errors?: readonly SubgraphError[]; extensions?: Record<string, unknown> }>;
+}
+interface SubgraphError {
+  message?: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+interface OperationContext {
+  readonly schema: GraphQLSchema;
+  readonly operation: { readonly operation: OperationTypeNode; readonly variableDefinitions?: readonly VariableDefinitionNode[] } & object;
+  readonly fragments: Record<string, object>;
+}
+type Data = Record<string, unknown>;
+interface Cursor {
+  readonly path: ResponsePath;
+  readonly data: unknown;
+  readonly fullResult: Data;
+}
+interface ExecutionContext {
+  readonly operation: Operation;
+  readonly serviceMap: ServiceMap;
+  readonly requestContext: GatewayGraphQLRequestContext;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly errors: GraphQLError[];
+}
+
+const TYPENAME = '__typename';
+const hasOwn = (obj: object, prop: string) => Object.prototype.hasOwnProperty.call(obj, prop);
+const isObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export async function executeQueryPlan(
+  queryPlan: QueryPlan,
+  serviceMap: ServiceMap,
+  requestContext: GatewayGraphQLRequestContext,
+  operationContext: OperationContext,
+  supergraphSchema: GraphQLSchema,
+  apiSchema: Parameters<typeof operationFromDocument>[0],
+  telemetryConfig: unknown,
+): Promise<GatewayExecutionResult> {
+  const logger = requestContext.logger || console;
+  return tracer.startActiveSpan<Promise<GatewayExecutionResult>>(SPANS.EXECUTE, async (span: Span): Promise<GatewayExecutionResult> => {
+    try {
+      const errors: GraphQLError[] = [];
+      let operation: Operation;
+      try {
+        operation = operationFromDocument(
+          apiSchema,
+          { kind: Kind.DOCUMENT, definitions: [operationContext.operation, ...Object.values(operationContext.fragments)] } as DocumentNode,
+          { validate: false },
+        );
+      } catch (err) {
+        if (err instanceof GraphQLError) return { errors: [err] };
+        throw err;
+      }
+      const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors };
+      const unfilteredData = Object.create(null) as Data;
+      if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
+      if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
+
+      const result = await tracer.startActiveSpan<Promise<GatewayExecutionResult>>(SPANS.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
+        let data;
+        try {
+          const variables = requestContext.request.variables;
+          let postProcessingErrors;
+          ({ data, errors: postProcessingErrors } = computeResponse({
+            operation,
+            variables,
+            input: unfilteredData,
+            introspectionHandling: (f: FieldSelection) =>
+              executeIntrospection(operationContext.schema, f.expandFragments().toSelectionNode(), operationContext.operation.variableDefinitions, variables),
+          }));
+          if (errors.length === 0 && postProcessingErrors.length > 0) {
+            recordExceptions(postSpan, postProcessingErrors, telemetryConfig);
+            postSpan.setStatus({ code: SpanStatusCode.ERROR });
+            return { extensions: { valueCompletion: postProcessingErrors }, data };
+          }
+        } catch (error) {
+          recordExceptions(postSpan, [error], telemetryConfig);
+          postSpan.setStatus({ code: SpanStatusCode.ERROR });
+          if (error instanceof GraphQLError) return { errors: [error] };
+          if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
+          logger.error(`Unexpected error during query plan execution: ${String(error)}`);
+          return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
+        } finally {
+          postSpan.end();
+        }
+        return errors.length === 0 ? { data } : { errors, data };
+      });
+      if (result.errors) {
+        recordExceptions(span, result.errors, telemetryConfig);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      return result;
+    } catch (err) {
+      recordExceptions(span, [err], telemetryConfig);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cursor | undefined, telemetryConfig: unknown): Promise<void> {
+  if (!cursor) return;
+  switch (node.kind) {
+    case 'Sequence':
+      for (const child of node.nodes) await executeNode(context, child, cursor, telemetryConfig);
+      return;
+    case 'Parallel':
+      await Promise.all(node.nodes.map((child) => executeNode(context, child, cursor, telemetryConfig)));
+      return;
+    case 'Flatten':
+      await executeNode(context, node.node, moveIntoCursor(cursor, node.path), telemetryConfig);
+      return;
+    case 'Fetch':
+      try {
+        await executeFetch(context, node, cursor, telemetryConfig);
+      } catch (error) {
+        context.errors.push(error as GraphQLError);
+      }
+      return;
+    case 'Condition': {
+      const condition = evaluateCondition(node, context.operation.variableDefinitions, context.requestContext.request.variables);
+      const branch = condition ? node.ifClause : node.elseClause;
+      if (branch) await executeNode(context, branch, cursor, telemetryConfig);
+      return;
+    }
+    case 'Defer':
+      assert(false, '@defer support is not available in the gateway');
+  }
+}
+
+async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, telemetryConfig: unknown): Promise<void> {
+  const service = context.serviceMap[fetch.serviceName];
+  return tracer.startActiveSpan<Promise<void>>(SPANS.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
+    try {
+      if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+      const entities: Data[] = [];
+      if (Array.isArray(cursor.data)) {
+        for (const entity of cursor.data) if (entity !== null && entity !== undefined) entities.push(entity as Data);
+      } else {
+        entities.push(cursor.data as Data);
+      }
+      if (entities.length < 1) return;
+
+      const variables = Object.create(null) as Data;
+      const provided = context.requestContext.request.variables;
+      if (fetch.variableUsages && provided) {
+        for (const name of fetch.variableUsages) {
+          if (hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+        }
+      }
+
+      if (!fetch.requires) {
+        const received = await sendOperation(context, fetch, cursor, service, variables);
+        if (received) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
+        for (const entity of entities) deepMerge(entity, received);
+        return;
+      }
+
+      const requires = fetch.requires;
+      const representations: Data[] = [];
+      const representationToEntity: number[] = [];
+      for (let index = 0; index < entities.length; index++) {
+        const representation = executeSelectionSet(context.supergraphSchema, entities[index]!, requires);
+        if (representation && representation[TYPENAME]) {
+          applyRewrites(context.supergraphSchema, fetch.inputRewrites, representation);
+          representations.push(representation);
+          representationToEntity.push(index);
+        }
+      }
+      if (representations.length < 1) return;
+      if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
+      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations });
+      if (!received) return;
+      const receivedEntities = received._entities;
+      if (!(receivedEntities && Array.isArray(receivedEntities))) throw new Error(`Expected "data._entities" in response to be an array`);
+      if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+      // As the gateway does: over `entities`, whose extra indexes find no received entity.
+      for (let i = 0; i < entities.length; i++) {
+        const receivedEntity = receivedEntities[i] as Data | undefined;
+        const existingEntity = entities[representationToEntity[i]!];
+        if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = existingEntity![TYPENAME];
+        applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
+        if (existingEntity) deepMerge(existingEntity, receivedEntity);
+      }
+    } catch (err) {
+      recordExceptions(span, [err], telemetryConfig);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function sendOperation(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, dataSource: DataSource, variables: Data): Promise<Data | null | undefined> {
+  const response = await dataSource.process({
+    kind: 'incoming operation',
+    request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
+    incomingRequestContext: context.requestContext,
+    context: context.requestContext.context,
+    document: fetch.operationDocumentNode,
+    pathInIncomingRequest: cursor.path,
+  });
+  if (response.errors) {
+    const errorPath = lazyErrorPaths(fetch, cursor);
+    for (const error of response.errors) context.errors.push(downstreamServiceError(error, fetch.serviceName, errorPath));
+    if (!response.extensions?.ftv1) {
+      const metrics = context.requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] };
+      const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
+      if (metrics.nonFtv1ErrorPaths) metrics.nonFtv1ErrorPaths.push(...errorPaths);
+      else metrics.nonFtv1ErrorPaths = errorPaths;
+    }
+  }
+  return response.data;
+}
+
+function lazyErrorPaths(fetch: FetchNode, cursor: Cursor) {
+  let hydratedPaths: (string | number)[][] | undefined;
+  return (errorPath: readonly (string | number)[] | undefined): (string | number)[] | undefined => {
+    if (fetch.requires && typeof errorPath?.[1] === 'number') {
+      if (!hydratedPaths) {
+        hydratedPaths = [];
+        generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
+      }
+      return [...(hydratedPaths[errorPath[1]] ?? []), ...errorPath.slice(2)];
+    }
+    return errorPath ? [...cursor.path, ...errorPath.slice()] : undefined;
+  };
+}
+
+function downstreamServiceError(original: SubgraphError, serviceName: string, errorPath: ReturnType<typeof lazyErrorPaths>): GraphQLError {
+  const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
+  const { extensions } = original;
+  const options = { originalError: original as Error, path: errorPath(original.path), extensions: { ...extensions, serviceName } };
+  const codeDef = errorCodeDef(original as GraphQLError);
+  if (!codeDef && extensions?.code) return new GraphQLError(message, options);
+  return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
+}
+
+/** The values at `path` (`@` = every element of a list), one list level per `@`, as the gateway flattens them. */
+export function flattenResultsAtPath(value: unknown, path: ResponsePath, start = 0): unknown {
+  if (start === path.length) return value;
+  if (value === undefined || value === null) return value;
+  const current = path[start];
+  if (current === '@') {
+    if (!Array.isArray(value)) return (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, start + 1));
+    const flat: unknown[] = [];
+    for (const element of value) {
+      const inner = flattenResultsAtPath(element, path, start + 1);
+      if (Array.isArray(inner)) for (const item of inner) flat.push(item);
+      else flat.push(inner);
+    }
+    return flat;
+  }
+  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
+  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
+  return flattenResultsAtPath(hasOwn(value as object, current) ? (value as Data)[current] : undefined, path, start + 1);
+}
+
+function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | undefined {
+  const data = flattenResultsAtPath(cursor.data, pathInCursor);
+  return data ? { path: cursor.path.concat(pathInCursor), data, fullResult: cursor.fullResult } : undefined;
+}
+
+/** An entity's representation: the `requires` selection read out of what is already fetched. */
+export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
+  if (source === null) return null;
+  const result = Object.create(null) as Data;
+  for (const selection of selections) {
+    if (selection.kind === 'Field') {
+      const responseName = selection.alias ? selection.alias : selection.name;
+      const subSelections = selection.selections;
+      if (!hasOwn(source, responseName) || source[responseName] === undefined) return null;
+      const value = source[responseName];
+      if (Array.isArray(value)) {
+        const list = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) list[i] = subSelections ? executeSelectionSet(schema, value[i] as Data | null, subSelections) : value[i];
+        result[responseName] = list;
+      } else if (subSelections) {
+        result[responseName] = executeSelectionSet(schema, value as Data | null, subSelections);
+      } else {
+        result[responseName] = value;
+      }
+    } else if (selection.kind === 'InlineFragment') {
+      if (!selection.typeCondition || !source) continue;
+      if (isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, executeSelectionSet(schema, source, selection.selections));
+    }
+  }
+  return result;
+}
+
+/** Merges `source` into `target` in place, lists element by element when their lengths match. */
+export function deepMerge(target: Data, source: Data | null | undefined): Data {
+  if (source === undefined || source === null) return target;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    // An inherited property (`constructor`, say) is shadowed before it is read or merged into.
+    if (!hasOwn(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    const existing = target[key];
+    if (existing && isObject(value)) {
+      deepMerge(existing as Data, value);
+    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let i = 0; i < value.length; i++) {
+        if (isObject(existing[i]) && isObject(value[i])) deepMerge(existing[i] as Data, value[i] as Data);
+        else existing[i] = value[i];
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+function executeIntrospection(
+  schema: GraphQLSchema,
+  selection: FieldNode,
+  variableDefinitions: readonly VariableDefinitionNode[] | undefined,
+  variableValues: Record<string, unknown> | undefined,
+): unknown {
+  const used = new Set<string>();
+  visit(selection, { Variable: ({ name }) => void used.add(name.value) });
+  const usedDefinitions = variableDefinitions?.filter((def) => used.has(def.variable.name.value));
+  assert(used.size === (usedDefinitions?.length ?? 0), () => `Should have found all used variables ${[...used].join(',')} in definitions ${JSON.stringify(variableDefinitions)}`);
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: OperationTypeNode.QUERY,
+        variableDefinitions: usedDefinitions,
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [selection] },
+      },
+    ],
+  };
+  const { data, errors } = executeSync({ schema, document, rootValue: {}, variableValues });
+  assert(!errors || errors.length === 0, () => `Introspection query for ${JSON.stringify(selection)} should not have failed but got ${JSON.stringify(errors)}`);
+  assert(data, () => `Introspection query for ${JSON.stringify(selection)} should not have failed`);
+  const name = selection.alias?.value ?? selection.name.value;
+  return hasOwn(data, name) ? data[name] : undefined;
+}
