@@ -14,6 +14,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
+import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
 
 /**
@@ -100,7 +101,7 @@ export async function executeQueryPlan(
         throw err;
       }
       const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors };
-      const unfilteredData = Object.create(null) as Data;
+      const unfilteredData = new ResponseObject();
       if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
       if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
 
@@ -287,7 +288,10 @@ function downstreamServiceError(original: SubgraphError, serviceName: string, er
   return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
 }
 
-/** The values at `path` (`@` = every element of a list), one list level per `@`, as the gateway flattens them. */
+/**
+ * The values at `path` (`@` = every element of a list), one list level spread per `@`, as the
+ * gateway flattens them; after the first `@`, every value goes straight into one list.
+ */
 export function flattenResultsAtPath(value: unknown, path: ResponsePath, start = 0): unknown {
   if (start === path.length) return value;
   if (value === undefined || value === null) return value;
@@ -295,16 +299,33 @@ export function flattenResultsAtPath(value: unknown, path: ResponsePath, start =
   if (current === '@') {
     if (!Array.isArray(value)) return (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, start + 1));
     const flat: unknown[] = [];
-    for (const element of value) {
-      const inner = flattenResultsAtPath(element, path, start + 1);
-      if (Array.isArray(inner)) for (const item of inner) flat.push(item);
-      else flat.push(inner);
-    }
+    for (const element of value) collectAtPath(element, path, start + 1, flat);
     return flat;
   }
   assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
   assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
   return flattenResultsAtPath(hasOwn(value as object, current) ? (value as Data)[current] : undefined, path, start + 1);
+}
+
+/** What the rest of `path` leads to from one list element, pushed onto `into` (a list spread one level). */
+function collectAtPath(value: unknown, path: ResponsePath, start: number, into: unknown[]): void {
+  if (start === path.length || value === undefined || value === null) {
+    if (Array.isArray(value)) for (const item of value) into.push(item);
+    else into.push(value);
+    return;
+  }
+  const current = path[start];
+  if (current === '@') {
+    if (!Array.isArray(value)) {
+      for (const item of (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, start + 1)) as unknown[]) into.push(item);
+      return;
+    }
+    for (const element of value) collectAtPath(element, path, start + 1, into);
+    return;
+  }
+  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
+  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
+  collectAtPath(hasOwn(value as object, current) ? (value as Data)[current] : undefined, path, start + 1, into);
 }
 
 function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | undefined {
@@ -315,7 +336,7 @@ function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | un
 /** An entity's representation: the `requires` selection read out of what is already fetched. */
 export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result = Object.create(null) as Data;
+  const result = new ResponseObject();
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const responseName = selection.alias ? selection.alias : selection.name;

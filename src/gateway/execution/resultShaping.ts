@@ -20,6 +20,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+import { ResponseObject } from './responseObject.js';
 
 /**
  * The gateway's last step, `computeResponse`: the merged subgraph answers shaped to the operation
@@ -153,7 +154,7 @@ export function computeResponse({ operation, variables, input, introspectionHand
     errors: [],
     introspectionHandling,
   };
-  const data = Object.create(null) as Record<string, unknown>;
+  const data = new ResponseObject();
   const result = applySelectionSet(input, operation.selectionSet, data, parameters, [], schema.schemaDefinition.rootType(operation.rootKind)!);
   return { data: result === NULL_BUBBLE_UP ? null : data, errors: parameters.errors };
 }
@@ -287,7 +288,7 @@ function updateOutputValue(
       }
       objType = typenameType;
     }
-    const outputObject = (outputValue === undefined ? Object.create(null) : outputValue) as Record<string, unknown>;
+    const outputObject = outputValue === undefined ? new ResponseObject() : (outputValue as Record<string, unknown>);
     const bubbled = applySelectionSet(inputObject, selectionSet, outputObject, parameters, path, objType) === NULL_BUBBLE_UP;
     isInvalid = false;
     hasErrors = bubbled;
