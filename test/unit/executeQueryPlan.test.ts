@@ -62,10 +62,10 @@ describe('deepMerge', () => {
 describe('ResponseObject', () => {
   it('inherits nothing: any response name is an own property', () => {
     const o = new ResponseObject();
-    expect(o.constructor).toBeUndefined();
-    expect(o.toString).toBeUndefined();
-    o.__proto__ = { alias: true };
-    o.constructor = 'c';
+    expect(o['constructor']).toBeUndefined();
+    expect(o['toString']).toBeUndefined();
+    o['__proto__'] = { alias: true };
+    o['constructor'] = 'c';
     expect(Object.keys(o)).toEqual(['__proto__', 'constructor']);
     expect(JSON.parse(JSON.stringify(o))).toEqual(JSON.parse('{"__proto__":{"alias":true},"constructor":"c"}'));
   });

@@ -21,8 +21,9 @@ import { computeResponse } from './resultShaping.js';
  * Runs a query plan made by `@apollo/gateway`'s planner: the same steps, results and errors as the
  * gateway's `executeQueryPlan` (whose structure this follows), with the hot paths rewritten.
  * Moving into a response path walks it by index instead of copying the rest of the path for every
- * element; representations and merges allocate only what they return; shaping is compiled per
- * selection set (resultShaping.ts). The gateway's OpenTelemetry spans are kept; usage-reporting
+ * element; representations and merges allocate only what they return; the operation is made once
+ * per parsed operation, not per request; shaping is compiled per selection set (resultShaping.ts);
+ * response objects get hidden classes (responseObject.ts). The gateway's OpenTelemetry spans are kept; usage-reporting
  * traces are not built (Tessera never sends them), and a request that asks for them runs the
  * gateway's own executor.
  */
@@ -59,6 +60,7 @@ interface OperationContext {
   readonly fragments: Record<string, object>;
 }
 type Data = Record<string, unknown>;
+type ApiSchema = Parameters<typeof operationFromDocument>[0];
 interface Cursor {
   readonly path: ResponsePath;
   readonly data: unknown;
@@ -82,7 +84,7 @@ export async function executeQueryPlan(
   requestContext: GatewayGraphQLRequestContext,
   operationContext: OperationContext,
   supergraphSchema: GraphQLSchema,
-  apiSchema: Parameters<typeof operationFromDocument>[0],
+  apiSchema: ApiSchema,
   telemetryConfig: unknown,
 ): Promise<GatewayExecutionResult> {
   const logger = requestContext.logger || console;
@@ -91,11 +93,7 @@ export async function executeQueryPlan(
       const errors: GraphQLError[] = [];
       let operation: Operation;
       try {
-        operation = operationFromDocument(
-          apiSchema,
-          { kind: Kind.DOCUMENT, definitions: [operationContext.operation, ...Object.values(operationContext.fragments)] } as DocumentNode,
-          { validate: false },
-        );
+        operation = operationFor(apiSchema, operationContext);
       } catch (err) {
         if (err instanceof GraphQLError) return { errors: [err] };
         throw err;
@@ -147,6 +145,25 @@ export async function executeQueryPlan(
       span.end();
     }
   });
+}
+
+/**
+ * The operation in the API schema's terms, made once per parsed operation rather than per request
+ * (the gateway makes one for every request); shaping reads it and never changes it. Keyed by the
+ * operation's AST node, which lives as long as Apollo Server keeps the parsed document.
+ */
+const operations = new WeakMap<object, { readonly apiSchema: ApiSchema; readonly fragments: readonly object[]; readonly operation: Operation }>();
+
+function operationFor(apiSchema: ApiSchema, operationContext: OperationContext): Operation {
+  const fragments = Object.values(operationContext.fragments);
+  const cached = operations.get(operationContext.operation);
+  if (cached && cached.apiSchema === apiSchema && cached.fragments.length === fragments.length && cached.fragments.every((f, i) => f === fragments[i])) {
+    return cached.operation;
+  }
+  const document = { kind: Kind.DOCUMENT, definitions: [operationContext.operation, ...fragments] } as DocumentNode;
+  const operation = operationFromDocument(apiSchema, document, { validate: false });
+  operations.set(operationContext.operation, { apiSchema, fragments, operation });
+  return operation;
 }
 
 async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cursor | undefined, telemetryConfig: unknown): Promise<void> {
