@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: stock Apollo Gateway against Tessera in one run, alternating.
 // Everything listens on 127.0.0.1. See docs/benchmarks.md for what each row means.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -87,9 +87,12 @@ const cacheEnv: Record<string, string> = {
   ...checkedLimit,
   ...extraEnv('BENCH_CACHE_ENV'),
 };
-const TESSERA = join(ROOT, 'bench', 'tessera.ts');
+// Both gateways run as built JavaScript (`npm run build`, into bench/results/build), as in
+// production: no TypeScript loader in the measured processes.
+const BUILD = join(RESULTS, 'build');
+const TESSERA = join(BUILD, 'bench', 'tessera.js');
 const ALL_CONFIGS: readonly GatewayConfig[] = [
-  { id: 'a', label: '(a) Apollo Gateway (stock)', entry: join(ROOT, 'bench', 'reference.ts'), env: {}, tokens: false, cacheHits: false },
+  { id: 'a', label: '(a) Apollo Gateway (stock)', entry: join(BUILD, 'bench', 'reference.js'), env: {}, tokens: false, cacheHits: false },
   // Tessera has no switch for its policy plugin: (b) drops the app's rule tree and Redis, but the
   // supergraph's @requiresScopes still applies, so (b) sends tokens too.
   {
@@ -160,7 +163,7 @@ async function startGateway(config: GatewayConfig, baseEnv: Record<string, strin
   const port = await freePort();
   const profileArgs =
     options.profile === config.id ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles', config.id)}`] : [];
-  const child = spawn(process.execPath, [...profileArgs, ...(config.nodeFlags ?? []), '--import', 'tsx', config.entry], {
+  const child = spawn(process.execPath, [...profileArgs, ...(config.nodeFlags ?? []), config.entry], {
     cwd: ROOT,
     env: { ...process.env, ...baseEnv, ...config.env, PORT: String(port) },
     // Tessera logs one line per request (LOG_LEVEL=info): written, as in production, but not kept.
@@ -345,6 +348,7 @@ async function main(): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   if (configs.length === 0 || scenarios.length === 0) throw new Error('BENCH_CONFIGS / BENCH_SCENARIOS select nothing');
   await mkdir(join(RESULTS, 'profiles'), { recursive: true });
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), BUILD], { cwd: ROOT, stdio: 'inherit' });
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`bench: ${options.rounds} round(s) × ${options.durationS} s, ${options.connections} connections, configurations ${configs.map((c) => c.id).join(',')}`);
@@ -363,6 +367,9 @@ async function main(): Promise<number> {
   };
   const gateways = new Map<ConfigId, RunningGateway>();
   for (const config of configs) gateways.set(config.id, await startGateway(config, baseEnv));
+  // Resident memory before any load: what the code and its start-up take, apart from the load's heap.
+  const startRss = Object.fromEntries([...gateways].map(([id, g]) => [id, treeStats(g.child.pid!).rssMiB]));
+  say(`RSS after start (MiB): ${Object.entries(startRss).map(([id, v]) => `${id} ${v.toFixed(0)}`).join(', ')}`);
 
   // Before any load: every configuration must give the reference's answer.
   const answers: Record<string, { bytes: number; cacheHeader?: string | null }> = {};
@@ -452,6 +459,7 @@ async function main(): Promise<number> {
     table,
     memory,
     peakRssMiB: Object.fromEntries(Object.entries(finalStats).map(([id, s]) => [id, s.peakRssMiB])),
+    startRssMiB: startRss,
   };
   await writeFile(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   say(`written: bench/results/latest.json`);

@@ -43,7 +43,7 @@ export interface SpawnGatewayOptions {
   readonly port?: number;
   /** How long to wait for `/readiness` to answer 200. */
   readonly readyTimeoutMs?: number;
-  /** The entry to run; `src/main.ts` by default. */
+  /** The entry to run; `src/main.ts` by default. TypeScript runs through tsx, JavaScript as it is. */
   readonly entry?: string;
 }
 
@@ -53,7 +53,8 @@ export interface SpawnGatewayOptions {
  */
 export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<GatewayProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
+  const entry = options.entry ?? 'src/main.ts';
+  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry], {
     cwd: ROOT,
     env: {
       ...process.env,
