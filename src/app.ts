@@ -73,6 +73,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     prefix: `${config.redisPrefix}cache:`,
     timeoutMs: config.cache.timeoutMs,
     writeTimeoutMs: config.cache.writeTimeoutMs,
+    memoryMaxBytes: config.cache.memoryMaxBytes,
     log,
     onFailure: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),
     onLookup: (store, result) => metrics.cacheRequests.inc({ cache: store, result }),

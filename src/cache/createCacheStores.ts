@@ -25,6 +25,8 @@ export interface CacheStoresOptions {
   readonly onLookup?: (store: 'rest' | 'apq', result: 'hit' | 'miss') => void;
   /** Entries per in-memory store. Default 10 000. */
   readonly memoryMaxEntries?: number;
+  /** Bytes per in-memory store (keys and values, counted as string length). Default 32 MiB. */
+  readonly memoryMaxBytes?: number;
 }
 
 /** The namespaced stores Tessera keeps state in (DESIGN: response cache, REST HTTP cache, APQ). */
@@ -59,9 +61,10 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
 
   if (!options.redisUrl) {
     const max = options.memoryMaxEntries ?? 10_000;
+    const maxBytes = options.memoryMaxBytes ?? 32 * 1024 * 1024;
     // One LRU per namespace, so keys need no prefix: keyv 5 adds its prefix on reads but not on
     // writes for a store like this one, and every read would miss.
-    const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max), namespace, useKeyPrefix: false, throwOnErrors: true });
+    const memory = (namespace: Namespace) => new Keyv<string>({ store: lruStore(max, maxBytes), namespace, useKeyPrefix: false, throwOnErrors: true });
     return {
       kind: 'memory',
       responses: new KeyvResponseStore(memory('responses'), new MemoryTagIndex(), responseOptions),
@@ -115,11 +118,13 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
 }
 
 /**
- * A bounded Map for keyv. keyv hands `set` a TTL in ms as a third argument, which lru-cache would
- * take for its options object; keyv checks expiry itself, the TTL here only frees memory sooner.
+ * A bounded Map for keyv, by entries and by bytes: REST bodies and whole responses vary from bytes
+ * to hundreds of KiB, so a count alone does not bound memory. An entry larger than the whole budget
+ * is not kept. keyv hands `set` a TTL in ms as a third argument, which lru-cache would take for its
+ * options object; keyv checks expiry itself, the TTL here only frees memory sooner.
  */
-function lruStore(max: number) {
-  const lru = new LRUCache<string, string>({ max });
+function lruStore(max: number, maxBytes: number) {
+  const lru = new LRUCache<string, string>({ max, maxSize: maxBytes, sizeCalculation: (value, key) => Math.max(1, value.length + key.length) });
   return {
     get: (key: string) => lru.get(key),
     set: (key: string, value: string, ttl?: number) => {

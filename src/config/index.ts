@@ -90,6 +90,8 @@ export interface CacheConfig {
   readonly timeoutMs: number;
   /** Deadline of one response-cache write; it runs after the response is sent. */
   readonly writeTimeoutMs: number;
+  /** Without Redis: what each in-memory store (responses, REST, APQ) may hold, in bytes. */
+  readonly memoryMaxBytes: number;
   /** The whole-response cache; the REST cache and APQ stay on without it. */
   readonly responses: boolean;
   /** maxAge of root and object fields without a cache hint (Apollo's `defaultMaxAge`). */
@@ -187,6 +189,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     cache: {
       timeoutMs: env.CACHE_TIMEOUT_MS,
       writeTimeoutMs: env.CACHE_WRITE_TIMEOUT_MS,
+      memoryMaxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
       responses: env.RESPONSE_CACHE ?? true,
       defaultMaxAgeSeconds: env.RESPONSE_CACHE_DEFAULT_MAX_AGE_S,
       safelistPath: env.PERSISTED_QUERIES_SAFELIST === undefined ? undefined : resolve(env.PERSISTED_QUERIES_SAFELIST),

@@ -160,4 +160,21 @@ describe('in-memory stores', () => {
     expect(await stores.apq.get('rest:public:http://x/products')).toBeUndefined();
     await stores.close();
   });
+
+  it('hold at most memoryMaxBytes each, dropping the least recently used, and never one entry larger than that', async () => {
+    const stores = createCacheStores({ prefix: 'unused:', timeoutMs: 50, log, memoryMaxBytes: 10_000 });
+    const body = (i: number) => `${i}:${'x'.repeat(3_000)}`;
+    for (let i = 0; i < 6; i++) await stores.rest.set(`k${i}`, body(i), { ttl: 60 });
+    const kept = [];
+    for (let i = 0; i < 6; i++) if ((await stores.rest.get(`k${i}`)) === body(i)) kept.push(i);
+    // About three 3 KB entries fit in 10 000 bytes: the newest ones.
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.length).toBeLessThanOrEqual(3);
+    expect(kept).toContain(5);
+    expect(kept).not.toContain(0);
+    await stores.rest.set('huge', 'y'.repeat(20_000), { ttl: 60 });
+    expect(await stores.rest.get('huge')).toBeUndefined();
+    expect(await stores.rest.get('k5')).toBe(body(5));
+    await stores.close();
+  });
 });
