@@ -11,7 +11,13 @@ import type { TesseraContext } from '../graphql/context.js';
  * the same few subgraph queries over and over, so each is parsed and validated once.
  */
 export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
-  readonly #documents = new LRUCache<string, DocumentNode | { errors: readonly Error[] }>({ max: 2_000 });
+  // Bounded by size (a parsed document is roughly ten times its text), so many distinct operations
+  // cannot grow the process past a known budget.
+  readonly #documents = new LRUCache<string, DocumentNode | { errors: readonly Error[] }>({
+    max: 2_000,
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_document, query) => Math.max(1, query.length * 10),
+  });
 
   constructor(
     readonly name: string,

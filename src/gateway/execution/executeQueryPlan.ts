@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { LRUCache } from 'lru-cache';
 import { assert, ERRORS, errorCodeDef, type FieldSelection, type Operation, operationFromDocument } from '@apollo/federation-internals';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
@@ -150,9 +151,10 @@ export async function executeQueryPlan(
 /**
  * The operation in the API schema's terms, made once per parsed operation rather than per request
  * (the gateway makes one for every request); shaping reads it and never changes it. Keyed by the
- * operation's AST node, which lives as long as Apollo Server keeps the parsed document.
+ * operation's AST node; only the most used are kept, since each holds an object graph the size of
+ * the operation, which Apollo's document store does not count.
  */
-const operations = new WeakMap<object, { readonly apiSchema: ApiSchema; readonly fragments: readonly object[]; readonly operation: Operation }>();
+const operations = new LRUCache<object, { readonly apiSchema: ApiSchema; readonly fragments: readonly object[]; readonly operation: Operation }>({ max: 256 });
 
 function operationFor(apiSchema: ApiSchema, operationContext: OperationContext): Operation {
   const fragments = Object.values(operationContext.fragments);

@@ -61,7 +61,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * `queryHash`, which the gateway keys query plans by, so one viewer's plan never serves another.
  * Rules come from the app's tree and from `@authenticated` / `@requiresScopes` in the supergraph.
  */
-export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 2_000, log }: PolicyOptions = {}): ApolloServerPlugin<TesseraContext> {
+export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log }: PolicyOptions = {}): ApolloServerPlugin<TesseraContext> {
   validateRuleTree(rules);
   const policies = new WeakMap<GraphQLSchema, SchemaPolicy>();
   const plans = new LRUCache<string, PlanEntry>({ max: maxPlans });
