@@ -100,11 +100,13 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
       body,
     };
     const stored: StoredDataSlot = {};
+    // A batch's operations share one context (Apollo copies it shallowly): its hits are parsed.
+    const single = !Array.isArray(body);
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {
         context = await buildContext(req, res);
-        context.scratch.set(STORED_DATA, stored);
+        if (single) context.scratch.set(STORED_DATA, stored);
         return context;
       },
     });

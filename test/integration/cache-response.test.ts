@@ -97,6 +97,31 @@ describe('response cache on Redis', () => {
     expect((await b.query(query)).headers.get('x-cache')).toBe('HIT');
   });
 
+  it('a hit inside a batch is the stored data, as a hit alone is', async () => {
+    const batching = await startGateway(mocks, { REDIS_URL, REDIS_PREFIX: redis.prefix, BATCH_MAX_OPERATIONS: '5' }, demoAppWithHints({ Product: { maxAge: 30 } }));
+    try {
+      const alone = await batching.query(PRODUCT, { sku: 'SKU-0010' });
+      await new Promise((r) => setTimeout(r, 50));
+      const hit = await batching.query(PRODUCT, { sku: 'SKU-0010' });
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect(hit.body).toEqual(alone.body);
+      const res = await fetch(`${batching.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          { query: PRODUCT, variables: { sku: 'SKU-0010' } },
+          { query: '{ product(sku: "SKU-0011") { sku } }' },
+        ]),
+      });
+      const batch = (await res.json()) as unknown[];
+      expect(batch).toHaveLength(2);
+      expect(batch[0]).toEqual(alone.body);
+      expect(batch[1]).toEqual({ data: { product: { sku: 'SKU-0011' } } });
+    } finally {
+      await batching.close();
+    }
+  });
+
   it('bypasses mutations and introspection-free non-queries: no x-cache header', async () => {
     const res = await a.query('mutation { createOrder(input: { userId: "1", items: [] }) { id } }');
     expect(res.headers.get('x-cache')).toBeNull();

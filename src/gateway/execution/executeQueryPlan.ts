@@ -45,6 +45,12 @@ const otel = require('@apollo/gateway/dist/utilities/opentelemetry.js') as {
 };
 const { tracer, OpenTelemetrySpanNames: SPANS, recordExceptions } = otel;
 
+/** As the gateway marks a span that failed: the exceptions recorded, the status an error. */
+function markFailed(span: Span, exceptions: readonly unknown[], telemetryConfig: unknown): void {
+  recordExceptions(span, exceptions, telemetryConfig);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /** Subgraph name → data source, as the gateway hands it over for each request. */
 type ServiceMap = Record<string, DataSource | undefined>;
 interface DataSource {
@@ -117,13 +123,11 @@ export async function executeQueryPlan(
               executeIntrospection(operationContext.schema, f.expandFragments().toSelectionNode(), operationContext.operation.variableDefinitions, variables),
           }));
           if (errors.length === 0 && postProcessingErrors.length > 0) {
-            recordExceptions(postSpan, postProcessingErrors, telemetryConfig);
-            postSpan.setStatus({ code: SpanStatusCode.ERROR });
+            markFailed(postSpan, postProcessingErrors, telemetryConfig);
             return { extensions: { valueCompletion: postProcessingErrors }, data };
           }
         } catch (error) {
-          recordExceptions(postSpan, [error], telemetryConfig);
-          postSpan.setStatus({ code: SpanStatusCode.ERROR });
+          markFailed(postSpan, [error], telemetryConfig);
           if (error instanceof GraphQLError) return { errors: [error] };
           if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
           logger.error(`Unexpected error during query plan execution: ${String(error)}`);
@@ -134,13 +138,11 @@ export async function executeQueryPlan(
         return errors.length === 0 ? { data } : { errors, data };
       });
       if (result.errors) {
-        recordExceptions(span, result.errors, telemetryConfig);
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        markFailed(span, result.errors, telemetryConfig);
       }
       return result;
     } catch (err) {
-      recordExceptions(span, [err], telemetryConfig);
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      markFailed(span, [err], telemetryConfig);
       throw err;
     } finally {
       span.end();
@@ -253,8 +255,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
         if (existingEntity) deepMerge(existingEntity, receivedEntity);
       }
     } catch (err) {
-      recordExceptions(span, [err], telemetryConfig);
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      markFailed(span, [err], telemetryConfig);
       throw err;
     } finally {
       span.end();
