@@ -24,30 +24,35 @@ import { computeResponse } from './resultShaping.js';
  * Moving into a response path walks it by index instead of copying the rest of the path for every
  * element; representations and merges allocate only what they return; the operation is made once
  * per parsed operation, not per request; shaping is compiled per selection set (resultShaping.ts);
- * response objects get hidden classes (responseObject.ts). The gateway's OpenTelemetry spans are kept; usage-reporting
- * traces are not built (Tessera never sends them), and a request that asks for them runs the
- * gateway's own executor.
+ * response objects get hidden classes (responseObject.ts). The gateway's OpenTelemetry spans are
+ * kept; usage-reporting traces are not built (Tessera never sends them), and a request that asks
+ * for them runs the gateway's own executor.
  */
 
 const require = createRequire(import.meta.url);
 type Rewrite = unknown;
-const { applyRewrites, isObjectOfType } = require('@apollo/gateway/dist/dataRewrites.js') as {
+
+/** The gateway's own pieces this executor reuses; loaded on first use, after install checked the version. */
+interface GatewayInternals {
   applyRewrites(schema: GraphQLSchema, rewrites: readonly Rewrite[] | undefined, value: Record<string, unknown> | undefined): void;
   isObjectOfType(schema: GraphQLSchema, obj: Record<string, unknown>, typeCondition: string): boolean;
-};
-const { generateHydratedPaths } = require('@apollo/gateway/dist/executeQueryPlan.js') as {
   generateHydratedPaths(parent: (string | number)[], path: ResponsePath, data: unknown, result: (string | number)[][]): void;
-};
-const otel = require('@apollo/gateway/dist/utilities/opentelemetry.js') as {
   tracer: { startActiveSpan<T>(name: string, ...args: unknown[]): T };
   OpenTelemetrySpanNames: { EXECUTE: string; FETCH: string; POST_PROCESSING: string };
   recordExceptions(span: Span, exceptions: readonly unknown[], config: unknown): void;
-};
-const { tracer, OpenTelemetrySpanNames: SPANS, recordExceptions } = otel;
+}
+
+let internals: GatewayInternals | undefined;
+const gateway = (): GatewayInternals =>
+  (internals ??= {
+    ...(require('@apollo/gateway/dist/dataRewrites.js') as Pick<GatewayInternals, 'applyRewrites' | 'isObjectOfType'>),
+    ...(require('@apollo/gateway/dist/executeQueryPlan.js') as Pick<GatewayInternals, 'generateHydratedPaths'>),
+    ...(require('@apollo/gateway/dist/utilities/opentelemetry.js') as Pick<GatewayInternals, 'tracer' | 'OpenTelemetrySpanNames' | 'recordExceptions'>),
+  });
 
 /** As the gateway marks a span that failed: the exceptions recorded, the status an error. */
 function markFailed(span: Span, exceptions: readonly unknown[], telemetryConfig: unknown): void {
-  recordExceptions(span, exceptions, telemetryConfig);
+  gateway().recordExceptions(span, exceptions, telemetryConfig);
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
@@ -95,7 +100,7 @@ export async function executeQueryPlan(
   telemetryConfig: unknown,
 ): Promise<GatewayExecutionResult> {
   const logger = requestContext.logger || console;
-  return tracer.startActiveSpan<Promise<GatewayExecutionResult>>(SPANS.EXECUTE, async (span: Span): Promise<GatewayExecutionResult> => {
+  return gateway().tracer.startActiveSpan<Promise<GatewayExecutionResult>>(gateway().OpenTelemetrySpanNames.EXECUTE, async (span: Span): Promise<GatewayExecutionResult> => {
     try {
       const errors: GraphQLError[] = [];
       let operation: Operation;
@@ -110,7 +115,7 @@ export async function executeQueryPlan(
       if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
       if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
 
-      const result = await tracer.startActiveSpan<Promise<GatewayExecutionResult>>(SPANS.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
+      const result = await gateway().tracer.startActiveSpan<Promise<GatewayExecutionResult>>(gateway().OpenTelemetrySpanNames.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
         let data;
         try {
           const variables = requestContext.request.variables;
@@ -202,7 +207,7 @@ async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cu
 
 async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, telemetryConfig: unknown): Promise<void> {
   const service = context.serviceMap[fetch.serviceName];
-  return tracer.startActiveSpan<Promise<void>>(SPANS.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
+  return gateway().tracer.startActiveSpan<Promise<void>>(gateway().OpenTelemetrySpanNames.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
     try {
       if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
       const entities: Data[] = [];
@@ -223,7 +228,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
 
       if (!fetch.requires) {
         const received = await sendOperation(context, fetch, cursor, service, variables);
-        if (received) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
+        if (received) gateway().applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
         for (const entity of entities) deepMerge(entity, received);
         return;
       }
@@ -234,7 +239,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       for (let index = 0; index < entities.length; index++) {
         const representation = executeSelectionSet(context.supergraphSchema, entities[index]!, requires);
         if (representation && representation[TYPENAME]) {
-          applyRewrites(context.supergraphSchema, fetch.inputRewrites, representation);
+          gateway().applyRewrites(context.supergraphSchema, fetch.inputRewrites, representation);
           representations.push(representation);
           representationToEntity.push(index);
         }
@@ -251,7 +256,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
         const receivedEntity = receivedEntities[i] as Data | undefined;
         const existingEntity = entities[representationToEntity[i]!];
         if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = existingEntity![TYPENAME];
-        applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
+        gateway().applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
         if (existingEntity) deepMerge(existingEntity, receivedEntity);
       }
     } catch (err) {
@@ -291,7 +296,7 @@ function lazyErrorPaths(fetch: FetchNode, cursor: Cursor) {
     if (fetch.requires && typeof errorPath?.[1] === 'number') {
       if (!hydratedPaths) {
         hydratedPaths = [];
-        generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
+        gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
       }
       return [...(hydratedPaths[errorPath[1]] ?? []), ...errorPath.slice(2)];
     }
@@ -374,7 +379,7 @@ export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, 
       }
     } else if (selection.kind === 'InlineFragment') {
       if (!selection.typeCondition || !source) continue;
-      if (isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, executeSelectionSet(schema, source, selection.selections));
+      if (gateway().isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, executeSelectionSet(schema, source, selection.selections));
     }
   }
   return result;

@@ -311,4 +311,5 @@ function updateOutputValue(
 const require = createRequire(import.meta.url);
 
 /** `@apollo/gateway`'s own, for comparison in tests. */
-export const apolloComputeResponse = (require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: typeof computeResponse }).computeResponse;
+export const apolloComputeResponse = (): typeof computeResponse =>
+  (require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: typeof computeResponse }).computeResponse;
