@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '../../src/gateway/execution/resultShaping.js';
 
 const schema = buildSchema(`
-  type Query { me: User, users: [User!]!, node(id: ID!): Node, search: [Result], product(id: ID!): Product!, count: Int, flag: Boolean }
+  scalar JSON
+  type Query { me: User, users: [User!]!, node(id: ID!): Node, search: [Result], product(id: ID!): Product!, count: Int, flag: Boolean, code: ID, ratio: Float, meta: JSON, level: Status, name: String }
   interface Node { id: ID! }
   type User implements Node { id: ID!, name: String, friends: [User], status: Status!, score: Float }
   type Product implements Node { id: ID!, title: String!, price: Int!, tags: [String!] }
@@ -65,6 +66,19 @@ describe('result shaping, compared with @apollo/gateway', () => {
     const out = both('{ count flag me { status score } }', { count: 'abc', flag: 1, me: { __typename: 'User', status: 'UNKNOWN', score: 'x' } });
     expect(out.errors.length).toBeGreaterThan(0);
     both('{ me { id } node(id: 1) { id } }', { me: { __typename: 'Nope', id: '1' }, node: { __typename: 'Query', id: '1' } });
+  });
+
+  it('checks every kind of leaf as the gateway does', () => {
+    const query = '{ count flag code ratio meta level name me { status score } }';
+    const inputs = [
+      { count: 3, flag: true, code: 12, ratio: 2, meta: { any: ['thing'] }, level: 'ACTIVE', name: 'n', me: { __typename: 'User', status: 'INACTIVE', score: 1 } },
+      { count: 1.5, flag: 'true', code: 1.5, ratio: '2', meta: 'x', level: 'NOPE', name: 7, me: { __typename: 'User', status: 3, score: true } },
+      { count: '3', flag: 0, code: true, ratio: Number.POSITIVE_INFINITY, meta: null, level: 1, name: true, me: { __typename: 'User', status: null, score: null } },
+      { count: -0, flag: null, code: '00', ratio: -1.25, meta: 0, level: null, name: null, me: { __typename: 'User', status: 'ACTIVE', score: '1.5' } },
+    ];
+    for (const input of inputs) both(query, input);
+    const bad = both(query, inputs[1]!);
+    expect(bad.errors.map((e) => e.path)).toContainEqual(['count']);
   });
 
   it('fills missing fields with null and keeps a null answer null', () => {

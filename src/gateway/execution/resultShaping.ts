@@ -11,6 +11,7 @@ import {
   Variable,
   type CompositeType,
   type Directive,
+  type EnumType,
   type FieldSelection,
   type NamedType,
   type Operation,
@@ -35,6 +36,14 @@ import { ResponseObject } from './responseObject.js';
 type IfDirective = Directive<never, { if: boolean | Variable }>;
 type IfValue = boolean | { readonly variable: Variable; readonly directive: IfDirective };
 
+/** A scalar or enum field, the most common value: shaped without the general walk. */
+interface LeafShape {
+  readonly nonNull: boolean;
+  /** Built-in scalars by name; any other scalar is `custom` (every value valid). */
+  readonly kind: 'Int' | 'Float' | 'String' | 'Boolean' | 'ID' | 'custom' | 'enum';
+  readonly type: NamedType;
+}
+
 interface FieldStep {
   readonly kind: 'field';
   readonly skip: IfValue | undefined;
@@ -45,6 +54,7 @@ interface FieldStep {
   readonly isIntrospection: boolean;
   readonly type: Type;
   readonly selectionSet: SelectionSet | undefined;
+  readonly leaf: LeafShape | undefined;
 }
 
 interface FragmentStep {
@@ -84,6 +94,32 @@ let hasErrors = false;
 
 const compiled = new WeakMap<SelectionSet, readonly Step[]>();
 
+const BUILT_IN_SCALARS = new Set(['Int', 'Float', 'String', 'Boolean', 'ID']);
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+
+function leafShapeOf(type: Type): LeafShape | undefined {
+  const nonNull = isNonNullType(type);
+  const inner = nonNull ? type.ofType : type;
+  if (inner.kind === 'ScalarType') return { nonNull, type: inner, kind: BUILT_IN_SCALARS.has(inner.name) ? (inner.name as LeafShape['kind']) : 'custom' };
+  if (inner.kind === 'EnumType') return { nonNull, type: inner, kind: 'enum' };
+  return undefined;
+}
+
+/** `isValidLeafValue` of federation-internals, with the type's kind worked out once. */
+function isValidLeaf(leaf: LeafShape, value: unknown): boolean {
+  switch (leaf.kind) {
+    case 'custom':
+      return true;
+    case 'enum':
+      return typeof value === 'string' && (leaf.type as EnumType).value(value) !== undefined;
+    default:
+      if (typeof value === 'boolean') return leaf.kind === 'Boolean';
+      if (typeof value === 'number' && isFinite(value)) return leaf.kind === 'Int' || leaf.kind === 'ID' ? INTEGER.test(String(value)) : leaf.kind === 'Float';
+      if (typeof value === 'string') return leaf.kind === 'String' || leaf.kind === 'ID';
+      return false;
+  }
+}
+
 function ifValueOf(directive: IfDirective | undefined): IfValue | undefined {
   if (!directive) return undefined;
   const arg = directive.arguments().if;
@@ -110,6 +146,7 @@ function stepsOf(selectionSet: SelectionSet, schema: Schema): readonly Step[] {
         isIntrospection: field.definition.isSchemaIntrospectionField(),
         type: field.definition.type!,
         selectionSet: selection.selectionSet,
+        leaf: selection.selectionSet ? undefined : leafShapeOf(field.definition.type!),
       };
     }
     return { kind: 'fragment', skip, include, typeCondition: selection.element.typeCondition, selectionSet: selection.selectionSet, applies: new Map() };
@@ -187,9 +224,13 @@ function applySelectionSet(
         }
         continue;
       }
-      path.push(responseName);
-      output[responseName] = updateOutputValue(outputValue, step.type, inputValue, step.selectionSet, path, parameters, parentType);
-      path.pop();
+      if (step.leaf) {
+        output[responseName] = updateLeafValue(outputValue, step.leaf, inputValue, path, responseName, parameters, parentType);
+      } else {
+        path.push(responseName);
+        output[responseName] = updateOutputValue(outputValue, step.type, inputValue, step.selectionSet, path, parameters, parentType);
+        path.pop();
+      }
       if (isInvalid) return NULL_BUBBLE_UP;
     } else {
       const typename = input[TYPENAME];
@@ -208,6 +249,37 @@ function pathLastElementDescription(path: readonly (string | number)[], currentT
   const element = path[path.length - 1];
   assert(element !== undefined, 'Should not have been called on an empty path');
   return typeof element === 'string' ? `field ${parentType}.${element}` : `array element of type ${currentType} at index ${element}`;
+}
+
+/**
+ * updateOutputValue for a scalar or enum field (nullable or not): the same value, errors and flags,
+ * without the walk through the type's wrappers.
+ */
+function updateLeafValue(
+  outputValue: unknown,
+  leaf: LeafShape,
+  inputValue: unknown,
+  path: readonly (string | number)[],
+  responseName: string,
+  parameters: ShapingParameters,
+  parentType: CompositeType,
+): unknown {
+  isInvalid = false;
+  hasErrors = false;
+  // A leaf has no selection set: a value already there stays.
+  if (outputValue !== undefined) return outputValue;
+  if (inputValue === null) {
+    if (!leaf.nonNull) return null;
+    parameters.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable field ${parentType}.${responseName}.`, { path: [...path, responseName] }));
+    isInvalid = true;
+    hasErrors = true;
+    return null;
+  }
+  if (isValidLeaf(leaf, inputValue)) return inputValue;
+  parameters.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for field ${parentType}.${responseName}.`, { path: [...path, responseName] }));
+  isInvalid = leaf.nonNull;
+  hasErrors = true;
+  return null;
 }
 
 /** The updated value; sets `isInvalid` and `hasErrors` as Apollo's returns them. */
