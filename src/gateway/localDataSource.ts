@@ -5,6 +5,7 @@ import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { TesseraContext } from '../graphql/context.js';
+import { INCOMING_OPERATION } from './requestKind.js';
 
 /** A subgraph query as this data source keeps it: parsed and validated, compiled once it is reused. */
 type Prepared =
@@ -45,7 +46,7 @@ export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
     if ('errors' in prepared) return { errors: prepared.errors.map((e) => ({ message: e.message })) };
     const { document } = prepared;
     // Reported as a remote subgraph reports its Cache-Control: the response cache decides by it.
-    if (this.cacheHintOf && options.kind === 'incoming operation') {
+    if (this.cacheHintOf && options.kind === INCOMING_OPERATION) {
       options.incomingRequestContext.overallCachePolicy.restrict(this.cacheHintOf(document));
     }
     if (prepared.compiled === undefined && ++prepared.uses >= COMPILE_AFTER_USES) {

@@ -9,6 +9,7 @@ import { injectTraceHeaders } from '../observability/tracing.js';
 import { cacheHintFromHeader } from './cacheControl.js';
 import { BreakerOpenError, SubgraphFailure, type SubgraphBreaker } from './circuitBreaker.js';
 import { backoffMs, isRetryableCode, isRetryableStatus, type RetryBudget } from './retry.js';
+import { INCOMING_OPERATION } from './requestKind.js';
 
 export interface RemoteDataSourceOptions {
   readonly name: string;
@@ -29,8 +30,6 @@ interface RawResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
 }
-
-const INCOMING_OPERATION = 'incoming operation';
 
 /**
  * Sends subgraph fetches over a shared undici keep-alive pool. Apollo's default client

@@ -38,9 +38,10 @@ describe('flattenResultsAtPath', () => {
     expect(flattenResultsAtPath(data, path)).toEqual(apolloFlatten(data, path));
   });
 
-  it('refuses a path through an object with `@` as the gateway does', () => {
-    expect(() => flattenResultsAtPath(data, ['me', '@'])).toThrow(TypeError);
-    expect(() => flattenResultsAtPath(data, ['users', '@', 'orders', '@', 'items', '@', 'product', 'sku', '@'])).toThrow(TypeError);
+  it('refuses `@` where the result holds no list, as the gateway does', () => {
+    expect(() => apolloFlatten(data, ['me', '@'])).toThrow(TypeError);
+    expect(() => flattenResultsAtPath(data, ['me', '@'])).toThrow(/Expected a list/);
+    expect(() => flattenResultsAtPath(data, ['users', '@', 'orders', '@', 'items', '@', 'product', 'sku', '@'])).toThrow(/Expected a list/);
   });
 });
 

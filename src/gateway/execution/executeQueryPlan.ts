@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
+import { INCOMING_OPERATION } from '../requestKind.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
 
@@ -87,7 +88,6 @@ interface ExecutionContext {
 }
 
 const TYPENAME = '__typename';
-const hasOwn = (obj: object, prop: string) => Object.prototype.hasOwnProperty.call(obj, prop);
 const isObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export async function executeQueryPlan(
@@ -222,7 +222,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       const provided = context.requestContext.request.variables;
       if (fetch.variableUsages && provided) {
         for (const name of fetch.variableUsages) {
-          if (hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+          if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
         }
       }
 
@@ -270,7 +270,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
 
 async function sendOperation(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, dataSource: DataSource, variables: Data): Promise<Data | null | undefined> {
   const response = await dataSource.process({
-    kind: 'incoming operation',
+    kind: INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
     incomingRequestContext: context.requestContext,
     context: context.requestContext.context,
@@ -318,18 +318,11 @@ function downstreamServiceError(original: SubgraphError, serviceName: string, er
  * gateway flattens them; after the first `@`, every value goes straight into one list.
  */
 export function flattenResultsAtPath(value: unknown, path: ResponsePath, start = 0): unknown {
-  if (start === path.length) return value;
-  if (value === undefined || value === null) return value;
-  const current = path[start];
-  if (current === '@') {
-    if (!Array.isArray(value)) return (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, start + 1));
-    const flat: unknown[] = [];
-    for (const element of value) collectAtPath(element, path, start + 1, flat);
-    return flat;
-  }
-  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
-  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
-  return flattenResultsAtPath(hasOwn(value as object, current) ? (value as Data)[current] : undefined, path, start + 1);
+  if (start === path.length || value === undefined || value === null) return value;
+  if (path[start] !== '@') return flattenResultsAtPath(childAt(value, path[start]), path, start + 1);
+  const flat: unknown[] = [];
+  for (const element of listAt(value)) collectAtPath(element, path, start + 1, flat);
+  return flat;
 }
 
 /** What the rest of `path` leads to from one list element, pushed onto `into` (a list spread one level). */
@@ -337,20 +330,22 @@ function collectAtPath(value: unknown, path: ResponsePath, start: number, into: 
   if (start === path.length || value === undefined || value === null) {
     if (Array.isArray(value)) for (const item of value) into.push(item);
     else into.push(value);
-    return;
+  } else if (path[start] !== '@') {
+    collectAtPath(childAt(value, path[start]), path, start + 1, into);
+  } else {
+    for (const element of listAt(value)) collectAtPath(element, path, start + 1, into);
   }
-  const current = path[start];
-  if (current === '@') {
-    if (!Array.isArray(value)) {
-      for (const item of (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, start + 1)) as unknown[]) into.push(item);
-      return;
-    }
-    for (const element of value) collectAtPath(element, path, start + 1, into);
-    return;
-  }
-  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
-  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
-  collectAtPath(hasOwn(value as object, current) ? (value as Data)[current] : undefined, path, start + 1, into);
+}
+
+function childAt(value: unknown, key: string | number | undefined): unknown {
+  assert(typeof key === 'string', () => `Unexpected ${typeof key} found in path`);
+  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${key}`);
+  return Object.hasOwn(value as object, key) ? (value as Data)[key] : undefined;
+}
+
+function listAt(value: unknown): readonly unknown[] {
+  assert(Array.isArray(value), () => `Expected a list in result for path element @, got ${typeof value}`);
+  return value;
 }
 
 function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | undefined {
@@ -366,7 +361,7 @@ export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, 
     if (selection.kind === 'Field') {
       const responseName = selection.alias ? selection.alias : selection.name;
       const subSelections = selection.selections;
-      if (!hasOwn(source, responseName) || source[responseName] === undefined) return null;
+      if (!Object.hasOwn(source, responseName) || source[responseName] === undefined) return null;
       const value = source[responseName];
       if (Array.isArray(value)) {
         const list = new Array<unknown>(value.length);
@@ -392,7 +387,7 @@ export function deepMerge(target: Data, source: Data | null | undefined): Data {
     const value = source[key];
     if (value === undefined) continue;
     // An inherited property (`constructor`, say) is shadowed before it is read or merged into.
-    if (!hasOwn(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    if (!Object.hasOwn(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
     const existing = target[key];
     if (existing && isObject(value)) {
       deepMerge(existing as Data, value);
@@ -433,5 +428,5 @@ function executeIntrospection(
   assert(!errors || errors.length === 0, () => `Introspection query for ${JSON.stringify(selection)} should not have failed but got ${JSON.stringify(errors)}`);
   assert(data, () => `Introspection query for ${JSON.stringify(selection)} should not have failed`);
   const name = selection.alias?.value ?? selection.name.value;
-  return hasOwn(data, name) ? data[name] : undefined;
+  return Object.hasOwn(data, name) ? data[name] : undefined;
 }

@@ -3,6 +3,9 @@ import { executeQueryPlan } from './executeQueryPlan.js';
 
 const require = createRequire(import.meta.url);
 
+/** The dispatchers this module put in the gateway's place. */
+const INSTALLED = new WeakSet<Execute>();
+
 /** Subgraph name → data source, made anew by the gateway for each request. */
 type ServiceMap = Record<string, unknown>;
 export type Execute = (queryPlan: unknown, serviceMap: ServiceMap, requestContext: unknown, ...rest: unknown[]) => Promise<unknown>;
@@ -43,8 +46,6 @@ export function installExecutor(ownsDataSource: (dataSource: unknown) => boolean
   gatewayModule.executeQueryPlan = dispatch;
   return true;
 }
-
-const INSTALLED = new WeakSet<Execute>();
 
 /** Whether the gateway runs plans through Tessera's dispatch. */
 export function executorInstalled(): boolean {

@@ -63,7 +63,7 @@ interface FragmentStep {
   readonly include: IfValue | undefined;
   readonly typeCondition: CompositeType | undefined;
   readonly selectionSet: SelectionSet;
-  /** Whether the condition applies, by `__typename` ('' = none). */
+  /** Whether the condition applies to an object of that `__typename`. */
   readonly applies: Map<string, boolean>;
 }
 
@@ -214,7 +214,7 @@ function applySelectionSet(
         if (outputValue === undefined) output[responseName] = parameters.introspectionHandling(step.selection);
         continue;
       }
-      let inputValue = Object.prototype.hasOwnProperty.call(input, responseName) ? (input[responseName] ?? null) : null;
+      let inputValue = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
       if (step.isTypename) {
         if (outputValue === undefined) {
           if (inputValue === null && responseName !== TYPENAME) inputValue = input[TYPENAME] ?? null;
