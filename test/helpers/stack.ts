@@ -31,6 +31,11 @@ export function mockEnv(mocks: MockSet): Record<string, string> {
   };
 }
 
+/** The REST services the in-process subgraphs wrap, at the mocks' addresses. */
+export function restServices(mocks: MockSet): { users: string; orders: string; catalog: string } {
+  return { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url };
+}
+
 export async function postGraphQL<T = any>(
   url: string,
   query: string,

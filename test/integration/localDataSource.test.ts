@@ -7,13 +7,14 @@ import { ANONYMOUS } from '../../src/auth/viewer.js';
 import { LocalDataSource } from '../../src/gateway/localDataSource.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
 import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
+import { restServices } from '../helpers/stack.js';
 
 let mocks: MockSet;
 let local: LocalSubgraphs;
 
 beforeAll(async () => {
   mocks = await startAllMocks();
-  local = createLocalSubgraphs({ services: { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url } });
+  local = createLocalSubgraphs({ services: restServices(mocks) });
 });
 afterAll(async () => {
   await local?.close();

@@ -3,13 +3,14 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
+import { restServices } from '../helpers/stack.js';
 
 let mocks: MockSet;
 let local: LocalSubgraphs;
 
 beforeAll(async () => {
   mocks = await startAllMocks();
-  local = createLocalSubgraphs({ services: { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url } });
+  local = createLocalSubgraphs({ services: restServices(mocks) });
 });
 afterAll(async () => {
   await local.close();

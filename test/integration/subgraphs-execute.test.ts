@@ -5,12 +5,13 @@ import { startAllMocks, type MockService, type MockSet } from '../../services-mo
 import { ANONYMOUS } from '../../src/auth/viewer.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
 import { createLocalSubgraphs, type LocalSubgraphOptions, type LocalSubgraphs } from '../../src/subgraphs/index.js';
+import { restServices } from '../helpers/stack.js';
 
 let mocks: MockSet;
 let local: LocalSubgraphs;
 const extra: LocalSubgraphs[] = [];
 
-const services = (): LocalSubgraphOptions['services'] => ({ users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url });
+const services = (): LocalSubgraphOptions['services'] => restServices(mocks);
 const rest = (): MockService[] => [mocks.users, mocks.orders, mocks.catalog];
 
 beforeAll(async () => {
