@@ -14,7 +14,7 @@ import { metrics } from '../../src/observability/metrics.js';
 import { compose } from '../../src/composition/compose.js';
 import { loadConfig } from '../../src/config/index.js';
 import { policyError, type RuleTree } from '../../src/policy/rules.js';
-import { fixtureUsers, refusals, resetData, startFederationFixture, type FederationFixture } from '../fixtures/federation/index.js';
+import { fixtureUsers, receivedRepresentations, refusals, resetData, startFederationFixture, type FederationFixture } from '../fixtures/federation/index.js';
 
 /**
  * Differential conformance: every operation below is sent to stock `@apollo/gateway` (in a plain
@@ -211,6 +211,16 @@ const CASES: Case[] = [
     name: 'non-null field failing on one entity nulls that entity only',
     query: '{ products(upcs: ["p1", "p-broken", "p2"]) { upc name inStock } }',
     expect: 'data+errors',
+  },
+  {
+    name: 'the same entities several times in a list, with errors on the repeated ones',
+    query: '{ products(upcs: ["p1", "p2", "p1", "p-broken", "p2", "zz", "p-broken", "p1"]) { upc name inStock warehouse { id name } } }',
+    expect: 'data+errors',
+  },
+  {
+    name: 'repeated entities several levels deep (reviews → authors → their reviews)',
+    query: '{ reviews { id author { id name reviews { id product { upc name inStock } } } } }',
+    expect: 'data',
   },
   {
     name: 'non-null field failing on the one entity a root field returns',
@@ -447,6 +457,21 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
     expect(await tesseraRuns()).toBe(before);
     await send(`${tessera!.url}/graphql`, CASES[0]!);
     expect(await tesseraRuns()).toBe(before + 1);
+  });
+
+  it('sends each distinct representation once, where stock sends one per entity', async () => {
+    const c: Case = { name: 'repeats', query: '{ products(upcs: ["p1", "p2", "p1", "p1", "p2"]) { upc inStock } }', expect: 'data' };
+    receivedRepresentations.clear();
+    const expected = await send(stock!.url, c);
+    const stockSent = receivedRepresentations.get('inventory');
+    receivedRepresentations.clear();
+    const actual = await send(`${tessera!.url}/graphql`, c);
+    const tesseraSent = receivedRepresentations.get('inventory');
+    expect(stockSent?.map((r) => r.length)).toEqual([5]);
+    expect(tesseraSent?.map((r) => r.length)).toEqual([2]);
+    expect(new Set(tesseraSent![0]!.map((r) => JSON.stringify(r)))).toEqual(new Set(stockSent![0]!.map((r) => JSON.stringify(r))));
+    expect(normalize(actual)).toEqual(normalize(expected));
+    expect((actual.body.data as { products: { upc: string }[] }).products.map((p) => p.upc)).toEqual(['p1', 'p2', 'p1', 'p1', 'p2']);
   });
 
   it.each(CASES)('$name', async (c) => {

@@ -234,30 +234,22 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       }
 
       const requires = fetch.requires;
-      const representations: Data[] = [];
-      const representationToEntity: number[] = [];
-      for (let index = 0; index < entities.length; index++) {
-        const representation = executeSelectionSet(context.supergraphSchema, entities[index]!, requires);
-        if (representation && representation[TYPENAME]) {
-          gateway().applyRewrites(context.supergraphSchema, fetch.inputRewrites, representation);
-          representations.push(representation);
-          representationToEntity.push(index);
-        }
-      }
+      const { representations, entityRepresentation, firstEntity, positions } = entityRepresentations(context.supergraphSchema, fetch, entities, requires);
       if (representations.length < 1) return;
       if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations });
+      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations }, positions);
       if (!received) return;
       const receivedEntities = received._entities;
       if (!(receivedEntities && Array.isArray(receivedEntities))) throw new Error(`Expected "data._entities" in response to be an array`);
       if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-      // As the gateway does: over `entities`, whose extra indexes find no received entity.
-      for (let i = 0; i < entities.length; i++) {
-        const receivedEntity = receivedEntities[i] as Data | undefined;
-        const existingEntity = entities[representationToEntity[i]!];
-        if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = existingEntity![TYPENAME];
+      for (let r = 0; r < receivedEntities.length; r++) {
+        const receivedEntity = receivedEntities[r] as Data | undefined;
+        if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = entities[firstEntity[r]!]![TYPENAME];
         gateway().applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
-        if (existingEntity) deepMerge(existingEntity, receivedEntity);
+      }
+      for (let index = 0; index < entities.length; index++) {
+        const r = entityRepresentation[index]!;
+        if (r >= 0) deepMerge(entities[index]!, receivedEntities[r] as Data | undefined);
       }
     } catch (err) {
       markFailed(span, [err], telemetryConfig);
@@ -268,7 +260,62 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
   });
 }
 
-async function sendOperation(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, dataSource: DataSource, variables: Data): Promise<Data | null | undefined> {
+interface Representations {
+  /** What the fetch sends: each distinct representation once. */
+  readonly representations: Data[];
+  /** Per entity, the index of its representation, or -1 when it has none (no `__typename`, a missing field). */
+  readonly entityRepresentation: Int32Array;
+  /** Per representation, the first entity that made it. */
+  readonly firstEntity: number[];
+  /**
+   * Per representation, the positions it would have had in the gateway's list of one representation
+   * per entity: the subgraph's error paths are mapped back through them.
+   */
+  readonly positions: number[][];
+}
+
+/**
+ * An entity fetch's representations, each distinct one sent once, as Apollo Router sends them
+ * (Apollo Gateway sends one per entity). A list that names the same product twenty times asks for
+ * it once, and the one answer is merged into each of the twenty. Representations are built in the
+ * `requires` selection's order, so equal ones serialize equally.
+ */
+function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, entities: readonly Data[], requires: readonly QueryPlanSelectionNode[]): Representations {
+  const representations: Data[] = [];
+  const entityRepresentation = new Int32Array(entities.length).fill(-1);
+  const firstEntity: number[] = [];
+  const positions: number[][] = [];
+  const byKey = new Map<string, number>();
+  let position = 0;
+  for (let index = 0; index < entities.length; index++) {
+    const representation = executeSelectionSet(schema, entities[index]!, requires);
+    if (!representation || !representation[TYPENAME]) continue;
+    gateway().applyRewrites(schema, fetch.inputRewrites, representation);
+    const key = JSON.stringify(representation);
+    let r = byKey.get(key);
+    if (r === undefined) {
+      r = representations.length;
+      byKey.set(key, r);
+      representations.push(representation);
+      firstEntity.push(index);
+      positions.push([position]);
+    } else {
+      positions[r]!.push(position);
+    }
+    position++;
+    entityRepresentation[index] = r;
+  }
+  return { representations, entityRepresentation, firstEntity, positions };
+}
+
+async function sendOperation(
+  context: ExecutionContext,
+  fetch: FetchNode,
+  cursor: Cursor,
+  dataSource: DataSource,
+  variables: Data,
+  positions?: readonly (readonly number[])[],
+): Promise<Data | null | undefined> {
   const response = await dataSource.process({
     kind: INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
@@ -278,8 +325,10 @@ async function sendOperation(context: ExecutionContext, fetch: FetchNode, cursor
     pathInIncomingRequest: cursor.path,
   });
   if (response.errors) {
-    const errorPath = lazyErrorPaths(fetch, cursor);
-    for (const error of response.errors) context.errors.push(downstreamServiceError(error, fetch.serviceName, errorPath));
+    const errorPaths = lazyErrorPaths(fetch, cursor, positions);
+    for (const error of response.errors) {
+      for (const path of errorPaths(error.path)) context.errors.push(downstreamServiceError(error, fetch.serviceName, path));
+    }
     if (!response.extensions?.ftv1) {
       const metrics = context.requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] };
       const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
@@ -290,24 +339,31 @@ async function sendOperation(context: ExecutionContext, fetch: FetchNode, cursor
   return response.data;
 }
 
-function lazyErrorPaths(fetch: FetchNode, cursor: Cursor) {
+/**
+ * Where a subgraph error lands in the response. An entity fetch's error at `_entities.<i>` is
+ * mapped, as the gateway maps it, from the position of the representation it names, once for
+ * every position that representation stands for (see `entityRepresentations`).
+ */
+function lazyErrorPaths(fetch: FetchNode, cursor: Cursor, positions: readonly (readonly number[])[] | undefined) {
   let hydratedPaths: (string | number)[][] | undefined;
-  return (errorPath: readonly (string | number)[] | undefined): (string | number)[] | undefined => {
-    if (fetch.requires && typeof errorPath?.[1] === 'number') {
+  return (errorPath: readonly (string | number)[] | undefined): ((string | number)[] | undefined)[] => {
+    const index = errorPath?.[1];
+    if (fetch.requires && typeof index === 'number') {
       if (!hydratedPaths) {
         hydratedPaths = [];
         gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
       }
-      return [...(hydratedPaths[errorPath[1]] ?? []), ...errorPath.slice(2)];
+      const rest = errorPath!.slice(2);
+      return (positions?.[index] ?? [index]).map((position) => [...(hydratedPaths![position] ?? []), ...rest]);
     }
-    return errorPath ? [...cursor.path, ...errorPath.slice()] : undefined;
+    return [errorPath ? [...cursor.path, ...errorPath] : undefined];
   };
 }
 
-function downstreamServiceError(original: SubgraphError, serviceName: string, errorPath: ReturnType<typeof lazyErrorPaths>): GraphQLError {
+function downstreamServiceError(original: SubgraphError, serviceName: string, path: (string | number)[] | undefined): GraphQLError {
   const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
   const { extensions } = original;
-  const options = { originalError: original as Error, path: errorPath(original.path), extensions: { ...extensions, serviceName } };
+  const options = { originalError: original as Error, path, extensions: { ...extensions, serviceName } };
   const codeDef = errorCodeDef(original as GraphQLError);
   if (!codeDef && extensions?.code) return new GraphQLError(message, options);
   return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
