@@ -36,6 +36,9 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     formatError: createFormatError(options.production),
+    // Apollo's default appends a newline: a second string, which every write of the answer (its
+    // length, its bytes) must first copy into one.
+    stringifyResult: (value) => JSON.stringify(value),
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),

@@ -75,6 +75,10 @@ describe('result shaping, compared with @apollo/gateway', () => {
       { count: 1.5, flag: 'true', code: 1.5, ratio: '2', meta: 'x', level: 'NOPE', name: 7, me: { __typename: 'User', status: 3, score: true } },
       { count: '3', flag: 0, code: true, ratio: Number.POSITIVE_INFINITY, meta: null, level: 1, name: true, me: { __typename: 'User', status: null, score: null } },
       { count: -0, flag: null, code: '00', ratio: -1.25, meta: 0, level: null, name: null, me: { __typename: 'User', status: 'ACTIVE', score: '1.5' } },
+      // Integers are told by how they print: 1e21 and above print in exponent form.
+      { count: 1e21, code: 999_999_999_999_999_900_000, ratio: 1e21 },
+      { count: -999_999_999_999_999_900_000, code: -1e21, ratio: Number.NaN },
+      { count: 2 ** 53 + 2, code: -2.5e-7, ratio: 3 },
     ];
     for (const input of inputs) both(query, input);
     const bad = both(query, inputs[1]!);

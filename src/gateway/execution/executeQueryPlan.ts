@@ -412,6 +412,13 @@ function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | un
 /** An entity's representation: the `requires` selection read out of what is already fetched. */
 export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
+  // Most `requires` are one type condition around the key: its result is the whole result (merged
+  // into a fresh object it would be copied as it is; not matching, or missing a field, leaves it empty).
+  if (selections.length === 1 && selections[0]!.kind === 'InlineFragment') {
+    const only = selections[0]!;
+    const matches = only.typeCondition !== undefined && gateway().isObjectOfType(schema, source, only.typeCondition);
+    return (matches ? executeSelectionSet(schema, source, only.selections) : null) ?? new ResponseObject();
+  }
   const result = new ResponseObject();
   for (const selection of selections) {
     if (selection.kind === 'Field') {
@@ -439,12 +446,15 @@ export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, 
 /** Merges `source` into `target` in place, lists element by element when their lengths match. */
 export function deepMerge(target: Data, source: Data | null | undefined): Data {
   if (source === undefined || source === null) return target;
-  for (const key of Object.keys(source)) {
+  // for…in with an own check rather than Object.keys: no array per merged object.
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     const value = source[key];
     if (value === undefined) continue;
     // An inherited property (`constructor`, say) is shadowed before it is read or merged into.
     if (!Object.hasOwn(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
     const existing = target[key];
+    if (existing === value) continue;
     if (existing && isObject(value)) {
       deepMerge(existing as Data, value);
     } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {

@@ -95,7 +95,11 @@ let hasErrors = false;
 const compiled = new WeakMap<SelectionSet, readonly Step[]>();
 
 const BUILT_IN_SCALARS = new Set(['Int', 'Float', 'String', 'Boolean', 'ID']);
-const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+/**
+ * Whether `String(value)` is an integer's digits, as federation-internals tests it with a regular
+ * expression, without making the string: integers print as digits below 1e21, in exponent form above.
+ */
+const isIntegerString = (value: number): boolean => Number.isInteger(value) && Math.abs(value) < 1e21;
 
 function leafShapeOf(type: Type): LeafShape | undefined {
   const nonNull = isNonNullType(type);
@@ -114,7 +118,7 @@ function isValidLeaf(leaf: LeafShape, value: unknown): boolean {
       return typeof value === 'string' && (leaf.type as EnumType).value(value) !== undefined;
     default:
       if (typeof value === 'boolean') return leaf.kind === 'Boolean';
-      if (typeof value === 'number' && isFinite(value)) return leaf.kind === 'Int' || leaf.kind === 'ID' ? INTEGER.test(String(value)) : leaf.kind === 'Float';
+      if (typeof value === 'number' && isFinite(value)) return leaf.kind === 'Int' || leaf.kind === 'ID' ? isIntegerString(value) : leaf.kind === 'Float';
       if (typeof value === 'string') return leaf.kind === 'String' || leaf.kind === 'ID';
       return false;
   }
