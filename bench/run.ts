@@ -41,6 +41,8 @@ const options = {
   /** Tessera's TESSERA_WORKERS for rows b–d (unset: one process, like the reference). */
   workers: process.env.BENCH_TESSERA_WORKERS ?? '',
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+  /** Node flags for rows b–d in place of the ones `npm run gateway` uses (space-separated; `none` for none). */
+  tesseraNodeFlags: process.env.BENCH_NODE_FLAGS === undefined ? GATEWAY_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter((f) => f && f !== 'none'),
 };
 
 // ── configurations ─────────────────────────────────────────────────────────────────────────────
@@ -99,13 +101,13 @@ const ALL_CONFIGS: readonly GatewayConfig[] = [
     id: 'b',
     label: '(b) Tessera, app rules off',
     entry: TESSERA,
-    nodeFlags: GATEWAY_NODE_FLAGS,
+    nodeFlags: options.tesseraNodeFlags,
     env: { ...workersEnv, BENCH_POLICY: 'off', JWT_SECRET: jwtSecret, RESPONSE_CACHE: 'false', ...extraEnv('BENCH_B_ENV') },
     tokens: true,
     cacheHits: false,
   },
-  { id: 'c', label: '(c) Tessera, policy on, no cache', entry: TESSERA, nodeFlags: GATEWAY_NODE_FLAGS, env: { ...workersEnv, ...policyEnv }, tokens: true, cacheHits: false },
-  { id: 'd', label: '(d) Tessera, cache hits', entry: TESSERA, nodeFlags: GATEWAY_NODE_FLAGS, env: { ...workersEnv, ...cacheEnv }, tokens: true, cacheHits: true },
+  { id: 'c', label: '(c) Tessera, policy on, no cache', entry: TESSERA, nodeFlags: options.tesseraNodeFlags, env: { ...workersEnv, ...policyEnv }, tokens: true, cacheHits: false },
+  { id: 'd', label: '(d) Tessera, cache hits', entry: TESSERA, nodeFlags: options.tesseraNodeFlags, env: { ...workersEnv, ...cacheEnv }, tokens: true, cacheHits: true },
 ];
 const LABELS = Object.fromEntries(ALL_CONFIGS.map((c) => [c.id, c.label]));
 

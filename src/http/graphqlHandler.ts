@@ -115,7 +115,9 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
     if (response.body.kind === 'complete') {
       if (stored.json !== undefined) return void res.end(withStoredData(response.body.string, stored.json));
       res.statusCode = statusFor(res.statusCode, response.headers.get('content-type'), response.body.string);
-      res.end(response.body.string);
+      // As bytes: a string body is measured for Content-Length, joined to the head and encoded again
+      // on write, each a pass (and for a long answer a copy) over it.
+      res.end(Buffer.from(response.body.string));
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);

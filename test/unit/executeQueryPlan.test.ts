@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deepMerge, flattenResultsAtPath } from '../../src/gateway/execution/executeQueryPlan.js';
+import { buildSchema } from 'graphql';
+import type { FetchNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { deepMerge, entityRepresentations, executeSelectionSet, flattenResultsAtPath } from '../../src/gateway/execution/executeQueryPlan.js';
 import { ResponseObject } from '../../src/gateway/execution/responseObject.js';
 
 /** @apollo/gateway 2.14's flattenResultsAtPath, as written there. */
@@ -69,5 +71,57 @@ describe('ResponseObject', () => {
     o['constructor'] = 'c';
     expect(Object.keys(o)).toEqual(['__proto__', 'constructor']);
     expect(JSON.parse(JSON.stringify(o))).toEqual(JSON.parse('{"__proto__":{"alias":true},"constructor":"c"}'));
+  });
+});
+
+describe('entityRepresentations', () => {
+  const schema = buildSchema('scalar JSON type Product { sku: ID, n: Float, flag: Boolean, meta: JSON } type User { id: ID } union Thing = Product | User type Query { t: Thing }');
+  const field = (name: string, alias?: string): QueryPlanSelectionNode => ({ kind: 'Field', name, ...(alias ? { alias } : {}) });
+  const flat: QueryPlanSelectionNode[] = [
+    { kind: 'InlineFragment', typeCondition: 'Product', selections: [field('__typename'), field('sku'), field('n'), field('flag'), field('meta')] },
+  ];
+  const entities = [
+    { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: null },
+    { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: null },
+    // Values that a naive concatenation would confuse.
+    { __typename: 'Product', sku: '1', n: 1, flag: true, meta: null },
+    { __typename: 'Product', sku: 's1:a', n: 1, flag: true, meta: null },
+    { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: 'z' },
+    { __typename: 'Product', sku: 'a', n: Number.NaN, flag: true, meta: null },
+    { __typename: 'Product', sku: 'a', n: null, flag: true, meta: null },
+    { __typename: 'Product', sku: 'a', n: 1, flag: false, meta: { k: [1, 'x'] } },
+    { __typename: 'Product', sku: 'a', n: 1, flag: false, meta: { k: [1, 'x'] } },
+    { __typename: 'Product', sku: 'a', n: 1, flag: false, meta: ['j5:', 1] },
+    { __typename: 'Product', sku: 'a', n: -0, flag: true, meta: null },
+    { __typename: 'Product', sku: 'a', n: 0, flag: true, meta: null },
+    // No representation: another type, a missing field, no __typename.
+    { __typename: 'User', id: 'a' },
+    { __typename: 'Product', sku: 'a', n: 1, flag: true },
+    { sku: 'a', n: 1, flag: true, meta: null },
+  ];
+  /** What the general path decides: the representation, and equal ones by their JSON. */
+  const reference = (requires: readonly QueryPlanSelectionNode[]) => {
+    const keys = new Map<string, number>();
+    return entities.map((entity) => {
+      const representation = executeSelectionSet(schema, entity as Record<string, unknown>, requires);
+      if (!representation?.['__typename']) return -1;
+      const key = JSON.stringify(representation);
+      if (!keys.has(key)) keys.set(key, keys.size);
+      return keys.get(key)!;
+    });
+  };
+
+  it.each([
+    ['one type condition around leaf fields (keyed without building representations)', flat],
+    ['any other shape (keyed by the representation\'s JSON)', [...flat, { kind: 'InlineFragment', typeCondition: 'User', selections: [field('__typename'), field('id')] }] as QueryPlanSelectionNode[]],
+  ])('%s: each distinct representation once, every entity pointing at its own', (_name, requires) => {
+    const fetch = { kind: 'Fetch', requires } as unknown as FetchNode;
+    const { representations, entityRepresentation, firstEntity } = entityRepresentations(schema, fetch, entities as Record<string, unknown>[], requires);
+    const expected = reference(requires);
+    expect(Array.from(entityRepresentation)).toEqual(expected);
+    expect(representations).toHaveLength(Math.max(...expected) + 1);
+    for (const [r, representation] of representations.entries()) {
+      expect(JSON.stringify(representation)).toBe(JSON.stringify(executeSelectionSet(schema, entities[firstEntity[r]!] as Record<string, unknown>, requires)));
+    }
   });
 });

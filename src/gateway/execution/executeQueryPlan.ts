@@ -234,10 +234,10 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       }
 
       const requires = fetch.requires;
-      const { representations, entityRepresentation, firstEntity, positions } = entityRepresentations(context.supergraphSchema, fetch, entities, requires);
+      const { representations, entityRepresentation, firstEntity } = entityRepresentations(context.supergraphSchema, fetch, entities, requires);
       if (representations.length < 1) return;
       if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations }, positions);
+      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations }, entityRepresentation);
       if (!received) return;
       const receivedEntities = received._entities;
       if (!(receivedEntities && Array.isArray(receivedEntities))) throw new Error(`Expected "data._entities" in response to be an array`);
@@ -267,11 +267,6 @@ interface Representations {
   readonly entityRepresentation: Int32Array;
   /** Per representation, the first entity that made it. */
   readonly firstEntity: number[];
-  /**
-   * Per representation, the positions it would have had in the gateway's list of one representation
-   * per entity: the subgraph's error paths are mapped back through them.
-   */
-  readonly positions: number[][];
 }
 
 /**
@@ -280,32 +275,101 @@ interface Representations {
  * it once, and the one answer is merged into each of the twenty. Representations are built in the
  * `requires` selection's order, so equal ones serialize equally.
  */
-function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, entities: readonly Data[], requires: readonly QueryPlanSelectionNode[]): Representations {
+export function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, entities: readonly Data[], requires: readonly QueryPlanSelectionNode[]): Representations {
   const representations: Data[] = [];
   const entityRepresentation = new Int32Array(entities.length).fill(-1);
   const firstEntity: number[] = [];
-  const positions: number[][] = [];
   const byKey = new Map<string, number>();
-  let position = 0;
+  const flat = fetch.inputRewrites?.length ? null : flatRequiresOf(requires);
   for (let index = 0; index < entities.length; index++) {
-    const representation = executeSelectionSet(schema, entities[index]!, requires);
-    if (!representation || !representation[TYPENAME]) continue;
-    gateway().applyRewrites(schema, fetch.inputRewrites, representation);
-    const key = JSON.stringify(representation);
+    const entity = entities[index]!;
+    let key: string | undefined;
+    let representation: Data | null | undefined;
+    if (flat) {
+      // The key is read straight off the entity; a representation is built only for a new one.
+      key = flatKey(schema, flat, entity);
+      if (key === undefined) continue;
+    } else {
+      representation = executeSelectionSet(schema, entity, requires);
+      if (!representation || !representation[TYPENAME]) continue;
+      gateway().applyRewrites(schema, fetch.inputRewrites, representation);
+      key = JSON.stringify(representation);
+    }
     let r = byKey.get(key);
     if (r === undefined) {
       r = representations.length;
       byKey.set(key, r);
-      representations.push(representation);
+      representations.push(representation ?? executeSelectionSet(schema, entity, requires)!);
       firstEntity.push(index);
-      positions.push([position]);
-    } else {
-      positions[r]!.push(position);
     }
-    position++;
     entityRepresentation[index] = r;
   }
-  return { representations, entityRepresentation, firstEntity, positions };
+  return { representations, entityRepresentation, firstEntity };
+}
+
+/**
+ * The most common `requires`: one type condition around leaf fields (`... on Product { __typename sku }`).
+ * `typenameAt` is where `__typename` is among them (-1: absent, so no entity has a representation).
+ */
+interface FlatRequires {
+  readonly typeCondition: string;
+  readonly responseNames: readonly string[];
+  readonly typenameAt: number;
+}
+
+const flatRequires = new WeakMap<readonly QueryPlanSelectionNode[], FlatRequires | null>();
+
+function flatRequiresOf(requires: readonly QueryPlanSelectionNode[]): FlatRequires | null {
+  let flat = flatRequires.get(requires);
+  if (flat !== undefined) return flat;
+  flat = null;
+  const only = requires.length === 1 ? requires[0]! : undefined;
+  if (only?.kind === 'InlineFragment' && only.typeCondition !== undefined && only.selections.every((s) => s.kind === 'Field' && !s.selections)) {
+    const responseNames = only.selections.map((s) => (s.kind === 'Field' ? (s.alias ?? s.name) : ''));
+    // A name twice would be one property of the representation: left to the general path.
+    if (new Set(responseNames).size === responseNames.length) {
+      flat = { typeCondition: only.typeCondition, responseNames, typenameAt: responseNames.indexOf(TYPENAME) };
+    }
+  }
+  flatRequires.set(requires, flat);
+  return flat;
+}
+
+/**
+ * What `JSON.stringify` of the entity's representation tells apart, without making the
+ * representation: each value tagged with its JSON kind, strings and structured values with their
+ * length, so no two different representations share a key. `undefined` when the entity has no
+ * representation (another type, a missing field, no `__typename`), as the general path decides.
+ */
+function flatKey(schema: GraphQLSchema, flat: FlatRequires, entity: Data): string | undefined {
+  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return undefined;
+  let key = '';
+  const names = flat.responseNames;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = Object.hasOwn(entity, name) ? entity[name] : undefined;
+    if (value === undefined) return undefined;
+    if (i === flat.typenameAt && !value) return undefined;
+    switch (typeof value) {
+      case 'string':
+        key += `s${value.length}:${value}`;
+        break;
+      case 'number':
+        key += Number.isFinite(value) ? `n${value};` : 'z';
+        break;
+      case 'boolean':
+        key += value ? 't' : 'f';
+        break;
+      default:
+        if (value === null) {
+          key += 'z';
+        } else {
+          const json = JSON.stringify(value);
+          key += `j${json.length}:${json}`;
+        }
+    }
+  }
+  return key;
 }
 
 async function sendOperation(
@@ -314,7 +378,7 @@ async function sendOperation(
   cursor: Cursor,
   dataSource: DataSource,
   variables: Data,
-  positions?: readonly (readonly number[])[],
+  entityRepresentation?: Int32Array,
 ): Promise<Data | null | undefined> {
   const response = await dataSource.process({
     kind: INCOMING_OPERATION,
@@ -325,7 +389,7 @@ async function sendOperation(
     pathInIncomingRequest: cursor.path,
   });
   if (response.errors) {
-    const errorPaths = lazyErrorPaths(fetch, cursor, positions);
+    const errorPaths = lazyErrorPaths(fetch, cursor, entityRepresentation);
     for (const error of response.errors) {
       for (const path of errorPaths(error.path)) context.errors.push(downstreamServiceError(error, fetch.serviceName, path));
     }
@@ -342,16 +406,23 @@ async function sendOperation(
 /**
  * Where a subgraph error lands in the response. An entity fetch's error at `_entities.<i>` is
  * mapped, as the gateway maps it, from the position of the representation it names, once for
- * every position that representation stands for (see `entityRepresentations`).
+ * every position that representation stands for (see `entityRepresentations`): the gateway's list
+ * had one representation per entity that made one, so an entity's position is its rank among those.
  */
-function lazyErrorPaths(fetch: FetchNode, cursor: Cursor, positions: readonly (readonly number[])[] | undefined) {
+function lazyErrorPaths(fetch: FetchNode, cursor: Cursor, entityRepresentation: Int32Array | undefined) {
   let hydratedPaths: (string | number)[][] | undefined;
+  let positions: number[][] | undefined;
   return (errorPath: readonly (string | number)[] | undefined): ((string | number)[] | undefined)[] => {
     const index = errorPath?.[1];
     if (fetch.requires && typeof index === 'number') {
       if (!hydratedPaths) {
         hydratedPaths = [];
         gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
+      }
+      if (!positions && entityRepresentation) {
+        positions = [];
+        let position = 0;
+        for (const r of entityRepresentation) if (r >= 0) (positions[r] ??= []).push(position++);
       }
       const rest = errorPath!.slice(2);
       return (positions?.[index] ?? [index]).map((position) => [...(hydratedPaths![position] ?? []), ...rest]);
