@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
 import { parse, type DocumentNode, GraphQLError } from 'graphql';
+import { internNames } from './oneByteNames.js';
 
 export interface SubgraphSdl {
   readonly name: string;
@@ -25,7 +26,7 @@ export function compose(subgraphs: readonly SubgraphSdl[]): CompositionResult {
   // Sorted so the same set always yields the same SDL, whatever order it was listed in.
   for (const subgraph of [...subgraphs].sort((a, b) => a.name.localeCompare(b.name))) {
     try {
-      services.push({ name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) });
+      services.push({ name: subgraph.name, url: subgraph.url, typeDefs: parse(internNames(subgraph.sdl)) });
     } catch (error) {
       errors.push(new GraphQLError(`[${subgraph.name}] ${(error as Error).message}`));
     }

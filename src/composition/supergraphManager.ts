@@ -1,5 +1,6 @@
 import type { SupergraphManager as GatewaySupergraphManager, SupergraphSdlUpdateFunction, SubgraphHealthCheckFunction } from '@apollo/gateway';
 import { compositionId } from './compose.js';
+import { internNames } from './oneByteNames.js';
 
 export interface SupergraphState {
   readonly supergraphSdl: string;
@@ -44,7 +45,7 @@ export class SupergraphManager implements GatewaySupergraphManager {
   async initialize({ update, healthCheck }: { update: SupergraphSdlUpdateFunction; healthCheck: SubgraphHealthCheckFunction }) {
     this.#update = update;
     this.#healthCheck = healthCheck;
-    const supergraphSdl = await this.loadInitial();
+    const supergraphSdl = internNames(await this.loadInitial());
     // The gateway applies the returned SDL itself; record it as the first state.
     this.#record(supergraphSdl);
     return {
@@ -66,7 +67,7 @@ export class SupergraphManager implements GatewaySupergraphManager {
     const run = async () => {
       if (!this.#update) throw new Error('The gateway has not loaded yet.');
       if (this.#state && compositionId(supergraphSdl) === this.#state.id) return this.#state;
-      this.#update(supergraphSdl);
+      this.#update(internNames(supergraphSdl));
       return this.#record(supergraphSdl);
     };
     const next = this.#queue.then(run, run);
