@@ -140,6 +140,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     breaker: config.breaker,
     retry: config.retry,
     maxSubgraphFetches: config.limits.maxSubgraphFetches,
+    operationCacheSize: config.operationCacheSize,
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
   const responseCache =
@@ -160,6 +161,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     log,
     parseOptions: parseOptionsFor(config.limits),
     allowBatchedHttpRequests: config.batchMaxOperations > 0,
+    operationCacheSize: config.operationCacheSize,
     persistedQueries: safelist ? { cache: safelist.cache, ttl: null } : { cache: cache.apq, ttl: 86_400 },
     // The request pipeline, in order. Policy decides in didResolveOperation, before the response
     // cache is read in responseForOperation, so a cached answer never bypasses auth or a limit.
@@ -172,7 +174,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       // request-level limits per identity and client profile, and the field-limit counters
       ...rateLimits.plugins,
       // the rule tree and the supergraph's auth directives: denied fields pruned before planning
-      usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, log }),
+      usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
       safelist && usePersistedQuerySafelist(safelist),
       responseCache,
     ],

@@ -67,6 +67,11 @@ export interface Config {
   readonly limits: OperationLimitsConfig;
   /** Operations per batched HTTP request; 0 turns batching off. */
   readonly batchMaxOperations: number;
+  /**
+   * Distinct operations whose parsed document, query plan and policy plan stay in memory (each
+   * holds some tens of KiB); the least recently used go first.
+   */
+  readonly operationCacheSize: number;
   /** Operation names that may appear as metric labels; others are counted as "other". */
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
@@ -168,6 +173,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       maxSubgraphFetches: env.MAX_SUBGRAPH_FETCHES,
     },
     batchMaxOperations: env.BATCH_MAX_OPERATIONS,
+    operationCacheSize: env.OPERATION_CACHE_SIZE,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     redisUrl: env.REDIS_URL,

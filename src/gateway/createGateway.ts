@@ -1,4 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import type { QueryPlan } from '@apollo/query-planner';
+import { boundedCache } from '../cache/boundedCache.js';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
@@ -34,6 +36,11 @@ export interface GatewayOptions {
   readonly metrics?: Metrics;
   /** Cache hints of the in-process subgraphs beyond their SDL, and the default maxAge; absent = SDL only. */
   readonly cacheHints?: SubgraphCacheHintOptions;
+  /**
+   * Query plans kept, least recently used out first (absent: the gateway's default, 30 MiB by
+   * approximate size); each in-process subgraph keeps as many parsed subgraph queries.
+   */
+  readonly operationCacheSize?: number;
 }
 
 export interface Gateway {
@@ -88,7 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!schema) throw new Error(`Subgraph "${name}" routes to ${url}, but no in-process subgraph is named "${localName}".`);
       let hints = cacheHints.get(schema);
       if (!hints) cacheHints.set(schema, (hints = createSubgraphCacheHints(schema, options.cacheHints)));
-      return new LocalDataSource(name, schema, hints);
+      return new LocalDataSource(name, schema, hints, options.operationCacheSize);
     }
     return new RemoteDataSource({ name, url, dispatcher, timeoutMs: options.timeoutMs, headersFor: options.headersFor, metrics, ...resilienceFor(name, url) });
   };
@@ -102,6 +109,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     buildService,
     logger: options.log.child({ component: 'gateway' }),
     // Runs after planning and before any fetch; throwing refuses the operation (400).
+    ...(options.operationCacheSize ? { queryPlannerConfig: { cache: boundedCache<QueryPlan>(options.operationCacheSize) } } : {}),
     ...(fetchBudget ? { experimental_didResolveQueryPlan: ({ queryPlan }) => fetchBudget(queryPlan) } : {}),
   });
   return {

@@ -24,20 +24,24 @@ const COMPILE_AFTER_USES = 2;
  * garbage. A query graphql-jit cannot compile keeps running on graphql-js.
  */
 export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
-  // Bounded by size (a parsed document and its compiled code are some tens of times the query's
-  // text), so many distinct operations cannot grow the process past a known budget.
-  readonly #prepared = new LRUCache<string, Prepared>({
-    max: 2_000,
-    maxSize: 16 * 1024 * 1024,
-    sizeCalculation: (_prepared, query) => Math.max(1, query.length * 40),
-  });
+  // Bounded by count and by size (a parsed document and its compiled code are some tens of times
+  // the query's text), so many distinct operations cannot grow the process past a known budget.
+  readonly #prepared: LRUCache<string, Prepared>;
 
   constructor(
     readonly name: string,
     private readonly schema: GraphQLSchema,
     /** The subgraph's cache hint for an operation (its `@cacheControl`); none means no caching info. */
     private readonly cacheHintOf?: (document: DocumentNode) => CacheHint,
-  ) {}
+    /** Subgraph queries kept prepared. */
+    maxQueries = 2_000,
+  ) {
+    this.#prepared = new LRUCache<string, Prepared>({
+      max: maxQueries,
+      maxSize: 16 * 1024 * 1024,
+      sizeCalculation: (_prepared, query) => Math.max(1, query.length * 40),
+    });
+  }
 
   async process(options: GraphQLDataSourceProcessOptions<TesseraContext>): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
@@ -74,7 +78,9 @@ export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
     let prepared = this.#prepared.get(query);
     if (prepared) return prepared;
     try {
-      const document = parse(query);
+      // No locations: errors from here reach the client by path, never by location, and a
+      // document with them keeps its whole token list alive.
+      const document = parse(query, { noLocation: true });
       const errors = validate(this.schema, document);
       prepared = errors.length > 0 ? { errors } : { document, uses: 0 };
     } catch (error) {

@@ -3,6 +3,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
+import { boundedCache } from '../cache/boundedCache.js';
 import type { Logger } from 'pino';
 import type { TesseraContext } from './context.js';
 import { createFormatError } from './formatError.js';
@@ -17,6 +19,8 @@ export interface ApolloServerOptions {
   readonly parseOptions?: { readonly maxTokens?: number };
   /** Where automatic persisted queries live (the APQ cache store), or the safelist's read-only store. */
   readonly persistedQueries?: { readonly cache: KeyValueCache<string>; readonly ttl: number | null };
+  /** Parsed and validated operations kept, least recently used out first; absent = Apollo's default (30 MiB by approximate size). */
+  readonly operationCacheSize?: number;
   /** Batched HTTP requests (JSON arrays); the HTTP handler caps their size. */
   readonly allowBatchedHttpRequests?: boolean;
   /** The request pipeline after the built-ins, in order. */
@@ -31,6 +35,7 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
     csrfPrevention: true,
     allowBatchedHttpRequests: options.allowBatchedHttpRequests ?? false,
     ...(options.parseOptions ? { parseOptions: { ...options.parseOptions } } : {}),
+    ...(options.operationCacheSize ? { documentStore: boundedCache<DocumentNode>(options.operationCacheSize) } : {}),
     ...(options.persistedQueries ? { persistedQueries: { ...options.persistedQueries } } : {}),
     // One shutdown path: Tessera's own, which drains readiness first.
     stopOnTerminationSignals: false,
