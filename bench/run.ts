@@ -14,7 +14,6 @@ import { SignJWT } from 'jose';
 import { buildRows, formatTable, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
 import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
-import { GATEWAY_NODE_FLAGS } from '../src/nodeFlags.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -41,8 +40,8 @@ const options = {
   /** Tessera's TESSERA_WORKERS for rows b–d (unset: one process, like the reference). */
   workers: process.env.BENCH_TESSERA_WORKERS ?? '',
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
-  /** Node flags for rows b–d in place of the ones `npm run gateway` uses (space-separated; `none` for none). */
-  tesseraNodeFlags: process.env.BENCH_NODE_FLAGS === undefined ? GATEWAY_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter((f) => f && f !== 'none'),
+  /** Extra Node flags for rows b–d (space-separated), e.g. V8 heap settings to compare. */
+  tesseraNodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
 };
 
 // ── configurations ─────────────────────────────────────────────────────────────────────────────
@@ -51,7 +50,7 @@ interface GatewayConfig {
   readonly id: ConfigId;
   readonly label: string;
   readonly entry: string;
-  /** Node flags: Tessera runs with those `npm run gateway` uses; the reference with none. */
+  /** Node flags (BENCH_NODE_FLAGS, Tessera rows only); both gateways run with Node's defaults otherwise, as `npm run gateway` does. */
   readonly nodeFlags?: readonly string[];
   readonly env: Record<string, string>;
   /** Signs a distinct token per connection when set. */
