@@ -281,24 +281,24 @@ export function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, e
   const firstEntity: number[] = [];
   const byKey = new Map<string, number>();
   const flat = fetch.inputRewrites?.length ? null : flatRequiresOf(requires);
+  const byValues: ValueTree = new Map();
   for (let index = 0; index < entities.length; index++) {
     const entity = entities[index]!;
-    let key: string | undefined;
+    let r: number;
     let representation: Data | null | undefined;
     if (flat) {
-      // The key is read straight off the entity; a representation is built only for a new one.
-      key = flatKey(schema, flat, entity);
-      if (key === undefined) continue;
+      // Read straight off the entity; a representation is built only for a new one.
+      r = flatLookup(schema, flat, entity, byValues, byKey, representations.length);
+      if (r < 0) continue;
     } else {
       representation = executeSelectionSet(schema, entity, requires);
       if (!representation || !representation[TYPENAME]) continue;
       gateway().applyRewrites(schema, fetch.inputRewrites, representation);
-      key = JSON.stringify(representation);
+      const key = JSON.stringify(representation);
+      r = byKey.get(key) ?? representations.length;
+      if (r === representations.length) byKey.set(key, r);
     }
-    let r = byKey.get(key);
-    if (r === undefined) {
-      r = representations.length;
-      byKey.set(key, r);
+    if (r === representations.length) {
       representations.push(representation ?? executeSelectionSet(schema, entity, requires)!);
       firstEntity.push(index);
     }
@@ -335,21 +335,57 @@ function flatRequiresOf(requires: readonly QueryPlanSelectionNode[]): FlatRequir
   return flat;
 }
 
+/** Representation indexes by field values, one level of maps per field of a flat `requires`. */
+type ValueTree = Map<unknown, ValueTree | number>;
+
 /**
- * What `JSON.stringify` of the entity's representation tells apart, without making the
- * representation: each value tagged with its JSON kind, strings and structured values with their
- * length, so no two different representations share a key. `undefined` when the entity has no
- * representation (another type, a missing field, no `__typename`), as the general path decides.
+ * The index of the entity's flat representation: an earlier one's when their fields hold the same
+ * values, else `candidate` (now registered), or -1 when the entity has none (another type, a
+ * missing field, no `__typename`), as the general path decides. Primitive values key maps as they
+ * are, so nothing is allocated per entity; an entity with a structured value (a JSON scalar) is
+ * keyed by a string instead. Values JSON would print alike but Map tells apart (`NaN` and `null`)
+ * only cost a duplicate; no two different representations ever share an index.
  */
-function flatKey(schema: GraphQLSchema, flat: FlatRequires, entity: Data): string | undefined {
-  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return undefined;
-  let key = '';
+function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tree: ValueTree, byKey: Map<string, number>, candidate: number): number {
+  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return -1;
   const names = flat.responseNames;
+  let primitive = true;
   for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const value = Object.hasOwn(entity, name) ? entity[name] : undefined;
-    if (value === undefined) return undefined;
-    if (i === flat.typenameAt && !value) return undefined;
+    const value = Object.hasOwn(entity, names[i]!) ? entity[names[i]!] : undefined;
+    if (value === undefined || (i === flat.typenameAt && !value)) return -1;
+    if (value !== null && typeof value === 'object') primitive = false;
+  }
+  if (!primitive) {
+    const key = flatKey(names, entity);
+    const found = byKey.get(key);
+    if (found !== undefined) return found;
+    byKey.set(key, candidate);
+    return candidate;
+  }
+  let node = tree;
+  const last = names.length - 1;
+  for (let i = 0; i < last; i++) {
+    const value = entity[names[i]!];
+    let child = node.get(value) as ValueTree | undefined;
+    if (child === undefined) node.set(value, (child = new Map()));
+    node = child;
+  }
+  const value = entity[names[last]!];
+  const found = node.get(value) as number | undefined;
+  if (found !== undefined) return found;
+  node.set(value, candidate);
+  return candidate;
+}
+
+/**
+ * What `JSON.stringify` of the entity's representation tells apart: each value tagged with its
+ * JSON kind, strings and structured values with their length, so no two different
+ * representations share a key.
+ */
+function flatKey(names: readonly string[], entity: Data): string {
+  let key = '';
+  for (const name of names) {
+    const value = entity[name];
     switch (typeof value) {
       case 'string':
         key += `s${value.length}:${value}`;
