@@ -1,6 +1,5 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
-import { boundedCache } from '../cache/boundedCache.js';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
@@ -12,6 +11,7 @@ import { createSubgraphBreaker, type SubgraphBreaker } from './circuitBreaker.js
 import { createFetchBudget } from './fetchBudget.js';
 import { RetryBudget } from './retry.js';
 import type { TesseraContext } from '../graphql/context.js';
+import { boundedCache } from '../cache/boundedCache.js';
 import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
 import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { LocalDataSource } from './localDataSource.js';
@@ -108,8 +108,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl: enforcedAtEdge(options.manager),
     buildService,
     logger: options.log.child({ component: 'gateway' }),
-    // Runs after planning and before any fetch; throwing refuses the operation (400).
     ...(options.operationCacheSize ? { queryPlannerConfig: { cache: boundedCache<QueryPlan>(options.operationCacheSize) } } : {}),
+    // Runs after planning and before any fetch; throwing refuses the operation (400).
     ...(fetchBudget ? { experimental_didResolveQueryPlan: ({ queryPlan }) => fetchBudget(queryPlan) } : {}),
   });
   return {
