@@ -19,13 +19,13 @@ const PLACEHOLDER = '{"data":{}';
 
 const DATA_KEY = Buffer.from('{"data":');
 
-/**
- * The serialized body with the stored data in place of the placeholder `{}`, as the parts to write
- * in order: the stored bytes are sent as they are, never copied into one buffer with the rest.
- */
-export function withStoredData(body: string, storedJson: string | Buffer): readonly (string | Buffer)[] {
-  if (body.startsWith(PLACEHOLDER)) return [DATA_KEY, storedJson, body.slice(PLACEHOLDER.length)];
+/** The serialized body with the stored data in place of the placeholder `{}`. */
+export function withStoredData(body: string, storedJson: string | Buffer): string | Buffer {
+  if (body.startsWith(PLACEHOLDER)) {
+    const rest = body.slice(PLACEHOLDER.length);
+    return typeof storedJson === 'string' ? `{"data":${storedJson}${rest}` : Buffer.concat([DATA_KEY, storedJson, Buffer.from(rest)]);
+  }
   // Not Apollo's usual shape: do it the long way rather than guess.
   const parsed = JSON.parse(body) as Record<string, unknown>;
-  return [`${JSON.stringify({ ...parsed, data: JSON.parse(storedJson.toString()) as unknown })}\n`];
+  return `${JSON.stringify({ ...parsed, data: JSON.parse(storedJson.toString()) as unknown })}\n`;
 }

@@ -4,7 +4,7 @@ import { STORED_DATA, withStoredData, type StoredDataSlot } from '../cache/store
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { readLimited } from './readLimited.js';
-import { sendGraphQLError, sendParts } from './respond.js';
+import { sendGraphQLError } from './respond.js';
 
 export interface GraphQLHandlerOptions {
   readonly server: ApolloServer<TesseraContext>;
@@ -113,11 +113,9 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      if (stored.json !== undefined) return sendParts(res, withStoredData(response.body.string, stored.json));
+      if (stored.json !== undefined) return void res.end(withStoredData(response.body.string, stored.json));
       res.statusCode = statusFor(res.statusCode, response.headers.get('content-type'), response.body.string);
-      // As bytes: a string body is measured for Content-Length, joined to the head and encoded again
-      // on write, each a pass (and for a long answer a copy) over it.
-      res.end(Buffer.from(response.body.string));
+      res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
