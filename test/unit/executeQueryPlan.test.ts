@@ -83,7 +83,7 @@ describe('entityRepresentations', () => {
   const entities = [
     { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: null },
     { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: null },
-    // Values that a naive concatenation would confuse.
+    // Values that differ only in kind or in ways a string key could blur.
     { __typename: 'Product', sku: '1', n: 1, flag: true, meta: null },
     { __typename: 'Product', sku: 's1:a', n: 1, flag: true, meta: null },
     { __typename: 'Product', sku: 'a', n: 1, flag: true, meta: 'z' },

@@ -284,13 +284,11 @@ export function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, e
   const byValues: ValueTree = new Map();
   for (let index = 0; index < entities.length; index++) {
     const entity = entities[index]!;
-    let r: number;
     let representation: Data | null | undefined;
-    if (flat) {
-      // Read straight off the entity; a representation is built only for a new one.
-      r = flatLookup(schema, flat, entity, byValues, byKey, representations.length);
-      if (r < 0) continue;
-    } else {
+    // Read straight off the entity when the `requires` is flat; a representation is built only for a new one.
+    let r = flat ? flatLookup(schema, flat, entity, byValues, representations.length) : NOT_FLAT;
+    if (r === NONE) continue;
+    if (r === NOT_FLAT) {
       representation = executeSelectionSet(schema, entity, requires);
       if (!representation || !representation[TYPENAME]) continue;
       gateway().applyRewrites(schema, fetch.inputRewrites, representation);
@@ -338,29 +336,24 @@ function flatRequiresOf(requires: readonly QueryPlanSelectionNode[]): FlatRequir
 /** Representation indexes by field values, one level of maps per field of a flat `requires`. */
 type ValueTree = Map<unknown, ValueTree | number>;
 
+/** `flatLookup`: the entity has no representation (another type, a missing field, no `__typename`). */
+const NONE = -1;
+/** `flatLookup`: a field holds a structured value (a JSON scalar), for the general path to key by its JSON. */
+const NOT_FLAT = -2;
+
 /**
  * The index of the entity's flat representation: an earlier one's when their fields hold the same
- * values, else `candidate` (now registered), or -1 when the entity has none (another type, a
- * missing field, no `__typename`), as the general path decides. Primitive values key maps as they
- * are, so nothing is allocated per entity; an entity with a structured value (a JSON scalar) is
- * keyed by a string instead. Values JSON would print alike but Map tells apart (`NaN` and `null`)
- * only cost a duplicate; no two different representations ever share an index.
+ * values, else `candidate` (now registered); or NONE, or NOT_FLAT. Primitive values key maps as they
+ * are, so nothing is allocated per entity. Values JSON would print alike but Map tells apart (`NaN`
+ * and `null`) only cost a duplicate; no two different representations ever share an index.
  */
-function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tree: ValueTree, byKey: Map<string, number>, candidate: number): number {
-  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return -1;
+function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tree: ValueTree, candidate: number): number {
+  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return NONE;
   const names = flat.responseNames;
-  let primitive = true;
   for (let i = 0; i < names.length; i++) {
     const value = Object.hasOwn(entity, names[i]!) ? entity[names[i]!] : undefined;
-    if (value === undefined || (i === flat.typenameAt && !value)) return -1;
-    if (value !== null && typeof value === 'object') primitive = false;
-  }
-  if (!primitive) {
-    const key = flatKey(names, entity);
-    const found = byKey.get(key);
-    if (found !== undefined) return found;
-    byKey.set(key, candidate);
-    return candidate;
+    if (value === undefined || (i === flat.typenameAt && !value)) return NONE;
+    if (value !== null && typeof value === 'object') return NOT_FLAT;
   }
   let node = tree;
   const last = names.length - 1;
@@ -375,37 +368,6 @@ function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tre
   if (found !== undefined) return found;
   node.set(value, candidate);
   return candidate;
-}
-
-/**
- * What `JSON.stringify` of the entity's representation tells apart: each value tagged with its
- * JSON kind, strings and structured values with their length, so no two different
- * representations share a key.
- */
-function flatKey(names: readonly string[], entity: Data): string {
-  let key = '';
-  for (const name of names) {
-    const value = entity[name];
-    switch (typeof value) {
-      case 'string':
-        key += `s${value.length}:${value}`;
-        break;
-      case 'number':
-        key += Number.isFinite(value) ? `n${value};` : 'z';
-        break;
-      case 'boolean':
-        key += value ? 't' : 'f';
-        break;
-      default:
-        if (value === null) {
-          key += 'z';
-        } else {
-          const json = JSON.stringify(value);
-          key += `j${json.length}:${json}`;
-        }
-    }
-  }
-  return key;
 }
 
 async function sendOperation(
