@@ -19,6 +19,7 @@ import type { Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import type { TesseraContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
+import { useDemandControl } from './graphql/plugins/useDemandControl.js';
 import { useMetrics } from './graphql/plugins/useMetrics.js';
 import { parseOptionsFor, useOperationLimits } from './graphql/plugins/useOperationLimits.js';
 import { usePolicy } from './graphql/plugins/usePolicy.js';
@@ -140,6 +141,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     breaker: config.breaker,
     retry: config.retry,
     maxSubgraphFetches: config.limits.maxSubgraphFetches,
+    maxSubgraphResponseBytes: config.demand.maxSubgraphResponseBytes,
     operationCacheSize: config.operationCacheSize,
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
@@ -169,8 +171,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       // request metrics, and request errors with their proper codes and statuses
       useMetrics({ operationNames: config.metricsOperationNames }),
       useRequestErrors(),
-      // depth, aliases, tokens, directives, cost (the fetch budget is checked on the query plan)
+      // depth, aliases, tokens, directives (the fetch budget is checked on the query plan)
       useOperationLimits(config.limits),
+      // static cost from @cost/@listSize, refused over MAX_COST; heavy operations take turns
+      useDemandControl({ ...config.demand, log }),
       // request-level limits per identity and client profile, and the field-limit counters
       ...rateLimits.plugins,
       // the rule tree and the supergraph's auth directives: denied fields pruned before planning
@@ -193,6 +197,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       ip: req.socket.remoteAddress ?? '',
       headers: req.headers as Record<string, string | undefined>,
       scratch: new Map(),
+      maxResponseBytes: config.demand.maxResponseBytes,
     };
     context.viewer = await authenticate(context.headers, () => context.log);
     return context;

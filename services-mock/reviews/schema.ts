@@ -3,12 +3,12 @@ import { parse, type GraphQLSchema } from 'graphql/index.js';
 import { seed, type Review } from '../data/seed.js';
 
 export const REVIEWS_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
 
   type Query {
     review(id: ID!): Review
     "Highest rated first; ties by id. first is clamped to 0..100."
-    topReviews(first: Int = 5): [Review!]!
+    topReviews(first: Int = 5): [Review!]! @listSize(slicingArguments: ["first"])
   }
 
   type Review @key(fields: "id") {
@@ -21,12 +21,12 @@ export const REVIEWS_SDL = /* GraphQL */ `
 
   type User @key(fields: "id") {
     id: ID!
-    reviews: [Review!]
+    reviews: [Review!] @listSize(assumedSize: 20)
   }
 
   type Product @key(fields: "sku") {
     sku: ID!
-    reviews: [Review!]
+    reviews: [Review!] @listSize(assumedSize: 10)
   }
 `;
 

@@ -32,8 +32,23 @@ export interface OperationLimitsConfig {
   readonly maxAliases: number;
   readonly maxTokens: number;
   readonly maxDirectives: number;
-  readonly maxCost: number;
   readonly maxSubgraphFetches: number;
+}
+
+/** Demand control (src/demand/): what one operation may cost and build. */
+export interface DemandControlConfig {
+  /** `enforce` refuses operations over `maxCost`; `measure` logs and records them only. */
+  readonly mode: 'enforce' | 'measure';
+  /** The largest static cost (IBM cost spec: `@cost`, `@listSize`) an operation may have. */
+  readonly maxCost: number;
+  /** The size assumed for a list field without `@listSize`. */
+  readonly defaultListSize: number;
+  /** The answer's data, counted as JSON while it is built; past it the answer is cut off. */
+  readonly maxResponseBytes: number;
+  /** One remote subgraph answer, counted while it is read. */
+  readonly maxSubgraphResponseBytes: number;
+  /** Operations estimated at `threshold` or more are heavy: so many at once, so many per client. */
+  readonly heavy: { readonly threshold: number; readonly maxConcurrent: number; readonly maxPerClient: number; readonly waitMs: number };
 }
 
 /** Where the served supergraph comes from. */
@@ -65,6 +80,7 @@ export interface Config {
   readonly breaker: BreakerConfig;
   readonly retry: RetryConfig;
   readonly limits: OperationLimitsConfig;
+  readonly demand: DemandControlConfig;
   /** Operations per batched HTTP request; 0 turns batching off. */
   readonly batchMaxOperations: number;
   /**
@@ -169,8 +185,21 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       maxAliases: env.MAX_ALIASES,
       maxTokens: env.MAX_TOKENS,
       maxDirectives: env.MAX_DIRECTIVES,
-      maxCost: env.MAX_COST,
       maxSubgraphFetches: env.MAX_SUBGRAPH_FETCHES,
+    },
+    demand: {
+      mode: env.DEMAND_CONTROL_MODE,
+      maxCost: env.MAX_COST,
+      defaultListSize: env.DEMAND_CONTROL_LIST_SIZE,
+      maxResponseBytes: env.MAX_RESPONSE_BYTES,
+      maxSubgraphResponseBytes: env.MAX_SUBGRAPH_RESPONSE_BYTES,
+      heavy: {
+        // Half the limit by default: the few operations near it take turns.
+        threshold: env.HEAVY_OPERATION_COST ?? Math.max(1, Math.floor(env.MAX_COST / 2)),
+        maxConcurrent: env.MAX_HEAVY_OPERATIONS,
+        maxPerClient: env.MAX_HEAVY_OPERATIONS_PER_CLIENT,
+        waitMs: env.HEAVY_OPERATION_WAIT_MS,
+      },
     },
     batchMaxOperations: env.BATCH_MAX_OPERATIONS,
     operationCacheSize: env.OPERATION_CACHE_SIZE,

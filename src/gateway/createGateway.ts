@@ -14,6 +14,7 @@ import type { TesseraContext } from '../graphql/context.js';
 import { boundedCache } from '../cache/boundedCache.js';
 import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
 import { refuseForbiddenLookup } from '../registry/urlGuard.js';
+import { meterInProcessLists } from './answerSize.js';
 import { LocalDataSource } from './localDataSource.js';
 import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   readonly retry?: RetryConfig;
   /** Plans needing more subgraph fetches are refused before any fetch; absent = no budget. */
   readonly maxSubgraphFetches?: number;
+  /** The largest remote subgraph answer read; absent = no cap. */
+  readonly maxSubgraphResponseBytes?: number;
   readonly metrics?: Metrics;
   /** Cache hints of the in-process subgraphs beyond their SDL, and the default maxAge; absent = SDL only. */
   readonly cacheHints?: SubgraphCacheHintOptions;
@@ -87,6 +90,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   // One per in-process schema: data sources are rebuilt on every schema update, the hints need not be.
   const cacheHints = new Map<GraphQLSchema, ReturnType<typeof createSubgraphCacheHints>>();
+  // Likewise the schemas with their list fields metered (the answer-size limit).
+  const metered = new Map<GraphQLSchema, GraphQLSchema>();
   const buildService = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
     if (isLocalUrl(url)) {
@@ -95,9 +100,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!schema) throw new Error(`Subgraph "${name}" routes to ${url}, but no in-process subgraph is named "${localName}".`);
       let hints = cacheHints.get(schema);
       if (!hints) cacheHints.set(schema, (hints = createSubgraphCacheHints(schema, options.cacheHints)));
-      return new LocalDataSource(name, schema, hints, options.operationCacheSize);
+      let executable = metered.get(schema);
+      if (!executable) metered.set(schema, (executable = meterInProcessLists(schema)));
+      return new LocalDataSource(name, executable, hints, options.operationCacheSize);
     }
-    return new RemoteDataSource({ name, url, dispatcher, timeoutMs: options.timeoutMs, headersFor: options.headersFor, metrics, ...resilienceFor(name, url) });
+    return new RemoteDataSource({
+      name,
+      url,
+      dispatcher,
+      timeoutMs: options.timeoutMs,
+      headersFor: options.headersFor,
+      metrics,
+      maxResponseBytes: options.maxSubgraphResponseBytes,
+      ...resilienceFor(name, url),
+    });
   };
   const fetchBudget =
     options.maxSubgraphFetches === undefined

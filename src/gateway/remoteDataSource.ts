@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Dispatcher } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TesseraError } from '../errors/codes.js';
+import { readLimited } from '../http/readLimited.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import { injectTraceHeaders } from '../observability/tracing.js';
@@ -23,6 +24,8 @@ export interface RemoteDataSourceOptions {
   /** Retries of query fetches on connection errors and 502/503/504; absent = no retries. */
   readonly retry?: { readonly maxAttempts: number; readonly baseMs: number; readonly budget: RetryBudget };
   readonly metrics?: Metrics;
+  /** The largest answer read, counted as it arrives; a larger one is dropped with RESPONSE_TOO_LARGE. Absent: no cap. */
+  readonly maxResponseBytes?: number;
 }
 
 interface RawResponse {
@@ -140,8 +143,10 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
         body,
         signal: controller.signal,
       });
-      response = { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+      response = { statusCode: answer.statusCode, headers: answer.headers, text: await this.#readBody(answer) };
     } catch (error) {
+      // The query's fault, not the subgraph's: passed on as it is, and never counted by the breaker.
+      if (error instanceof TesseraError) throw error.toGraphQLError();
       if (controller.signal.aborted) throw new SubgraphFailure('timeout', `did not answer within ${timeoutMs} ms`);
       const e = error as Error & { code?: string };
       throw new SubgraphFailure('refused', `could not be reached (${e.code ?? e.message})`, e.code);
@@ -152,6 +157,28 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
       throw new SubgraphFailure('http_5xx', `answered HTTP ${response.statusCode}`, undefined, response.statusCode, response);
     }
     return response;
+  }
+
+  /** The body as text, read no further than `maxResponseBytes`: a runaway answer never fills the heap. */
+  async #readBody(answer: Dispatcher.ResponseData): Promise<string> {
+    const max = this.options.maxResponseBytes;
+    if (max === undefined) return answer.body.text();
+    const tooLarge = () => {
+      this.#metrics.subgraphErrors.inc({ subgraph: this.options.name, reason: 'too_large' });
+      return new TesseraError('RESPONSE_TOO_LARGE', `Subgraph "${this.options.name}" answered with more than ${max} bytes; its part of the data is missing.`, {
+        serviceName: this.options.name,
+        limit: 'subgraphResponseBytes',
+        maxBytes: max,
+      });
+    };
+    // Dropping the rest of a body makes undici report the abort on the stream: expected here.
+    answer.body.on('error', () => {});
+    const declared = Number(answer.headers['content-length']);
+    if (declared > max) {
+      answer.body.destroy();
+      throw tooLarge();
+    }
+    return (await readLimited(answer.body, max, tooLarge)).toString('utf8');
   }
 
   #error(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT', reason: string, extensions: Record<string, unknown> = {}) {

@@ -15,4 +15,6 @@ export interface TesseraContext {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Per-request state owned by other modules (loaders, policy results), keyed by a module's own symbol. */
   readonly scratch: Map<symbol, unknown>;
+  /** What the answer (and the in-process subgraphs' answers together) may hold, as JSON bytes; absent: no limit. */
+  readonly maxResponseBytes?: number;
 }

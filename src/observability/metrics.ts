@@ -6,6 +6,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * increment the same typed counters. Every label value is bounded: codes come from a fixed
  * table, subgraph names from the composed supergraph, operation names only from an allowlist.
  */
+/** Operation costs span from 1 to far past any limit: buckets by orders of magnitude. */
+const COST_BUCKETS = [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 1_000_000];
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
@@ -52,8 +55,22 @@ export function createMetrics() {
     }),
     operationLimitRejections: new Counter({
       name: 'tessera_operation_limit_rejections_total',
-      help: 'Operations refused by a limit (depth, aliases, tokens, directives, cost, fetches, batch).',
+      help: 'Operations refused by a limit (depth, aliases, tokens, directives, cost, fetches, batch, heavy operations, response size); cost_measured counts those measure mode let through.',
       labelNames: ['limit'] as const,
+      registers,
+    }),
+    costEstimated: new Histogram({
+      name: 'tessera_operation_cost_estimated',
+      help: 'Static cost of each operation before it runs (@cost, @listSize, DEMAND_CONTROL_LIST_SIZE), by operation type.',
+      labelNames: ['operation_type'] as const,
+      buckets: COST_BUCKETS,
+      registers,
+    }),
+    costActual: new Histogram({
+      name: 'tessera_operation_cost_actual',
+      help: 'Cost of each answer as it came back (list lengths as returned), by operation type.',
+      labelNames: ['operation_type'] as const,
+      buckets: COST_BUCKETS,
       registers,
     }),
     cacheRequests: new Counter({

@@ -1,5 +1,6 @@
 import { Kind, parse, type ConstDirectiveNode, type DocumentNode, type TypeNode } from 'graphql';
 import { and } from 'graphql-shield';
+import { linkedDirectiveName, specLinks } from '../composition/specLinks.js';
 import { isAuthenticated, requiresScopes, type ShieldRule } from './rules.js';
 
 /** Rules by `Type.field` derived from the composed supergraph's authorization directives. */
@@ -10,21 +11,13 @@ const REQUIRES_SCOPES_SPEC = 'https://specs.apollo.dev/requiresScopes/';
 
 /** The names the supergraph uses for the two directives (a `@link(as:)` may rename them). */
 function directiveNames(document: DocumentNode): { authenticated: string | undefined; requiresScopes: string | undefined } {
-  const names = { authenticated: undefined as string | undefined, requiresScopes: undefined as string | undefined };
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== 'link') continue;
-      const arg = (name: string) => directive.arguments?.find((a) => a.name.value === name)?.value;
-      const url = arg('url');
-      const as = arg('as');
-      if (url?.kind !== Kind.STRING) continue;
-      const alias = as?.kind === Kind.STRING ? as.value.replace(/^@/, '') : undefined;
-      if (url.value.startsWith(AUTHENTICATED_SPEC)) names.authenticated = alias ?? 'authenticated';
-      if (url.value.startsWith(REQUIRES_SCOPES_SPEC)) names.requiresScopes = alias ?? 'requiresScopes';
-    }
-  }
-  return names;
+  const links = specLinks(document);
+  const authenticated = links.find((l) => l.url.startsWith(AUTHENTICATED_SPEC));
+  const requiresScopes = links.find((l) => l.url.startsWith(REQUIRES_SCOPES_SPEC));
+  return {
+    authenticated: authenticated && linkedDirectiveName(authenticated, 'authenticated', 'authenticated'),
+    requiresScopes: requiresScopes && linkedDirectiveName(requiresScopes, 'requiresScopes', 'requiresScopes'),
+  };
 }
 
 function scopesOf(directive: ConstDirectiveNode): string[][] {

@@ -93,7 +93,7 @@ describe('registry with the file store', () => {
   });
 
   it('refuses a breaking change without force and accepts it with force', async () => {
-    const withoutTopReviews = REVIEWS_SDL.replace(/"Highest rated first[^"]*"\s*topReviews\(first: Int = 5\): \[Review!\]!/, '');
+    const withoutTopReviews = REVIEWS_SDL.replace(/"Highest rated first[^"]*"\s*topReviews\(first: Int = 5\): \[Review!\]!( @listSize\([^)]*\))?/, '');
     expect(withoutTopReviews).not.toContain('topReviews');
 
     const dry = await admin(stack.url, 'POST', '/admin/subgraphs/reviews/check', { url: reviewsUrl, sdl: withoutTopReviews });

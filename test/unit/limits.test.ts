@@ -7,7 +7,7 @@ const schema = buildSchema(`
   type Query { node(id: ID): Node, a: String }
   type Node { id: ID, child: Node, name: String }
 `);
-const rules = operationLimitRules({ maxDepth: 4, maxAliases: 3, maxTokens: 100, maxDirectives: 2, maxCost: 60 });
+const rules = operationLimitRules({ maxDepth: 4, maxAliases: 3, maxTokens: 100, maxDirectives: 2 });
 const limitsOf = (query: string) => validate(schema, parse(query), rules).map((e) => e.extensions);
 
 describe('operation limit rules (graphql-armor)', () => {
@@ -29,11 +29,15 @@ describe('operation limit rules (graphql-armor)', () => {
     expect(errors.map((e) => e.limit)).toContain('directives');
   });
 
-  it('refuses an operation over the cost limit', () => {
-    const cheap = operationLimitRules({ maxDepth: 100, maxAliases: 100, maxTokens: 1000, maxDirectives: 100, maxCost: 20 });
-    const query = parse('{ node { id name child { id name child { id name } } } }');
-    expect(validate(schema, query, cheap).map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost' })]);
-    expect(validate(schema, parse('{ a }'), cheap)).toEqual([]);
+  it('counts __typename aliases like any other: a __typename flood is refused', () => {
+    expect(limitsOf('{ t1: __typename t2: __typename t3: __typename t4: __typename }')).toEqual([
+      expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'aliases' }),
+    ]);
+    expect(limitsOf('{ t1: __typename t2: __typename t3: __typename }')).toEqual([]);
+  });
+
+  it('counts aliases inside fragments, once per operation', () => {
+    expect(limitsOf('{ node { ...F } } fragment F on Node { x1: id x2: id x3: name x4: name }').map((e) => e.limit)).toEqual(['aliases']);
   });
 
   it('leaves introspection depth alone', () => {

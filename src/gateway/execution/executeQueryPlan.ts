@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
+import { graphqlError } from '../../errors/codes.js';
 import { INCOMING_OPERATION } from '../requestKind.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
@@ -85,7 +86,16 @@ interface ExecutionContext {
   readonly requestContext: GatewayGraphQLRequestContext;
   readonly supergraphSchema: GraphQLSchema;
   readonly errors: GraphQLError[];
+  /** Subgraph errors past MAX_SUBGRAPH_ERRORS, counted and not kept. */
+  omittedErrors: number;
 }
+
+/**
+ * Subgraph errors kept per request. A subgraph that fails each of a hundred thousand entities says
+ * so a hundred thousand times; an answer carrying each (with a stack trace outside production) is
+ * a hundred megabytes. The first ones are kept and one more error says how many were left out.
+ */
+export const MAX_SUBGRAPH_ERRORS = 100;
 
 const TYPENAME = '__typename';
 const isObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -110,10 +120,18 @@ export async function executeQueryPlan(
         if (err instanceof GraphQLError) return { errors: [err] };
         throw err;
       }
-      const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors };
+      const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors, omittedErrors: 0 };
       const unfilteredData = new ResponseObject();
       if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
       if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
+      if (context.omittedErrors > 0) {
+        errors.push(
+          graphqlError('RESPONSE_TOO_LARGE', `${context.omittedErrors} more subgraph errors were left out; the first ${MAX_SUBGRAPH_ERRORS} are above.`, {
+            limit: 'errors',
+            omitted: context.omittedErrors,
+          }),
+        );
+      }
 
       const result = await gateway().tracer.startActiveSpan<Promise<GatewayExecutionResult>>(gateway().OpenTelemetrySpanNames.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
         let data;
@@ -124,6 +142,7 @@ export async function executeQueryPlan(
             operation,
             variables,
             input: unfilteredData,
+            maxBytes: (requestContext.context as { maxResponseBytes?: number } | undefined)?.maxResponseBytes,
             introspectionHandling: (f: FieldSelection) =>
               executeIntrospection(operationContext.schema, f.expandFragments().toSelectionNode(), operationContext.operation.variableDefinitions, variables),
           }));
@@ -133,6 +152,9 @@ export async function executeQueryPlan(
           }
         } catch (error) {
           markFailed(postSpan, [error], telemetryConfig);
+          // Execution ran and its answer was cut: `data` is null (an execution error, 200), not absent
+          // (a request error, 400), and the subgraphs' errors so far stay with it.
+          if (error instanceof GraphQLError && error.extensions.code === 'RESPONSE_TOO_LARGE') return { errors: [...errors, error], data: null };
           if (error instanceof GraphQLError) return { errors: [error] };
           if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
           logger.error(`Unexpected error during query plan execution: ${String(error)}`);
@@ -389,7 +411,10 @@ async function sendOperation(
   if (response.errors) {
     const errorPaths = lazyErrorPaths(fetch, cursor, entityRepresentation);
     for (const error of response.errors) {
-      for (const path of errorPaths(error.path)) context.errors.push(downstreamServiceError(error, fetch.serviceName, path));
+      for (const path of errorPaths(error.path)) {
+        if (context.errors.length < MAX_SUBGRAPH_ERRORS) context.errors.push(downstreamServiceError(error, fetch.serviceName, path));
+        else context.omittedErrors++;
+      }
     }
     if (!response.extensions?.ftv1) {
       const metrics = context.requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] };

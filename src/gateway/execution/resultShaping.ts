@@ -21,6 +21,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+import { responseTooLarge } from '../answerSize.js';
 import { ResponseObject } from './responseObject.js';
 
 /**
@@ -74,6 +75,9 @@ interface ShapingParameters {
   readonly variables: Record<string, unknown>;
   readonly errors: GraphQLError[];
   readonly introspectionHandling: (selection: FieldSelection) => unknown;
+  /** What the answer may still grow by, in JSON bytes (roughly: names, quotes and values; escapes not counted). */
+  bytesLeft: number;
+  readonly maxBytes: number;
 }
 
 export interface ComputeResponseArgs {
@@ -81,6 +85,8 @@ export interface ComputeResponseArgs {
   readonly variables: Record<string, unknown> | undefined;
   readonly input: Record<string, unknown> | null | undefined;
   readonly introspectionHandling: (selection: FieldSelection) => unknown;
+  /** The answer's size limit, checked while it is shaped; past it shaping stops with RESPONSE_TOO_LARGE. Absent: none. */
+  readonly maxBytes?: number;
 }
 
 const TYPENAME = '__typename';
@@ -183,7 +189,19 @@ function typeConditionApplies(step: FragmentStep, schema: Schema, typename: stri
   return applies;
 }
 
-export function computeResponse({ operation, variables, input, introspectionHandling }: ComputeResponseArgs): {
+/** A key in JSON: its quotes, colon and comma besides the name. */
+const KEY_BYTES = 4;
+/** A number, boolean or null in JSON, about. */
+const VALUE_BYTES = 8;
+
+const leafBytes = (value: unknown): number => (typeof value === 'string' ? value.length + 2 : VALUE_BYTES);
+
+/** Counts `bytes` against the answer's limit; throws when the answer has outgrown it. */
+function spend(parameters: ShapingParameters, bytes: number): void {
+  if ((parameters.bytesLeft -= bytes) < 0) throw responseTooLarge(parameters.maxBytes);
+}
+
+export function computeResponse({ operation, variables, input, introspectionHandling, maxBytes }: ComputeResponseArgs): {
   data: Record<string, unknown> | null | undefined;
   errors: GraphQLError[];
 } {
@@ -194,6 +212,8 @@ export function computeResponse({ operation, variables, input, introspectionHand
     variables: { __proto__: null, ...operation.collectDefaultedVariableValues(), ...variables } as Record<string, unknown>,
     errors: [],
     introspectionHandling,
+    bytesLeft: maxBytes ?? Infinity,
+    maxBytes: maxBytes ?? Infinity,
   };
   const data = new ResponseObject();
   const result = applySelectionSet(input, operation.selectionSet, data, parameters, [], schema.schemaDefinition.rootType(operation.rootKind)!);
@@ -229,8 +249,11 @@ function applySelectionSet(
         continue;
       }
       if (step.leaf) {
-        output[responseName] = updateLeafValue(outputValue, step.leaf, inputValue, path, responseName, parameters, parentType);
+        const value = updateLeafValue(outputValue, step.leaf, inputValue, path, responseName, parameters, parentType);
+        output[responseName] = value;
+        spend(parameters, responseName.length + KEY_BYTES + leafBytes(value));
       } else {
+        spend(parameters, responseName.length + KEY_BYTES + 2);
         path.push(responseName);
         output[responseName] = updateOutputValue(outputValue, step.type, inputValue, step.selectionSet, path, parameters, parentType);
         path.pop();
@@ -372,7 +395,8 @@ function updateOutputValue(
   }
 
   assert(outputValue === undefined, () => `Excepted output to be undefined but got ${type} for type ${type}`);
-  // A leaf of an output type: a scalar or an enum.
+  // A leaf of an output type: a scalar or an enum (in a list, or of a custom scalar).
+  spend(parameters, leafBytes(inputValue));
   const isValidValue = isValidLeafValue(parameters.schema, inputValue, type as Parameters<typeof isValidLeafValue>[2]);
   if (!isValidValue) {
     parameters.errors.push(

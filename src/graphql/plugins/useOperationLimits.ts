@@ -6,7 +6,7 @@ import type { OperationLimitsConfig } from '../../config/index.js';
 import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
 import type { TesseraContext } from '../context.js';
 
-export type LimitName = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost';
+export type LimitName = 'depth' | 'aliases' | 'tokens' | 'directives';
 
 export interface OperationLimitsOptions extends Omit<OperationLimitsConfig, 'maxSubgraphFetches'> {
   readonly metrics?: Metrics;
@@ -15,7 +15,10 @@ export interface OperationLimitsOptions extends Omit<OperationLimitsConfig, 'max
 const limitError = (limit: LimitName, message: string) =>
   new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit, http: { status: 400 } } });
 
-/** graphql-armor's depth, alias, directive and cost rules, each reporting its own limit name. */
+/**
+ * graphql-armor's depth, alias and directive rules, each reporting its own limit name. Cost is
+ * demand control's (useDemandControl), which multiplies by list sizes; armor's adds weights only.
+ */
 export function operationLimitRules(options: OperationLimitsOptions): ValidationRule[] {
   const reject = (limit: LimitName) => [
     (ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(limitError(limit, error.message)),
@@ -25,9 +28,11 @@ export function operationLimitRules(options: OperationLimitsOptions): Validation
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },
     maxDepth: { ...common, n: options.maxDepth, ignoreIntrospection: true, onReject: reject('depth') },
-    maxAliases: { ...common, n: options.maxAliases, onReject: reject('aliases') },
+    // Every alias counts, `__typename` ones too (armor allows those by default): 1,500 aliased
+    // `__typename`s are 1,500 answers to build all the same.
+    maxAliases: { ...common, n: options.maxAliases, allowList: [], onReject: reject('aliases') },
     maxDirectives: { ...common, n: options.maxDirectives, onReject: reject('directives') },
-    costLimit: { ...common, maxCost: options.maxCost, ignoreIntrospection: true, onReject: reject('cost') },
+    costLimit: { enabled: false },
   }).protect();
   return validationRules as ValidationRule[];
 }
@@ -41,7 +46,7 @@ export function parseOptionsFor(options: Pick<OperationLimitsConfig, 'maxTokens'
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
 
 /**
- * Refuses operations over the depth, alias, directive, cost and token limits before any
+ * Refuses operations over the depth, alias, directive and token limits before any
  * subgraph is called: 400 with `OPERATION_LIMIT_EXCEEDED` and `extensions.limit`. The verdict
  * is cached per document and schema, so a repeated operation costs one map lookup.
  */

@@ -39,6 +39,7 @@ export type Order = {
   /** ISO 8601 timestamp. */
   createdAt: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** One to four items. */
   items: Array<OrderItem>;
   status: OrderStatus;
   total: Scalars['Float']['output'];

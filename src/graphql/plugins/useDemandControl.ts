@@ -1,0 +1,125 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
+import { actualCost } from '../../demand/actualCost.js';
+import { costModel, EMPTY_COST_MODEL, type CostModel } from '../../demand/costDirectives.js';
+import { estimateCost } from '../../demand/estimateCost.js';
+import { HeavyOperationGate, type HeavyGateOptions } from '../../demand/heavyOperations.js';
+import { graphqlError } from '../../errors/codes.js';
+import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
+import { identityOf } from '../../ratelimit/clientLimits.js';
+import type { TesseraContext } from '../context.js';
+
+export type DemandControlMode = 'enforce' | 'measure';
+
+export interface DemandControlOptions {
+  /** `enforce` refuses operations over `maxCost`; `measure` only logs and records them. */
+  readonly mode: DemandControlMode;
+  readonly maxCost: number;
+  /** The size of a list field without `@listSize`. */
+  readonly defaultListSize: number;
+  /** Operations estimated at `threshold` or more go through the heavy-operation gate; absent: no gate. */
+  readonly heavy?: HeavyGateOptions & { readonly threshold: number };
+  readonly metrics?: Metrics;
+  readonly log?: Logger;
+}
+
+/** An estimate as large as a double gets is still a number JSON can carry. */
+const reportable = (cost: number): number => (Number.isFinite(cost) ? cost : Number.MAX_VALUE);
+
+/**
+ * Demand control: every operation's static cost is estimated from the supergraph's `@cost` and
+ * `@listSize` before it is planned (see src/demand/estimateCost.ts). Over `maxCost` it is refused
+ * with 400 COST_LIMIT_EXCEEDED in enforce mode, logged in measure mode. Expensive operations then
+ * wait for one of a few slots (`heavy`), so they cannot crowd out the rest. The estimated and the
+ * actual cost of every answer are histograms, for tuning the limit and the list sizes.
+ */
+export function useDemandControl(options: DemandControlOptions): ApolloServerPlugin<TesseraContext> {
+  const metrics = options.metrics ?? defaultMetrics;
+  const models = new WeakMap<GraphQLSchema, CostModel>();
+  const gate = options.heavy ? new HeavyOperationGate(options.heavy) : undefined;
+  const costOptions = (schema: GraphQLSchema) => ({ model: models.get(schema) ?? EMPTY_COST_MODEL, defaultListSize: options.defaultListSize });
+  const fragmentsOf = (rc: GraphQLRequestContextDidResolveOperation<TesseraContext>) => {
+    const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
+    for (const definition of rc.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    return fragments;
+  };
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          let model = EMPTY_COST_MODEL;
+          try {
+            if (coreSupergraphSdl) model = costModel(coreSupergraphSdl);
+          } catch (error) {
+            options.log?.error({ err: error }, 'could not read @cost and @listSize from the supergraph; default costs apply');
+          }
+          models.set(apiSchema, model);
+        },
+      };
+    },
+    async requestDidStart() {
+      let release: (() => void) | undefined;
+      // Another plugin's didResolveOperation may refuse the request while this one waits for a slot:
+      // a slot granted after the response went out is given back at once.
+      let answered = false;
+      let measured: { fragments: Record<string, FragmentDefinitionNode> } | undefined;
+      return {
+        async didResolveOperation(rc) {
+          const operation = rc.operation;
+          if (!operation) return;
+          const fragments = fragmentsOf(rc);
+          const variables = rc.request.variables ?? {};
+          const { cost, problems } = estimateCost(rc.schema, operation, fragments, variables, costOptions(rc.schema));
+          measured = { fragments };
+          metrics.costEstimated.observe({ operation_type: operation.operation }, reportable(cost));
+          const enforce = options.mode === 'enforce';
+          if (problems.length > 0) {
+            if (enforce) throw graphqlError('GRAPHQL_VALIDATION_FAILED', problems.join(' '), { http: { status: 400 } });
+            rc.contextValue.log.warn({ problems }, 'operation breaks a @listSize rule (measure mode: not refused)');
+          }
+          if (cost > options.maxCost) {
+            metrics.operationLimitRejections.inc({ limit: enforce ? 'cost' : 'cost_measured' });
+            if (enforce) {
+              throw graphqlError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${reportable(cost)}) exceeds the limit (${options.maxCost}).`, {
+                cost: reportable(cost),
+                maxCost: options.maxCost,
+                http: { status: 400 },
+              });
+            }
+            rc.contextValue.log.warn({ cost, maxCost: options.maxCost, operationName: rc.operationName }, 'operation over the cost limit (measure mode: not refused)');
+          }
+          if (!gate || !options.heavy || cost < options.heavy.threshold) return;
+          const slot = await gate.acquire(identityOf(rc.contextValue.viewer, rc.contextValue.ip));
+          if (typeof slot === 'function') {
+            if (answered) slot();
+            else release = slot;
+            return;
+          }
+          metrics.operationLimitRejections.inc({ limit: slot === 'client' ? 'heavyPerClient' : 'heavyConcurrent' });
+          if (slot === 'client') {
+            throw graphqlError('RATE_LIMITED', `At most ${options.heavy.maxPerClient} expensive operations of one client run at once; retry when one has finished.`, {
+              limit: 'heavyOperations',
+              http: { status: 429, headers: new HeaderMap([['retry-after', '1']]) },
+            });
+          }
+          throw graphqlError('OVERLOADED', undefined, { http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } });
+        },
+        async willSendResponse(rc) {
+          answered = true;
+          release?.();
+          release = undefined;
+          if (!measured || !rc.operation || rc.response.body.kind !== 'single') return;
+          // A cache hit's data is stored JSON the gateway did not build: no work to measure.
+          if ((rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined)?.json !== undefined) return;
+          const data = rc.response.body.singleResult.data as Record<string, unknown> | null | undefined;
+          if (!data) return;
+          const cost = actualCost(rc.schema, rc.operation, measured.fragments, rc.request.variables ?? {}, data, costOptions(rc.schema).model);
+          metrics.costActual.observe({ operation_type: rc.operation.operation }, cost);
+        },
+      };
+    },
+  };
+}
