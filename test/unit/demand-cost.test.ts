@@ -157,3 +157,22 @@ describe('actual cost', () => {
     expect(actual('{ find(filter: { name: "a" }) { id } }', { find: [{ id: '1' }] })).toBe(1 + 3);
   });
 });
+
+describe('actual cost, planned once per selection set', () => {
+  const actual = (query: string, data: Record<string, unknown>, variables: Record<string, unknown> = {}) => {
+    const { op, fragments } = operation(query);
+    return actualCost(schema, op, fragments, variables, data, model);
+  };
+
+  it('reads @skip/@include on fragments per request, and counts a fragment spread twice once', () => {
+    const query = 'query ($on: Boolean!) { users { ... @include(if: $on) { avatar { url } } ...F ...F } } fragment F on User { friends { id } }';
+    const data = { users: [{ avatar: { url: 'u' }, friends: [{ id: '1' }] }] };
+    expect(actual(query, data, { on: true })).toBe(1 + 4 + 1);
+    expect(actual(query, data, { on: false })).toBe(1 + 1);
+  });
+
+  it('applies a narrower type condition by __typename', () => {
+    const query = '{ users { ... on User { friends { id } } } }';
+    expect(actual(query, { users: [{ __typename: 'User', friends: [{ id: '1' }, { id: '2' }] }] })).toBe(3);
+  });
+});
