@@ -37,7 +37,7 @@ export function createMetrics() {
     }),
     subgraphErrors: new Counter({
       name: 'tessera_subgraph_errors_total',
-      help: 'Failed remote subgraph fetches, by subgraph and reason (refused, timeout, http_5xx, invalid_body, breaker_open).',
+      help: 'Failed remote subgraph fetches, by subgraph and reason (refused, timeout, http_5xx, invalid_body, breaker_open, too_large).',
       labelNames: ['subgraph', 'reason'] as const,
       registers,
     }),
