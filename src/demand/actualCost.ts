@@ -67,6 +67,9 @@ function compile(
   const fields: FieldPlan[] = [];
   const fragmentPlans: FragmentPlan[] = [];
   const seen = new Set<FieldNode>();
+  // A named fragment flattened once is all there is to flatten: spread ten times in each of ten
+  // nested fragments, it is still walked once, not ten to the power of the nesting.
+  const flattened = new Set<string>();
   // A fragment the parent always meets (and no @skip/@include decides) is flattened into it; the
   // same field node reached twice (one fragment spread twice) counts once, as the answer holds it once.
   const collect = (selections: SelectionSetNode, type: GraphQLCompositeType) => {
@@ -99,8 +102,13 @@ function compile(
       if (!condition || !isCompositeType(condition)) continue;
       // Met by every value of `type`: the condition is the type itself or one of its supertypes.
       const always = condition === type || (!isObjectType(condition) && isObjectType(type) && schema.isSubType(condition, type));
-      if (always && !hasConditions(selection)) collect(body, type);
-      else fragmentPlans.push({ condition, set: compile(schema, model, fragments, body, condition), node: selection, conditional: hasConditions(selection) });
+      if (always && !hasConditions(selection)) {
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          if (flattened.has(selection.name.value)) continue;
+          flattened.add(selection.name.value);
+        }
+        collect(body, type);
+      } else fragmentPlans.push({ condition, set: compile(schema, model, fragments, body, condition), node: selection, conditional: hasConditions(selection) });
     }
   };
   collect(set, parent);

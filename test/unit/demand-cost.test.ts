@@ -171,6 +171,14 @@ describe('actual cost, planned once per selection set', () => {
     expect(actual(query, data, { on: false })).toBe(1 + 1);
   });
 
+  it('plans a fragment-spread bomb in linear time: ten spreads at each of eight levels', () => {
+    const levels = Array.from({ length: 8 }, (_, i) => `fragment F${i} on User { id ${Array.from({ length: 10 }, () => `...F${i + 1}`).join(' ')} }`);
+    const query = `{ users { ...F0 } } ${levels.join(' ')} fragment F8 on User { friends { id } }`;
+    // 10^8 walks would take minutes, past the test's timeout; a linear plan takes milliseconds.
+    expect(actual(query, { users: [{ id: '1', friends: [{ id: '2' }] }] })).toBe(2);
+    expect(cost(query).cost).toBe(10 * (1 + 10 ** 8 * 7));
+  });
+
   it('applies a narrower type condition by __typename', () => {
     const query = '{ users { ... on User { friends { id } } } }';
     expect(actual(query, { users: [{ __typename: 'User', friends: [{ id: '1' }, { id: '2' }] }] })).toBe(3);
