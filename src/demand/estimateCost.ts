@@ -194,8 +194,11 @@ export function estimateCost(
     const expected = listSize ? expectedSize(listSize, node, definition, coordinate, variables, problems) : undefined;
     const count = isListType(getNullableType(definition.type)) ? (upstreamSize ?? expected ?? defaultListSize) : 1;
     const sized = listSize?.sizedFields && expected !== undefined ? { fields: listSize.sizedFields, size: expected } : undefined;
+    const args = argumentsCost(model, node, definition, coordinate, variables);
+    // An empty list costs its arguments only; 0 × an infinite subtree would be NaN, which no limit refuses.
+    if (count === 0) return args;
     const children = node.selectionSet && isCompositeType(named) ? selectionSetCost(node.selectionSet, named, sized) : 0;
-    return count * (typeCost(model, coordinate, named) + children) + argumentsCost(model, node, definition, coordinate, variables);
+    return count * (typeCost(model, coordinate, named) + children) + args;
   };
 
   const root = schema.getRootType(operation.operation);

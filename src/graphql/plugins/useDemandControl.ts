@@ -80,7 +80,8 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
             if (enforce) throw graphqlError('GRAPHQL_VALIDATION_FAILED', problems.join(' '), { http: { status: 400 } });
             rc.contextValue.log.warn({ problems }, 'operation breaks a @listSize rule (measure mode: not refused)');
           }
-          if (cost > options.maxCost) {
+          // NaN (never made, but never let through either) is over any limit.
+          if (!(cost <= options.maxCost)) {
             metrics.operationLimitRejections.inc({ limit: enforce ? 'cost' : 'cost_measured' });
             if (enforce) {
               throw graphqlError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${reportable(cost)}) exceeds the limit (${options.maxCost}).`, {
