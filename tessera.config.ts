@@ -24,6 +24,8 @@ export default defineApp({
       services: { users: appEnv.USERS_SERVICE_URL, orders: appEnv.ORDERS_SERVICE_URL, catalog: appEnv.CATALOG_SERVICE_URL },
       timeoutMs: config.subgraphTimeoutMs,
       maxBatchSize: appEnv.REST_MAX_BATCH_SIZE,
+      // REST answers are capped like remote subgraph answers.
+      maxResponseBytes: config.demand.maxSubgraphResponseBytes,
       cache: cache?.rest,
     });
     return withSubgraphRules(local, subgraphRules);

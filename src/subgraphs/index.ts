@@ -28,6 +28,8 @@ export interface LocalSubgraphOptions {
   readonly cache?: KeyValueCache<string>;
   /** Keys per batch call (`GET /users?ids=…`); more are split into several calls. Default 100. */
   readonly maxBatchSize?: number;
+  /** The largest REST answer read; a larger one fails the call as the service failing. No cap when absent. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface LocalSubgraphs {
@@ -51,7 +53,7 @@ export function createLocalSubgraphs(options: LocalSubgraphOptions): LocalSubgra
     if (!URL.canParse(baseUrl)) throw new TypeError(`services.${name} must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
   const client = (service: (typeof names)[number]): RestClient =>
-    new RestClient({ service, baseUrl: options.services[service], timeoutMs: options.timeoutMs, cache: options.cache });
+    new RestClient({ service, baseUrl: options.services[service], timeoutMs: options.timeoutMs, cache: options.cache, maxResponseBytes: options.maxResponseBytes });
   const clients = { users: client('users'), orders: client('orders'), catalog: client('catalog') };
 
   const users = createUsersSource(clients.users, { maxBatchSize });

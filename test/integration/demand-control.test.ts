@@ -167,6 +167,14 @@ describe('demand control in process', () => {
     // Small answers of the same subgraph still pass, and the breaker was not told it failed.
     expect((await stack.query('{ topReviews(first: 2) { id } }')).body.data.topReviews).toHaveLength(2);
   });
+
+  it('caps the REST answers behind in-process subgraphs the same way', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => String(i + 1));
+    const { status, body } = await stack.query('query ($ids: [ID!]!) { users(ids: $ids) { id name } }', { ids });
+    expect(status).toBe(200);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', service: 'users', limit: 'subgraphResponseBytes' });
+    expect((await stack.query('{ users(ids: ["1"]) { id name } }')).body.data.users).toEqual([{ id: '1', name: 'Ada Lovelace' }]);
+  });
 });
 
 describe('the answer-size limit while the answer is shaped', () => {

@@ -10,7 +10,7 @@ let catalog: MockService;
 let orders: MockService;
 const clients: RestClient[] = [];
 
-const client = (service: MockService, options: { cache?: KeyValueCache<string>; timeoutMs?: number } = {}): RestClient => {
+const client = (service: MockService, options: { cache?: KeyValueCache<string>; timeoutMs?: number; maxResponseBytes?: number } = {}): RestClient => {
   const c = new RestClient({ service: service.name, baseUrl: service.url, ...options });
   clients.push(c);
   return c;
@@ -44,6 +44,16 @@ describe('RestClient', () => {
     const found = await client(users).get('/users', parseUsers, { query: { ids: '1,2', absent: undefined } });
     expect(found.map((u) => u.id).sort()).toEqual(['1', '2']);
     expect(found.find((u) => u.id === '1')?.name).toBe('Ada Lovelace');
+  });
+
+  it('reads no further than maxResponseBytes: a larger answer fails the call as too_large, a smaller one passes', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => String(i + 1)).join(',');
+    const capped = client(users, { maxResponseBytes: 2048 });
+    const err = await failure(capped.get('/users', parseUsers, { query: { ids } }));
+    expect(err.kind).toBe('too_large');
+    expect(err.message).toContain('more than 2048 bytes');
+    expect((await capped.get('/users', parseUsers, { query: { ids: '1' } })).map((u) => u.id)).toEqual(['1']);
+    expect(() => new RestClient({ service: 'users', baseUrl: users.url, maxResponseBytes: 0 })).toThrow(/maxResponseBytes must be a positive number/);
   });
 
   it('sends the request id upstream', async () => {

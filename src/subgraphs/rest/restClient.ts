@@ -1,6 +1,7 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
+import { readLimited } from '../../http/readLimited.js';
 import { randomUUID } from 'node:crypto';
 import { cacheEntry, cacheKey, cachePolicy, epochKey, readCacheEntry, type CachePolicy } from './httpCache.js';
 
@@ -24,6 +25,8 @@ export interface RestClientOptions {
   readonly cache?: KeyValueCache<string>;
   /** Maximum open connections to the service. Default 64. */
   readonly connections?: number;
+  /** The largest answer read, counted as it arrives; a larger one fails the call (`too_large`). No cap when absent. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface RestCallOptions {
@@ -56,7 +59,7 @@ export type Parse<T> = (json: unknown) => T;
  * `timeout`: no complete answer within the deadline. `network`: no answer at all (refused, reset).
  * `invalid_body`: a 2xx whose body is not JSON or not of the expected shape.
  */
-export type RestErrorKind = 'status' | 'timeout' | 'network' | 'invalid_body';
+export type RestErrorKind = 'status' | 'timeout' | 'network' | 'invalid_body' | 'too_large';
 
 export interface RestErrorInit {
   readonly service: string;
@@ -105,6 +108,7 @@ export class RestClient {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number | undefined;
   readonly #cache: KeyValueCache<string> | undefined;
   readonly #pool: Pool;
   readonly #inflight = new Map<string, Promise<CachedGet>>();
@@ -115,6 +119,7 @@ export class RestClient {
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.#maxResponseBytes = options.maxResponseBytes === undefined ? undefined : positive(options.maxResponseBytes, 0, 'maxResponseBytes');
     this.#cache = options.cache;
     this.#pool = new Pool(base.origin, {
       connections: positive(options.connections, DEFAULT_CONNECTIONS, 'connections'),
@@ -250,8 +255,9 @@ export class RestClient {
       status = res.statusCode;
       cacheControl = headerValue(res.headers['cache-control']);
       age = headerValue(res.headers['age']);
-      text = await res.body.text();
+      text = await this.#readBody(res, method, target);
     } catch (err) {
+      if (err instanceof RestError) throw err;
       const timedOut = signal.aborted;
       throw new RestError(
         {
@@ -282,6 +288,21 @@ export class RestClient {
       });
     }
     return { status, text, json: parsed.value, cacheControl, age };
+  }
+
+  /** The body as text, read no further than `maxResponseBytes`: a runaway answer never fills the heap. */
+  async #readBody(res: Dispatcher.ResponseData, method: Method, target: string): Promise<string> {
+    const max = this.#maxResponseBytes;
+    if (max === undefined) return res.body.text();
+    const tooLarge = () =>
+      new RestError({ service: this.service, kind: 'too_large', method, path: target, message: `${this.service}: ${method} ${target} answered more than ${max} bytes` });
+    // Dropping the rest of a body makes undici report the abort on the stream: expected here.
+    res.body.on('error', () => {});
+    if (Number(res.headers['content-length']) > max) {
+      res.body.destroy();
+      throw tooLarge();
+    }
+    return (await readLimited(res.body, max, tooLarge)).toString('utf8');
   }
 
   #parse<T>(method: Method, target: string, json: unknown, parse: Parse<T>): T {

@@ -34,6 +34,13 @@ export function fromRestError(ctx: TesseraContext, err: unknown, typename: strin
     return badUserInput(field === undefined ? `Invalid input: ${detail}` : `${field} ${detail}`, field);
   }
   if (err.kind === 'status' && err.status === 404 && key !== undefined) return notFound(typename, key);
+  if (err.kind === 'too_large') {
+    ctx.log.warn({ err, service: err.service, path: err.path }, 'REST answer too large');
+    return graphqlError('RESPONSE_TOO_LARGE', `The ${err.service} service answered more than the gateway reads; its part of the data is missing.`, {
+      service: err.service,
+      limit: 'subgraphResponseBytes',
+    });
+  }
   ctx.log.warn({ err, service: err.service, kind: err.kind, status: err.status, path: err.path }, 'REST call failed');
   return unavailable(err.service, err.kind === 'timeout');
 }
