@@ -3,7 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 
-/** What the in-process subgraphs have built for one request so far, in estimated JSON bytes. */
+/** What the in-process subgraphs have built for one request so far, in estimated bytes. */
 const SPENT = Symbol('tessera.inProcessAnswerBytes');
 
 /** A leaf value, or a field's name and value, in JSON: about this many bytes besides the name. */
@@ -111,7 +111,7 @@ function metered(resolve: Resolve, parent: unknown, args: unknown, context: unkn
  * fields and fields with resolvers of their own are wrapped: a scalar field read off its parent
  * keeps graphql-jit's inlined default resolver.
  */
-export function meterInProcessLists(schema: GraphQLSchema): GraphQLSchema {
+export function meterInProcessAnswers(schema: GraphQLSchema): GraphQLSchema {
   const middleware: Record<string, Record<string, typeof metered>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;

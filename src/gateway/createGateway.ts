@@ -14,7 +14,7 @@ import type { TesseraContext } from '../graphql/context.js';
 import { boundedCache } from '../cache/boundedCache.js';
 import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
 import { refuseForbiddenLookup } from '../registry/urlGuard.js';
-import { meterInProcessLists } from './answerSize.js';
+import { meterInProcessAnswers } from './answerSize.js';
 import { LocalDataSource } from './localDataSource.js';
 import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
@@ -101,7 +101,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       let hints = cacheHints.get(schema);
       if (!hints) cacheHints.set(schema, (hints = createSubgraphCacheHints(schema, options.cacheHints)));
       let executable = metered.get(schema);
-      if (!executable) metered.set(schema, (executable = meterInProcessLists(schema)));
+      if (!executable) metered.set(schema, (executable = meterInProcessAnswers(schema)));
       return new LocalDataSource(name, executable, hints, options.operationCacheSize);
     }
     return new RemoteDataSource({
