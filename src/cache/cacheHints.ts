@@ -5,13 +5,13 @@ import {
   Kind,
   type ConstDirectiveNode,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../graphql/document.js';
 
 /** A hint as written in `@cacheControl` or in the app's cache config. */
 export interface CacheHintAnnotation {
@@ -76,8 +76,7 @@ export function createSubgraphCacheHints(schema: GraphQLSchema, options: Subgrap
 
   function compute(document: DocumentNode): CacheHint {
     const overall = new Policy();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    const fragments = fragmentsOf(document);
 
     const entityHint = (type: GraphQLNamedType) => {
       const policy = new Policy();
@@ -89,7 +88,7 @@ export function createSubgraphCacheHints(schema: GraphQLSchema, options: Subgrap
     const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, isRoot: boolean, seen: Set<string>) => {
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
-          const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+          const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
           if (!fragment) continue;
           if (selection.kind === Kind.FRAGMENT_SPREAD) {
             if (seen.has(selection.name.value)) continue;

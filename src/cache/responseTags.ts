@@ -7,12 +7,12 @@ import {
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../graphql/document.js';
 
 /** The tag every entry of an operation carries, so an admin can purge by operation name. */
 export const operationTag = (operationName: string): string => `op:${operationName}`;
@@ -40,8 +40,7 @@ export function responseTags(
   const keyFields = options.keyFields ?? {};
   const keyOf = (type: string) => keyFields[type] ?? 'id';
   const tags = new Set<string>();
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const fragments = fragmentsOf(document);
 
   const argumentKey = (node: FieldNode, type: GraphQLCompositeType) => {
     const names = isAbstractType(type) ? schema.getPossibleTypes(type).map((t) => t.name) : [type.name];
@@ -64,7 +63,7 @@ export function responseTags(
   const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: Record<string, unknown>, spread: Set<string>) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) {
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
         if (!fragment) continue;
         if (selection.kind === Kind.FRAGMENT_SPREAD) {
           if (spread.has(selection.name.value)) continue;

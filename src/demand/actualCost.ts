@@ -5,17 +5,19 @@ import {
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
+  type InlineFragmentNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isIncluded, type Variables } from '../graphql/document.js';
 import type { CostModel } from './costDirectives.js';
-import { argumentsCost, isIncluded, MUTATION_COST, typeCost } from './estimateCost.js';
+import { argumentsCost, MUTATION_COST, typeCost } from './estimateCost.js';
 
 type Data = Record<string, unknown>;
-type Variables = Readonly<Record<string, unknown>>;
 
 /** A field of a selection set, with what its values cost worked out once. */
 interface FieldPlan {
@@ -25,18 +27,18 @@ interface FieldPlan {
   readonly weight: number;
   /** Its selection set, for object values; compiled on first use. */
   readonly children: (() => SetPlan) | undefined;
-  /** Whether its `@skip`/`@include` must be read per request. */
-  readonly conditional: boolean;
   readonly definition: GraphQLField<unknown, unknown>;
   readonly coordinate: string;
 }
 
-/** A type condition narrower than the selection set's type: applies by the value's `__typename`. */
+/**
+ * A fragment that does not always apply: its type condition is narrower than the selection set's
+ * type (decided by the value's `__typename`), or `@skip`/`@include` decide it per request.
+ */
 interface FragmentPlan {
   readonly condition: GraphQLCompositeType;
   readonly set: SetPlan;
-  readonly node: { readonly directives?: FieldNode['directives'] };
-  readonly conditional: boolean;
+  readonly node: InlineFragmentNode | FragmentSpreadNode;
 }
 
 interface SetPlan {
@@ -47,8 +49,7 @@ interface SetPlan {
 /** Plans by model (a new supergraph, new weights), selection set and type. */
 const plans = new WeakMap<CostModel, WeakMap<SelectionSetNode, Map<GraphQLCompositeType, SetPlan>>>();
 
-const hasConditions = (node: { readonly directives?: FieldNode['directives'] }) =>
-  !!node.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+const hasConditions = (node: InlineFragmentNode | FragmentSpreadNode) => !!node.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
 
 function compile(
   schema: GraphQLSchema,
@@ -89,7 +90,6 @@ function compile(
           key: selection.alias?.value ?? name,
           weight: typeCost(model, coordinate, named),
           children: childSet && isCompositeType(named) ? () => (childPlan ??= compile(schema, model, fragments, childSet, named)) : undefined,
-          conditional: hasConditions(selection),
           definition,
           coordinate,
         });
@@ -108,7 +108,7 @@ function compile(
           flattened.add(selection.name.value);
         }
         collect(body, type);
-      } else fragmentPlans.push({ condition, set: compile(schema, model, fragments, body, condition), node: selection, conditional: hasConditions(selection) });
+      } else fragmentPlans.push({ condition, set: compile(schema, model, fragments, body, condition), node: selection });
     }
   };
   collect(set, parent);
@@ -159,14 +159,14 @@ export function actualCost(
     const fields = plan.fields;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
-      if (field.conditional && !isIncluded(field.node, variables)) continue;
+      if (!isIncluded(field.node, variables)) continue;
       const result = value[field.key];
       if (result === undefined) continue;
       cost += valueCost(field, result);
       if (field.node.arguments?.length) cost += argumentsCost(model, field.node, field.definition, field.coordinate, variables);
     }
     for (const fragment of plan.fragments) {
-      if (fragment.conditional && !isIncluded(fragment.node as FieldNode, variables)) continue;
+      if (!isIncluded(fragment.node, variables)) continue;
       if (applies(fragment.condition, value)) cost += setCost(fragment.set, value);
     }
     return cost;

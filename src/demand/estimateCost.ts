@@ -14,10 +14,10 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { isIncluded, type Variables } from '../graphql/document.js';
 import type { CostModel, ListSize } from './costDirectives.js';
 
 /**
@@ -29,7 +29,7 @@ import type { CostModel, ListSize } from './costDirectives.js';
  *   size to child lists (a connection's `edges`);
  * - sizes multiply down each path, so `user { orders { user { orders } } } }` grows with every level;
  * - arguments add their weights: an input object 1 (or its `@cost`) plus its fields'.
- * Pure: schema, operation and variables in, a number out.
+ * Pure: schema, operation and (coerced) variables in, a number out.
  */
 
 export interface CostOptions {
@@ -44,7 +44,6 @@ export interface CostEstimate {
   readonly problems: readonly string[];
 }
 
-type Variables = Readonly<Record<string, unknown>>;
 type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 
 /** A `@listSize(sizedFields:)` in force over a selection set: the size its named children get. */
@@ -55,19 +54,6 @@ interface Sized {
 
 /** What every mutation costs before its fields, as Apollo Router counts it. */
 export const MUTATION_COST = 10;
-
-/** Whether `@skip` / `@include` leave a selection in; a variable without a value leaves it in. */
-export function isIncluded(node: SelectionNode, variables: Variables): boolean {
-  for (const directive of node.directives ?? []) {
-    const name = directive.name.value;
-    if (name !== 'skip' && name !== 'include') continue;
-    const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-    const value = arg ? valueFromASTUntyped(arg, variables) : undefined;
-    if (name === 'skip' && value === true) return false;
-    if (name === 'include' && value === false) return false;
-  }
-  return true;
-}
 
 /** What a field of a given type costs by itself, before its size and children. */
 export function typeCost(model: CostModel, coordinate: string, named: GraphQLNamedType): number {

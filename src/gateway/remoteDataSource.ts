@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Dispatcher } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TesseraError } from '../errors/codes.js';
-import { readLimited } from '../http/readLimited.js';
+import { readAnswerText } from '../http/readLimited.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import { injectTraceHeaders } from '../observability/tracing.js';
@@ -160,25 +160,16 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
   }
 
   /** The body as text, read no further than `maxResponseBytes`: a runaway answer never fills the heap. */
-  async #readBody(answer: Dispatcher.ResponseData): Promise<string> {
+  #readBody(answer: Dispatcher.ResponseData): Promise<string> {
     const max = this.options.maxResponseBytes;
-    if (max === undefined) return answer.body.text();
-    const tooLarge = () => {
+    return readAnswerText(answer, max, () => {
       this.#metrics.subgraphErrors.inc({ subgraph: this.options.name, reason: 'too_large' });
       return new TesseraError('RESPONSE_TOO_LARGE', `Subgraph "${this.options.name}" answered with more than ${max} bytes; its part of the data is missing.`, {
         serviceName: this.options.name,
         limit: 'subgraphResponseBytes',
         maxBytes: max,
       });
-    };
-    // Dropping the rest of a body makes undici report the abort on the stream: expected here.
-    answer.body.on('error', () => {});
-    const declared = Number(answer.headers['content-length']);
-    if (declared > max) {
-      answer.body.destroy();
-      throw tooLarge();
-    }
-    return (await readLimited(answer.body, max, tooLarge)).toString('utf8');
+    });
   }
 
   #error(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT', reason: string, extensions: Record<string, unknown> = {}) {

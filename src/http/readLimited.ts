@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { TesseraError } from '../errors/codes.js';
 
 /** Reads a body stream into one string, refusing anything over `maxBytes` as soon as it is seen. */
@@ -15,4 +16,19 @@ export async function readLimited(
     chunks.push(buf);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * An upstream answer's body as text, read no further than `maxBytes` (none when undefined): a
+ * declared length over it is refused unread, and a body that grows past it is dropped there.
+ */
+export async function readAnswerText(answer: Dispatcher.ResponseData, maxBytes: number | undefined, onTooLarge: () => Error): Promise<string> {
+  if (maxBytes === undefined) return answer.body.text();
+  // Dropping the rest of a body makes undici report the abort on the stream: expected here.
+  answer.body.on('error', () => {});
+  if (Number(answer.headers['content-length']) > maxBytes) {
+    answer.body.destroy();
+    throw onTooLarge();
+  }
+  return (await readLimited(answer.body, maxBytes, onTooLarge)).toString('utf8');
 }

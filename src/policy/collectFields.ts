@@ -1,26 +1,15 @@
 import {
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
-  getDirectiveValues,
   isAbstractType,
   type FieldNode,
   type FragmentDefinitionNode,
-  type FragmentSpreadNode,
   type GraphQLObjectType,
   type GraphQLSchema,
-  type InlineFragmentNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isIncluded, type Variables } from '../graphql/document.js';
 
-export type Variables = Readonly<Record<string, unknown>>;
-
-/** `@skip` / `@include` as the executor reads them. */
-export function isIncluded(node: FieldNode | FragmentSpreadNode | InlineFragmentNode, variables: Variables): boolean {
-  if (!node.directives?.length) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-}
+export { isIncluded, type Variables };
 
 /**
  * The fields an object of `runtimeType` gets from these selection sets, by response key, in

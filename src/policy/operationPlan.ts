@@ -1,5 +1,4 @@
 import {
-  Kind,
   TypeInfo,
   isAbstractType,
   isCompositeType,
@@ -15,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { and } from 'graphql-shield';
+import { fragmentsOf } from '../graphql/document.js';
 import type { RuleLookup } from './ruleTree.js';
 import { countsOccurrences, isContextOnly, type ShieldRule } from './rules.js';
 
@@ -63,10 +63,7 @@ export function planOperation(
   operation: OperationDefinitionNode,
   lookup: RuleLookup,
 ): OperationPlan {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  }
+  const fragments = fragmentsOf(document);
   const checks: FieldCheck[] = [];
   const seen = new Set<string>();
   // Where each check was found (a fragment name, or undefined for the operation) and which

@@ -120,7 +120,7 @@ describe('demand control in process', () => {
   });
   afterAll(() => stack?.close());
 
-  it("answers every README-sized query under the default limit, and prices lists by the demo's @listSize", async () => {
+  it("prices lists by the demo's @listSize: a small slice answers, a slice of 10,000 is refused with its cost", async () => {
     const { status, body } = await stack.query('{ topReviews(first: 3) { id rating } }');
     expect(status).toBe(200);
     expect(body.data.topReviews).toHaveLength(3);
@@ -128,6 +128,13 @@ describe('demand control in process', () => {
     const big = await stack.query('{ topReviews(first: 10000) { id author { id } product { sku } } }');
     expect(big.status).toBe(400);
     expect(big.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: 10_000 * 3, maxCost: 20_000 });
+    // The same slice through a variable's default: variables are read as the executor coerces them.
+    const byDefault = await stack.query('query ($n: Int = 10000) { topReviews(first: $n) { id author { id } product { sku } } }');
+    expect(byDefault.status).toBe(400);
+    expect(byDefault.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: 10_000 * 3 });
+    const badVariable = await stack.query('query ($n: Int) { topReviews(first: $n) { id } }', { n: 'many' }, { accept: 'application/graphql-response+json' });
+    expect(badVariable.status).toBe(400);
+    expect(badVariable.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('lets one heavy operation per client run at once: a second one of the same client gets 429, another client waits its turn', async () => {

@@ -1,5 +1,5 @@
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
 import { actualCost } from '../../demand/actualCost.js';
@@ -10,6 +10,7 @@ import { graphqlError } from '../../errors/codes.js';
 import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
 import { identityOf } from '../../ratelimit/clientLimits.js';
 import type { TesseraContext } from '../context.js';
+import { coercedVariables, fragmentsOf, type Variables } from '../document.js';
 
 export type DemandControlMode = 'enforce' | 'measure';
 
@@ -38,13 +39,9 @@ const reportable = (cost: number): number => (Number.isFinite(cost) ? cost : Num
 export function useDemandControl(options: DemandControlOptions): ApolloServerPlugin<TesseraContext> {
   const metrics = options.metrics ?? defaultMetrics;
   const models = new WeakMap<GraphQLSchema, CostModel>();
-  const gate = options.heavy ? new HeavyOperationGate(options.heavy) : undefined;
-  const costOptions = (schema: GraphQLSchema) => ({ model: models.get(schema) ?? EMPTY_COST_MODEL, defaultListSize: options.defaultListSize });
-  const fragmentsOf = (rc: GraphQLRequestContextDidResolveOperation<TesseraContext>) => {
-    const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-    for (const definition of rc.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-    return fragments;
-  };
+  const { heavy } = options;
+  const gate = heavy && new HeavyOperationGate(heavy);
+  const modelOf = (schema: GraphQLSchema) => models.get(schema) ?? EMPTY_COST_MODEL;
 
   return {
     async serverWillStart() {
@@ -65,15 +62,19 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
       // Another plugin's didResolveOperation may refuse the request while this one waits for a slot:
       // a slot granted after the response went out is given back at once.
       let answered = false;
-      let measured: { fragments: Record<string, FragmentDefinitionNode> } | undefined;
+      // The estimate's inputs, for the actual cost of the same operation once it has answered.
+      let estimated: { fragments: ReturnType<typeof fragmentsOf>; variables: Variables } | undefined;
       return {
         async didResolveOperation(rc) {
           const operation = rc.operation;
           if (!operation) return;
-          const fragments = fragmentsOf(rc);
-          const variables = rc.request.variables ?? {};
-          const { cost, problems } = estimateCost(rc.schema, operation, fragments, variables, costOptions(rc.schema));
-          measured = { fragments };
+          const fragments = fragmentsOf(rc.document);
+          const variables = coercedVariables(rc.schema, operation, rc.request);
+          const { cost, problems } = estimateCost(rc.schema, operation, fragments, variables, {
+            model: modelOf(rc.schema),
+            defaultListSize: options.defaultListSize,
+          });
+          estimated = { fragments, variables };
           metrics.costEstimated.observe({ operation_type: operation.operation }, reportable(cost));
           const enforce = options.mode === 'enforce';
           if (problems.length > 0) {
@@ -92,7 +93,7 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
             }
             rc.contextValue.log.warn({ cost, maxCost: options.maxCost, operationName: rc.operationName }, 'operation over the cost limit (measure mode: not refused)');
           }
-          if (!gate || !options.heavy || cost < options.heavy.threshold) return;
+          if (!gate || cost < heavy.threshold) return;
           const slot = await gate.acquire(identityOf(rc.contextValue.viewer, rc.contextValue.ip));
           if (typeof slot === 'function') {
             if (answered) slot();
@@ -101,7 +102,7 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           }
           metrics.operationLimitRejections.inc({ limit: slot === 'client' ? 'heavyPerClient' : 'heavyConcurrent' });
           if (slot === 'client') {
-            throw graphqlError('RATE_LIMITED', `At most ${options.heavy.maxPerClient} expensive operations of one client run at once; retry when one has finished.`, {
+            throw graphqlError('RATE_LIMITED', `At most ${heavy.maxPerClient} expensive operations of one client run at once; retry when one has finished.`, {
               limit: 'heavyOperations',
               http: { status: 429, headers: new HeaderMap([['retry-after', '1']]) },
             });
@@ -112,12 +113,12 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           answered = true;
           release?.();
           release = undefined;
-          if (!measured || !rc.operation || rc.response.body.kind !== 'single') return;
+          if (!estimated || !rc.operation || rc.response.body.kind !== 'single') return;
           // A cache hit's data is stored JSON the gateway did not build: no work to measure.
           if ((rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined)?.json !== undefined) return;
           const data = rc.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           if (!data) return;
-          const cost = actualCost(rc.schema, rc.operation, measured.fragments, rc.request.variables ?? {}, data, costOptions(rc.schema).model);
+          const cost = actualCost(rc.schema, rc.operation, estimated.fragments, estimated.variables, data, modelOf(rc.schema));
           metrics.costActual.observe({ operation_type: rc.operation.operation }, cost);
         },
       };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { GraphQLError, getVariableValues, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { isIncluded, type Variables } from '../../policy/collectFields.js';
@@ -12,6 +12,7 @@ import { createRuleLookup, validateRuleTree, type PolicyFallback, type RuleLooku
 import type { RuleTree } from '../../policy/rules.js';
 import { spliceDenials, type Denial } from '../../policy/splice.js';
 import type { TesseraContext } from '../context.js';
+import { coercedVariables } from '../document.js';
 
 export interface PolicyOptions {
   /** The app's rule tree, keyed `{ Type: { field: rule } }` over the supergraph. */
@@ -93,11 +94,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     // Most operations touch no rule at all: one lookup and done.
     if (plan.checks.length === 0) return undefined;
 
-    const coerced = getVariableValues(rc.schema, operation.variableDefinitions ?? [], rc.request.variables ?? {});
-    if (coerced.errors) {
-      throw new GraphQLError(coerced.errors[0]!.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-    }
-    const variables = coerced.coerced;
+    const variables = coercedVariables(rc.schema, operation, rc.request);
     const context = { ...rc.contextValue, _shield: { cache: {} } };
     const denials = await evaluateChecks(plan, { schema: rc.schema, operation, variables, context });
     // A field skipped by its own @skip/@include is not sent anyway.

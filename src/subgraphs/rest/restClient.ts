@@ -1,7 +1,7 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
-import { Pool, type Dispatcher } from 'undici';
-import { readLimited } from '../../http/readLimited.js';
+import { Pool } from 'undici';
+import { readAnswerText } from '../../http/readLimited.js';
 import { randomUUID } from 'node:crypto';
 import { cacheEntry, cacheKey, cachePolicy, epochKey, readCacheEntry, type CachePolicy } from './httpCache.js';
 
@@ -255,7 +255,10 @@ export class RestClient {
       status = res.statusCode;
       cacheControl = headerValue(res.headers['cache-control']);
       age = headerValue(res.headers['age']);
-      text = await this.#readBody(res, method, target);
+      // A runaway answer never fills the heap: read no further than maxResponseBytes.
+      text = await readAnswerText(res, this.#maxResponseBytes, () =>
+        new RestError({ service: this.service, kind: 'too_large', method, path: target, message: `${this.service}: ${method} ${target} answered more than ${this.#maxResponseBytes} bytes` }),
+      );
     } catch (err) {
       if (err instanceof RestError) throw err;
       const timedOut = signal.aborted;
@@ -288,21 +291,6 @@ export class RestClient {
       });
     }
     return { status, text, json: parsed.value, cacheControl, age };
-  }
-
-  /** The body as text, read no further than `maxResponseBytes`: a runaway answer never fills the heap. */
-  async #readBody(res: Dispatcher.ResponseData, method: Method, target: string): Promise<string> {
-    const max = this.#maxResponseBytes;
-    if (max === undefined) return res.body.text();
-    const tooLarge = () =>
-      new RestError({ service: this.service, kind: 'too_large', method, path: target, message: `${this.service}: ${method} ${target} answered more than ${max} bytes` });
-    // Dropping the rest of a body makes undici report the abort on the stream: expected here.
-    res.body.on('error', () => {});
-    if (Number(res.headers['content-length']) > max) {
-      res.body.destroy();
-      throw tooLarge();
-    }
-    return (await readLimited(res.body, max, tooLarge)).toString('utf8');
   }
 
   #parse<T>(method: Method, target: string, json: unknown, parse: Parse<T>): T {
