@@ -137,6 +137,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     localSchemas,
     timeoutMs: config.subgraphTimeoutMs,
     headersFor,
+    cacheKeyHeaders: config.cache.keyHeaders,
     log,
     breaker: config.breaker,
     retry: config.retry,
@@ -150,6 +151,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     useResponseCache({
       store: cache.responses,
       compositionId: () => manager.state?.id,
+      keyHeaders: config.cache.keyHeaders,
       purgeRules: options.app?.cache?.purge,
       keyFields: options.app?.cache?.keyFields,
       onLookup: (result) => metrics.cacheRequests.inc({ cache: 'responses', result }),

@@ -77,6 +77,7 @@ export const envSchema = z.object({
   CACHE_WRITE_TIMEOUT_MS: ms.default(1_000),
   CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(32),
   RESPONSE_CACHE: bool.optional(),
+  CACHE_UNKEYED_HEADERS: csv.default([]),
   RESPONSE_CACHE_DEFAULT_MAX_AGE_S: z.coerce.number().int().min(0).max(31_536_000).default(0),
   PERSISTED_QUERIES_SAFELIST: z.string().min(1).optional(),
   // Authentication (src/auth/) and the edge policy (src/policy/).

@@ -117,6 +117,12 @@ export interface CacheConfig {
   readonly responses: boolean;
   /** maxAge of root and object fields without a cache hint (Apollo's `defaultMaxAge`). */
   readonly defaultMaxAgeSeconds: number;
+  /**
+   * The client headers whose values are part of every response-cache key, lower-cased and sorted:
+   * every propagated header (it reaches subgraphs, so it may change the answer) but those listed in
+   * CACHE_UNKEYED_HEADERS. Clients and CDNs are told to `Vary` on them too.
+   */
+  readonly keyHeaders: readonly string[];
   /** A persisted query manifest: only its operations run. */
   readonly safelistPath: string | undefined;
 }
@@ -227,9 +233,24 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       memoryMaxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
       responses: env.RESPONSE_CACHE ?? true,
       defaultMaxAgeSeconds: env.RESPONSE_CACHE_DEFAULT_MAX_AGE_S,
+      keyHeaders: cacheKeyHeaders(env),
       safelistPath: env.PERSISTED_QUERIES_SAFELIST === undefined ? undefined : resolve(env.PERSISTED_QUERIES_SAFELIST),
     },
   });
+}
+
+/**
+ * Propagated headers minus the ones declared not to change answers. Declaring a header that is not
+ * propagated is refused: it is a typo, or a header the operator believes reaches subgraphs and does not.
+ */
+function cacheKeyHeaders(env: Env): string[] {
+  const propagated = new Set(env.PROPAGATE_HEADERS.map((h) => h.toLowerCase()));
+  const unkeyed = new Set(env.CACHE_UNKEYED_HEADERS.map((h) => h.toLowerCase()));
+  const strays = [...unkeyed].filter((h) => !propagated.has(h));
+  if (strays.length > 0) {
+    throw new ConfigError([`CACHE_UNKEYED_HEADERS: ${strays.join(', ')} ${strays.length === 1 ? 'is' : 'are'} not in PROPAGATE_HEADERS; only a propagated header can be left out of the cache key`]);
+  }
+  return [...propagated].filter((h) => !unkeyed.has(h)).sort();
 }
 
 /** Reads and validates the environment and `supergraph.yaml` once, at start. */

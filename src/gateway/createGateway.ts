@@ -26,6 +26,8 @@ export interface GatewayOptions {
   readonly localSchemas: ReadonlyMap<string, GraphQLSchema>;
   readonly timeoutMs: number;
   readonly headersFor: (context: TesseraContext | undefined) => Record<string, string>;
+  /** The request headers the response cache keys on: a subgraph may vary its answer on these. */
+  readonly cacheKeyHeaders?: readonly string[];
   readonly log: Logger;
   readonly dispatcher?: Dispatcher;
   /** Circuit breaker per remote subgraph; absent = none. */
@@ -92,6 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const cacheHints = new Map<GraphQLSchema, ReturnType<typeof createSubgraphCacheHints>>();
   // Likewise the schemas with their list fields metered (the answer-size limit).
   const metered = new Map<GraphQLSchema, GraphQLSchema>();
+  const cacheKeyHeaders = new Set(options.cacheKeyHeaders ?? []);
   const buildService = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
     if (isLocalUrl(url)) {
@@ -110,6 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       dispatcher,
       timeoutMs: options.timeoutMs,
       headersFor: options.headersFor,
+      cacheKeyHeaders,
       metrics,
       maxResponseBytes: options.maxSubgraphResponseBytes,
       ...resilienceFor(name, url),

@@ -7,7 +7,7 @@ import { readAnswerText } from '../http/readLimited.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import { injectTraceHeaders } from '../observability/tracing.js';
-import { cacheHintFromHeader } from './cacheControl.js';
+import { cacheHintFromHeaders } from './cacheControl.js';
 import { BreakerOpenError, SubgraphFailure, type SubgraphBreaker } from './circuitBreaker.js';
 import { backoffMs, isRetryableCode, isRetryableStatus, type RetryBudget } from './retry.js';
 import { INCOMING_OPERATION } from './requestKind.js';
@@ -19,6 +19,8 @@ export interface RemoteDataSourceOptions {
   readonly timeoutMs: number;
   /** Headers for this subgraph request, decided by the gateway (identity, propagation, tracing). */
   readonly headersFor: (context: TesseraContext | undefined) => Record<string, string>;
+  /** The request headers the response cache keys on (lower-cased): the subgraph may `Vary` on these. */
+  readonly cacheKeyHeaders?: ReadonlySet<string>;
   /** Fails fast while the subgraph is down; absent = every fetch is attempted. */
   readonly breaker?: SubgraphBreaker;
   /** Retries of query fetches on connection errors and 502/503/504; absent = no retries. */
@@ -27,6 +29,8 @@ export interface RemoteDataSourceOptions {
   /** The largest answer read, counted as it arrives; a larger one is dropped with RESPONSE_TOO_LARGE. Absent: no cap. */
   readonly maxResponseBytes?: number;
 }
+
+const NO_HEADERS: ReadonlySet<string> = new Set();
 
 interface RawResponse {
   readonly statusCode: number;
@@ -86,7 +90,9 @@ export class RemoteDataSource implements GraphQLDataSource<TesseraContext> {
     }
     if (options.kind === INCOMING_OPERATION) {
       const policy = options.incomingRequestContext.overallCachePolicy;
-      if (policy && 'restrict' in policy) policy.restrict(cacheHintFromHeader(responseHeaders['cache-control']));
+      if (policy && 'restrict' in policy) {
+        policy.restrict(cacheHintFromHeaders(responseHeaders['cache-control'], responseHeaders['vary'], this.options.cacheKeyHeaders ?? NO_HEADERS));
+      }
     }
     return parsed!;
   }

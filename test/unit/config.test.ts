@@ -40,6 +40,13 @@ describe('environment', () => {
     expect(loadConfig({ SUPERGRAPH_FILE: 'x' })).toMatchObject({ introspection: true, sandbox: true });
   });
 
+  it('keys the response cache on every propagated header but those declared unkeyed, and refuses a stray declaration', () => {
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x' }).cache.keyHeaders).toEqual(['accept-language']);
+    const config = loadConfig({ SUPERGRAPH_FILE: 'x', PROPAGATE_HEADERS: 'X-Tenant,accept-language,x-debug', CACHE_UNKEYED_HEADERS: 'X-Debug' });
+    expect(config.cache.keyHeaders).toEqual(['accept-language', 'x-tenant']);
+    expect(() => loadConfig({ SUPERGRAPH_FILE: 'x', CACHE_UNKEYED_HEADERS: 'x-tenant' })).toThrow(/CACHE_UNKEYED_HEADERS: x-tenant is not in PROPAGATE_HEADERS/);
+  });
+
   it('lists every variable in .env.example', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));

@@ -27,6 +27,20 @@ describe('cachePolicy', () => {
   });
 });
 
+describe('cachePolicy and Vary', () => {
+  it.each([
+    [undefined, { scope: 'public', ttlSeconds: 60 }],
+    ['Accept-Encoding, accept', { scope: 'public', ttlSeconds: 60 }],
+    ['Authorization', { scope: 'private', ttlSeconds: 60 }],
+    ['accept-encoding, x-user-id', { scope: 'private', ttlSeconds: 60 }],
+    ['Accept-Language', undefined],
+    ['*', undefined],
+    ['authorization, x-tenant', undefined],
+  ] as const)('public, max-age=60 with Vary %s → %j', (vary, expected) => {
+    expect(cachePolicy('public, max-age=60', undefined, vary)).toEqual(expected);
+  });
+});
+
 describe('cacheKey', () => {
   const url = 'http://users:4101/users?ids=1,2';
 

@@ -12,6 +12,8 @@ export interface UseResponseCacheOptions {
   readonly store: ResponseStore;
   /** The served composition; part of every key, so a new graph never serves old-shaped data. */
   readonly compositionId: () => string | undefined;
+  /** Client headers whose values are part of every key (the propagated ones; see CacheConfig.keyHeaders). */
+  readonly keyHeaders?: readonly string[];
   /** Mutation field → tags it makes stale. */
   readonly purgeRules?: PurgeRules;
   /** Key field per type for `Type:<key>` tags. Default `id`. */
@@ -47,15 +49,17 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('bas
  * the response is sent.
  *
  * Scoping: PUBLIC entries are shared by every viewer with the same scopes (all anonymous viewers
- * share one); PRIVATE entries are keyed by the viewer's `sub` and never stored for a viewer
- * without one. Every key holds the composition id, the operation's hash (the pruned document's,
- * when the policy pruned it), the operation name and the variables.
+ * share one); PRIVATE entries are keyed by the viewer's `sub` (and client) and never stored for a
+ * viewer without one. Every key holds the composition id, the operation's hash (the pruned
+ * document's, when the policy pruned it), the operation name, the variables and the value of each
+ * propagated header (they reach subgraphs, so they may change the answer).
  * Policy: the overall cache policy the subgraphs reported (remote `Cache-Control`, in-process
  * `@cacheControl`); nothing with errors or without a positive maxAge is stored.
  */
 export function useResponseCache({
   store,
   compositionId,
+  keyHeaders = [],
   purgeRules = {},
   keyFields,
   onLookup,
@@ -74,16 +78,19 @@ export function useResponseCache({
           if (rc.operation?.operation !== 'query' || composition === undefined) return null;
           const viewer = rc.contextValue.viewer;
           const scopes = viewer.authenticated ? [...viewer.scopes].sort().join(' ') : '';
+          const headers = rc.contextValue.headers;
           const base = [
             composition,
             rc.queryHash ?? '',
             rc.operationName ?? '',
             JSON.stringify(rc.request.variables ?? {}),
             viewer.authenticated ? `auth\n${scopes}` : 'anonymous',
+            // Absent and empty are different values.
+            JSON.stringify(keyHeaders.map((name) => headers[name] ?? null)),
           ].join('\n');
           lookup = {
             publicKey: sha256(`public\n${base}`),
-            privateKey: viewer.sub === undefined ? undefined : sha256(`private\n${viewer.sub}\n${base}`),
+            privateKey: viewer.sub === undefined ? undefined : sha256(`private\n${JSON.stringify([viewer.sub, viewer.client ?? null])}\n${base}`),
           };
           const keys = lookup.privateKey ? [lookup.privateKey, lookup.publicKey] : [lookup.publicKey];
           const values = await store.getMany(keys);

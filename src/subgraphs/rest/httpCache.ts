@@ -2,8 +2,12 @@
  * Which REST responses may be stored, for how long, and under which key. Pure: the REST client
  * does the reading and writing.
  */
+import { varyVerdict } from '../../cache/vary.js';
 
 export type CacheScope = 'public' | 'private';
+
+/** No request header is part of a REST cache key. */
+const NOTHING_KEYED: ReadonlySet<string> = new Set();
 
 export interface CachePolicy {
   readonly scope: CacheScope;
@@ -15,8 +19,10 @@ export interface CachePolicy {
  * `no-store`, `no-cache` (we never revalidate, so an entry that must be revalidated is useless),
  * or no positive lifetime. Without `private` the response is public, as in HTTP: we send no
  * credentials upstream. Public entries are shared by every viewer, so `s-maxage` wins over `max-age`.
+ * The key is the URL (and the viewer, for private entries) and the client sends no header that
+ * differs between calls: a `Vary` on any such header means "do not store", on a credential `private`.
  */
-export function cachePolicy(cacheControl: string | undefined, age?: string): CachePolicy | undefined {
+export function cachePolicy(cacheControl: string | undefined, age?: string, vary?: string): CachePolicy | undefined {
   if (cacheControl === undefined) return undefined;
   const directives = new Map<string, string | undefined>();
   for (const part of cacheControl.split(',')) {
@@ -28,7 +34,9 @@ export function cachePolicy(cacheControl: string | undefined, age?: string): Cac
   }
   if (directives.has('no-store') || directives.has('no-cache')) return undefined;
 
-  const scope: CacheScope = directives.has('private') ? 'private' : 'public';
+  const verdict = varyVerdict(vary, NOTHING_KEYED);
+  if (verdict === 'uncacheable') return undefined;
+  const scope: CacheScope = directives.has('private') || verdict === 'private' ? 'private' : 'public';
   const lifetime = scope === 'public' ? (seconds(directives.get('s-maxage')) ?? seconds(directives.get('max-age'))) : seconds(directives.get('max-age'));
   if (lifetime === undefined) return undefined;
   const ttlSeconds = lifetime - (seconds(age) ?? 0);

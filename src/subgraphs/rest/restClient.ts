@@ -101,6 +101,7 @@ interface RestResponse {
   readonly json: unknown;
   readonly cacheControl: string | undefined;
   readonly age: string | undefined;
+  readonly vary: string | undefined;
 }
 
 export class RestClient {
@@ -177,7 +178,7 @@ export class RestClient {
       epoch = read.epoch;
     }
     const res = await this.#request('GET', target, undefined, options);
-    const policy = res.status === 200 ? cachePolicy(res.cacheControl, res.age) : undefined;
+    const policy = res.status === 200 ? cachePolicy(res.cacheControl, res.age, res.vary) : undefined;
     if (cache !== undefined && policy !== undefined) this.#cacheWrite(cache, url, res, policy, options, epoch);
     return { value: res.json, policy };
   }
@@ -250,11 +251,13 @@ export class RestClient {
     let text: string;
     let cacheControl: string | undefined;
     let age: string | undefined;
+    let vary: string | undefined;
     try {
       const res = await this.#pool.request({ method, path: target, headers, body, signal });
       status = res.statusCode;
       cacheControl = headerValue(res.headers['cache-control']);
       age = headerValue(res.headers['age']);
+      vary = headerValue(res.headers['vary']);
       // A runaway answer never fills the heap: read no further than maxResponseBytes.
       text = await readAnswerText(res, this.#maxResponseBytes, () =>
         new RestError({ service: this.service, kind: 'too_large', method, path: target, message: `${this.service}: ${method} ${target} answered more than ${this.#maxResponseBytes} bytes` }),
@@ -290,7 +293,7 @@ export class RestClient {
         message: `${this.service}: ${method} ${target} answered ${status} with a body that is not JSON`,
       });
     }
-    return { status, text, json: parsed.value, cacheControl, age };
+    return { status, text, json: parsed.value, cacheControl, age, vary };
   }
 
   #parse<T>(method: Method, target: string, json: unknown, parse: Parse<T>): T {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { varyVerdict } from '../../src/cache/vary.js';
+import { cacheHintFromHeaders } from '../../src/gateway/cacheControl.js';
+
+const KEYED = new Set(['accept-language', 'x-tenant']);
+
+describe('varyVerdict', () => {
+  it.each([
+    [undefined, 'shared'],
+    ['', 'shared'],
+    ['Accept-Language', 'shared'],
+    ['accept-language, X-Tenant', 'shared'],
+    ['Accept-Encoding, Accept, Content-Type', 'shared'],
+    [['accept-language', 'accept-encoding'], 'shared'],
+    ['Authorization', 'private'],
+    ['accept-language, x-api-key', 'private'],
+    ['Cookie', 'private'],
+    ['x-user-id', 'private'],
+    ['*', 'uncacheable'],
+    ['accept-language, *', 'uncacheable'],
+    ['Origin', 'uncacheable'],
+    ['authorization, x-region', 'uncacheable'],
+    [['accept-language', 'x-region'], 'uncacheable'],
+  ] as const)('Vary %j → %s', (vary, verdict) => {
+    expect(varyVerdict(vary, KEYED)).toBe(verdict);
+  });
+
+  it('a header is shared only while the key holds it', () => {
+    expect(varyVerdict('accept-language', new Set())).toBe('uncacheable');
+  });
+});
+
+describe('cacheHintFromHeaders', () => {
+  it.each([
+    [undefined, undefined, { maxAge: 0 }],
+    ['public, max-age=30', undefined, { maxAge: 30, scope: 'PUBLIC' }],
+    ['private, max-age=30', undefined, { maxAge: 30, scope: 'PRIVATE' }],
+    ['max-age=30, s-maxage=5', undefined, { maxAge: 5 }],
+    ['s-maxage=20', undefined, { maxAge: 20 }],
+    ['public, max-age=30, no-store', undefined, { maxAge: 0, scope: 'PUBLIC' }],
+    ['max-age=30, no-cache', undefined, { maxAge: 0 }],
+    ['public, max-age=30', 'Accept-Language', { maxAge: 30, scope: 'PUBLIC' }],
+    ['public, max-age=30', 'x-user-id', { maxAge: 30, scope: 'PRIVATE' }],
+    ['public, max-age=30', 'x-region', { maxAge: 0, scope: 'PUBLIC' }],
+    ['public, max-age=30', '*', { maxAge: 0, scope: 'PUBLIC' }],
+  ] as const)('Cache-Control %j, Vary %j → %j', (cacheControl, vary, hint) => {
+    expect(cacheHintFromHeaders(cacheControl, vary, KEYED)).toEqual(hint);
+  });
+});
