@@ -19,6 +19,7 @@ import type { Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import type { TesseraContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
+import { useAnswer } from './graphql/plugins/useAnswer.js';
 import { useDemandControl } from './graphql/plugins/useDemandControl.js';
 import { useMetrics } from './graphql/plugins/useMetrics.js';
 import { parseOptionsFor, useOperationLimits } from './graphql/plugins/useOperationLimits.js';
@@ -183,6 +184,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
       safelist && usePersistedQuerySafelist(safelist),
       responseCache,
+      // the one owner of the final body: stored data, the policy's edit, then the caching headers
+      useAnswer({ keyHeaders: config.cache.keyHeaders }),
     ],
   });
 

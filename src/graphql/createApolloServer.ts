@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
@@ -51,6 +52,9 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
       error: (m) => log.error(m),
     },
     plugins: [
+      // Cache-Control is Tessera's to set (useAnswer): Apollo's default would call an answer public
+      // that depended on the viewer's credential.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -110,7 +110,11 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
         return context;
       },
     });
-    for (const [name, value] of response.headers) res.setHeader(name, value);
+    for (const [name, value] of response.headers) {
+      // CORS may already vary on Origin: the answer's own Vary adds to it.
+      const earlier = name === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(name, earlier === undefined ? value : `${String(earlier)}, ${value}`);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       if (stored.json !== undefined) return void res.end(withStoredData(response.body.string, stored.json));

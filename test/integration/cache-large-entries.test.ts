@@ -6,6 +6,7 @@ import { createCacheStores, type CacheStores } from '../../src/cache/createCache
 import { FailOpen } from '../../src/cache/failOpen.js';
 import type { ResponseStore } from '../../src/cache/responseStore.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
+import { useAnswer } from '../../src/graphql/plugins/useAnswer.js';
 import { useResponseCache } from '../../src/graphql/plugins/useResponseCache.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
 
@@ -118,7 +119,8 @@ describe('the response cache writes off the response path', () => {
         type Item @cacheControl(maxAge: 30) { id: ID! }
         type Query { items: [Item!]! @cacheControl(maxAge: 30) }`,
       resolvers: { Query: { items: () => Array.from({ length: 3 }, (_, i) => ({ id: String(i) })) } },
-      plugins: [useResponseCache({ store, compositionId: () => 'c1' })],
+      // The cache records its parts of the answer; useAnswer sends them (and hands the answer back to store).
+      plugins: [useResponseCache({ store, compositionId: () => 'c1' }), useAnswer({ keyHeaders: [] })],
     });
     await server.start();
   });

@@ -91,7 +91,9 @@ describe('the response cache keys on what changes the answer', () => {
     const en = await ask(a, query, { 'accept-language': 'en' });
     expect([en.headers.get('x-cache'), en.body.data.greeting.text]).toEqual(['MISS', 'Hello']);
     expect(greetings.calls() - calls).toBe(3);
+    // The key's headers are named to clients and CDNs too.
     expect(en.headers.get('cache-control')).toBe('max-age=60, public');
+    expect(en.headers.get('vary')).toBe('accept-language, x-tenant');
   });
 
   it('a forwarded tenant header is part of the key: one tenant never sees another tenant\'s answer', async () => {

@@ -1,3 +1,4 @@
+import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { signDevToken } from '../../src/auth/devToken.js';
@@ -108,6 +109,27 @@ describe('the response cache never shows one viewer what was meant for another',
     expect(anonymous.headers.get('x-cache')).toBe('MISS');
     await settle();
     expect((await gateway.query(query)).headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('a pruned operation whose pruned text another client cached gets the stored data with its denials, never an empty body', async () => {
+    const full = '{ product(sku: "SKU-0002") { title reviews { rating author { name } } } }';
+    // What the policy leaves of it for the anonymous viewer, as Apollo Client's print(doc) sends it.
+    const pruned = print(parse('{ product(sku: "SKU-0002") { title reviews { rating } } }'));
+
+    const first = await gateway.query(full);
+    expect(first.body.data.product.title).toEqual(expect.any(String));
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const second = await gateway.query(pruned);
+    expect(second.body.errors).toBeUndefined();
+    await settle();
+    expect((await gateway.query(pruned)).headers.get('x-cache')).toBe('HIT');
+
+    const again = await gateway.query(full);
+    expect(again.headers.get('x-cache')).toBe('HIT');
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.body.errors?.map((e) => e.extensions?.code)).toEqual(first.body.errors?.map((e) => e.extensions?.code));
+    expect(again.body.errors?.length).toBeGreaterThan(0);
+    expect(again.headers.get('cache-control')).toBe('no-store');
   });
 });
 

@@ -1,7 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
 import { actualCost } from '../../demand/actualCost.js';
 import { costModel, EMPTY_COST_MODEL, type CostModel } from '../../demand/costDirectives.js';
 import { estimateCost } from '../../demand/estimateCost.js';
@@ -9,6 +8,7 @@ import { HeavyOperationGate, type HeavyGateOptions } from '../../demand/heavyOpe
 import { graphqlError } from '../../errors/codes.js';
 import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
 import { identityOf } from '../../ratelimit/clientLimits.js';
+import { peekAnswerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 import { coercedVariables, fragmentsOf, type Variables } from '../document.js';
 
@@ -115,7 +115,7 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           release = undefined;
           if (!estimated || !rc.operation || rc.response.body.kind !== 'single') return;
           // A cache hit's data is stored JSON the gateway did not build: no work to measure.
-          if ((rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined)?.json !== undefined) return;
+          if (peekAnswerParts(rc.request)?.stored) return;
           const data = rc.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           if (!data) return;
           const cost = actualCost(rc.schema, rc.operation, estimated.fragments, estimated.variables, data, modelOf(rc.schema));

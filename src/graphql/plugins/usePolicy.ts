@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { allow, deny } from 'graphql-shield';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { isIncluded, type Variables } from '../../policy/collectFields.js';
@@ -11,6 +12,7 @@ import { pruneOperation, type PrunedOperation } from '../../policy/prune.js';
 import { createRuleLookup, validateRuleTree, type PolicyFallback, type RuleLookup } from '../../policy/ruleTree.js';
 import type { RuleTree } from '../../policy/rules.js';
 import { spliceDenials, type Denial } from '../../policy/splice.js';
+import { answerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 import { coercedVariables } from '../document.js';
 
@@ -33,6 +35,8 @@ interface PlanEntry {
   /** The parsed document the plan's field nodes belong to. */
   readonly document: DocumentNode;
   readonly plan: OperationPlan;
+  /** A rule of the plan is decided on the viewer (any but graphql-shield's constant allow and deny). */
+  readonly credentialDependent: boolean;
   /** Pruned documents by the set of denied checks: viewers denied the same fields share one. */
   readonly variants: LRUCache<string, PrunedVariant>;
 }
@@ -58,7 +62,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * Enforces the rule tree at the edge, for every field of every subgraph. The gateway never calls
  * the supergraph's resolvers, so the operation itself is checked: denied fields are removed
  * before the query plan is built (a denied mutation never reaches its service), and `null` plus
- * an error is put back at each denied path in the response. The pruned operation gets its own
+ * an error is put back at each denied path in the response (by useAnswer, see answer.ts). The pruned operation gets its own
  * `queryHash`, which the gateway keys query plans by, so one viewer's plan never serves another.
  * Rules come from the app's tree and from `@authenticated` / `@requiresScopes` in the supergraph.
  */
@@ -78,7 +82,10 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     return policy;
   };
 
-  const decide = async (rc: GraphQLRequestContextDidResolveOperation<TesseraContext>): Promise<RequestPolicy | undefined> => {
+  /** Whether the answer depends on the viewer, and what the viewer was denied (nothing: `undefined`). */
+  const decide = async (
+    rc: GraphQLRequestContextDidResolveOperation<TesseraContext>,
+  ): Promise<{ credentialDependent: boolean; denied?: RequestPolicy } | undefined> => {
     const operation = rc.operation;
     if (!operation) return undefined;
     const policy = policyFor(rc.schema);
@@ -87,10 +94,12 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     // Denials and pruning match field nodes by identity, so a plan only serves the document object
     // it was made from: concurrent first parses of one query (a batch, say) give different objects.
     if (!entry || entry.document !== rc.document) {
-      entry = { document: rc.document, plan: planOperation(rc.schema, rc.document, operation, policy.lookup), variants: new LRUCache({ max: 64 }) };
+      const plan = planOperation(rc.schema, rc.document, operation, policy.lookup);
+      const credentialDependent = plan.checks.some((check) => check.rule !== allow && check.rule !== deny);
+      entry = { document: rc.document, plan, credentialDependent, variants: new LRUCache({ max: 64 }) };
       plans.set(key, entry);
     }
-    const { plan } = entry;
+    const { plan, credentialDependent } = entry;
     // Most operations touch no rule at all: one lookup and done.
     if (plan.checks.length === 0) return undefined;
 
@@ -99,7 +108,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     const denials = await evaluateChecks(plan, { schema: rc.schema, operation, variables, context });
     // A field skipped by its own @skip/@include is not sent anyway.
     for (const node of denials.keys()) if (!isIncluded(node, variables)) denials.delete(node);
-    if (denials.size === 0) return undefined;
+    if (denials.size === 0) return { credentialDependent };
 
     let variantKey = '';
     for (const check of plan.checks) variantKey += denials.has(check.node) ? '1' : '0';
@@ -109,7 +118,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
       variant = { ...pruned, queryHash: pruned.document ? sha256(print(pruned.document)) : undefined };
       entry.variants.set(variantKey, variant);
     }
-    return { variant, plan, operation, variables, denials };
+    return { credentialDependent, denied: { variant, plan, operation, variables, denials } };
   };
 
   const splice = (decided: RequestPolicy, schema: GraphQLSchema, data: Record<string, unknown> | null | undefined) =>
@@ -145,12 +154,19 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
       let decided: RequestPolicy | undefined;
       return {
         async didResolveOperation(rc) {
-          decided = await decide(rc);
+          const decision = await decide(rc);
+          if (!decision) return;
+          const parts = answerParts(rc.request);
+          parts.credentialDependent = decision.credentialDependent;
+          decided = decision.denied;
           if (!decided?.variant.document) return;
           const writable = rc as unknown as Writable;
           writable.document = decided.variant.document;
           writable.operation = decided.variant.operation!;
           writable.queryHash = decided.variant.queryHash!;
+          // Applied by useAnswer to the data as it goes out, whether executed or from the cache.
+          const denied = decided;
+          parts.edit = (data) => splice(denied, rc.schema, data);
         },
         async responseForOperation(rc) {
           if (!decided?.variant.rootEmpty) return null;
@@ -158,12 +174,6 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
           // itself only when one of them is non-null), as if its resolver had failed.
           const { data, errors } = splice(decided, rc.schema, {});
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data, errors } } };
-        },
-        async willSendResponse(rc) {
-          if (!decided || decided.variant.rootEmpty || rc.response.body.kind !== 'single') return;
-          const result = rc.response.body.singleResult;
-          const { data, errors } = splice(decided, rc.schema, result.data as Record<string, unknown> | null | undefined);
-          rc.response.body = { kind: 'single', singleResult: { ...result, data, errors: [...(result.errors ?? []), ...errors] } };
         },
       };
     },

@@ -4,8 +4,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type Gr
 import { purgeTagsFor, type PurgeRules } from '../../cache/purgeRules.js';
 import type { ResponseStore, StoredValue } from '../../cache/responseStore.js';
 import { operationTag, responseTags, type TagOptions } from '../../cache/responseTags.js';
-import { trackCachePolicy } from '../../cache/requestPolicy.js';
-import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
+import { answerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 
 export interface UseResponseCacheOptions {
@@ -34,13 +33,6 @@ interface Entry {
   readonly storedAt: number;
 }
 
-interface Lookup {
-  readonly publicKey: string;
-  /** Only for a viewer with a `sub`. */
-  readonly privateKey: string | undefined;
-  hit?: { readonly entry: Entry; readonly ageSeconds: number; readonly placeholder: Record<string, unknown> };
-}
-
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
@@ -55,6 +47,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('bas
  * propagated header (they reach subgraphs, so they may change the answer).
  * Policy: the overall cache policy the subgraphs reported (remote `Cache-Control`, in-process
  * `@cacheControl`); nothing with errors or without a positive maxAge is stored.
+ * It needs useAnswer after it: a hit is recorded as a part of the answer (answer.ts), which
+ * useAnswer puts in the body, and useAnswer hands the final answer back to be stored.
  */
 export function useResponseCache({
   store,
@@ -67,12 +61,9 @@ export function useResponseCache({
 }: UseResponseCacheOptions): ApolloServerPlugin<TesseraContext> {
   const hasPurgeRules = Object.keys(purgeRules).length > 0;
   return {
-    async requestDidStart(start) {
+    async requestDidStart() {
       // The schema a request runs on is fixed when it starts; so is the composition in its key.
       const composition = compositionId();
-      // The in-process subgraphs' REST calls narrow the policy by the services' Cache-Control.
-      trackCachePolicy(start.contextValue, start.overallCachePolicy);
-      let lookup: Lookup | undefined;
       return {
         async responseForOperation(rc): Promise<GraphQLResponse | null> {
           if (rc.operation?.operation !== 'query' || composition === undefined) return null;
@@ -88,65 +79,39 @@ export function useResponseCache({
             // Absent and empty are different values.
             JSON.stringify(keyHeaders.map((name) => headers[name] ?? null)),
           ].join('\n');
-          lookup = {
-            publicKey: sha256(`public\n${base}`),
-            privateKey: viewer.sub === undefined ? undefined : sha256(`private\n${JSON.stringify([viewer.sub, viewer.client ?? null])}\n${base}`),
-          };
-          const keys = lookup.privateKey ? [lookup.privateKey, lookup.publicKey] : [lookup.publicKey];
-          const values = await store.getMany(keys);
+          const publicKey = sha256(`public\n${base}`);
+          const privateKey = viewer.sub === undefined ? undefined : sha256(`private\n${JSON.stringify([viewer.sub, viewer.client ?? null])}\n${base}`);
+          const values = await store.getMany(privateKey ? [privateKey, publicKey] : [publicKey]);
+          const parts = answerParts(rc.request);
           const now = Date.now();
           for (const value of values) {
             const entry = value === undefined ? undefined : parseEntry(value);
             if (!entry) continue;
             const ageSeconds = Math.max(0, Math.floor((now - entry.storedAt) / 1000));
             if (ageSeconds >= entry.maxAge) continue;
-            const placeholder = {};
-            lookup.hit = { entry, ageSeconds, placeholder };
             rc.overallCachePolicy.replace({ maxAge: entry.maxAge - ageSeconds, scope: entry.scope });
+            parts.cache = 'HIT';
+            parts.stored = { json: entry.json, ageSeconds };
             onLookup?.('hit');
-            return { body: { kind: 'single', singleResult: { data: placeholder } }, http: { status: undefined, headers: new HeaderMap() } };
+            // A placeholder: useAnswer puts the stored data in its place (see answer.ts).
+            return { body: { kind: 'single', singleResult: { data: {} } }, http: { status: undefined, headers: new HeaderMap() } };
           }
           onLookup?.('miss');
+          parts.cache = 'MISS';
+          parts.onSent = ({ data, errors, policy }) => {
+            if (errors || data == null || policy === null) return;
+            const key = policy.scope === 'PRIVATE' ? privateKey : publicKey;
+            // After the answer is on its way: tags and serialization are not the client's wait.
+            if (key !== undefined) setImmediate(() => void write(rc, key, data, policy).catch(() => undefined));
+          };
           return null;
         },
 
         async willSendResponse(rc) {
           const { response } = rc;
-          if (response.body.kind !== 'single') return;
-          if (rc.operation?.operation === 'mutation' && hasPurgeRules) {
+          if (response.body.kind === 'single' && rc.operation?.operation === 'mutation' && hasPurgeRules) {
             await purgeAfterMutation(rc, response.body.singleResult.data);
-            return;
           }
-          if (!lookup) return;
-          const headers = response.http.headers;
-          if (lookup.hit) {
-            const { entry, ageSeconds, placeholder } = lookup.hit;
-            // The last willSendResponse hook: whatever runs after this only serializes.
-            const result = response.body.singleResult;
-            if (result.data === placeholder && Object.keys(placeholder).length === 0) {
-              const slot = rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined;
-              if (slot && !result.errors) slot.json = entry.json;
-              else result.data = JSON.parse(entry.json.toString()) as Record<string, unknown>;
-            }
-            headers.set('x-cache', 'HIT');
-            headers.set('age', String(ageSeconds));
-            headers.set('cache-control', `max-age=${entry.maxAge - ageSeconds}, ${entry.scope.toLowerCase()}`);
-            return;
-          }
-          headers.set('x-cache', 'MISS');
-          const { data, errors } = response.body.singleResult;
-          const policy = rc.overallCachePolicy.policyIfCacheable();
-          const cacheable = policy !== null && !errors && data != null;
-          headers.set('cache-control', cacheable ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store');
-          if (!cacheable) return;
-          const key = policy.scope === 'PRIVATE' ? lookup.privateKey : lookup.publicKey;
-          if (key === undefined) return;
-          const singleResult = response.body.singleResult;
-          // After every willSendResponse hook has run: a later stage may still add errors.
-          setImmediate(() => {
-            if (singleResult.errors || singleResult.data == null) return;
-            write(rc, key, singleResult.data, policy).catch(() => undefined);
-          });
         },
       };
     },
