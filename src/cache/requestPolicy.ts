@@ -1,18 +1,20 @@
 import type { CacheHint } from '@apollo/cache-control-types';
 import type { TesseraContext } from '../graphql/context.js';
 
-const POLICY = Symbol('tessera.cache.policy');
-
 interface Restrictable {
   restrict(hint: CacheHint): void;
 }
 
-/** Makes the request's overall cache policy reachable from code that only has the context (REST clients). */
+// Keyed by the context object, not kept in its `scratch`: the operations of a batch each get a
+// shallow copy of one context and so share one scratch map, but each has its own policy.
+const policies = new WeakMap<TesseraContext, Restrictable>();
+
+/** Makes the operation's overall cache policy reachable from code that only has the context (REST clients). */
 export function trackCachePolicy(ctx: TesseraContext, policy: Restrictable): void {
-  ctx.scratch.set(POLICY, policy);
+  policies.set(ctx, policy);
 }
 
-/** Narrows the request's cache policy (lower maxAge, PRIVATE); a no-op when no response cache tracks it. */
+/** Narrows the operation's cache policy (lower maxAge, PRIVATE); a no-op when nothing tracks it. */
 export function restrictCachePolicy(ctx: TesseraContext, hint: CacheHint): void {
-  (ctx.scratch.get(POLICY) as Restrictable | undefined)?.restrict(hint);
+  policies.get(ctx)?.restrict(hint);
 }

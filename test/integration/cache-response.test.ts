@@ -122,6 +122,29 @@ describe('response cache on Redis', () => {
     }
   });
 
+  it("each operation of a batch keeps its own cache policy; the batch's one HTTP answer is not for reuse", async () => {
+    const batching = await startGateway(mocks, { REDIS_URL, REDIS_PREFIX: redis.prefix, BATCH_MAX_OPERATIONS: '5' });
+    try {
+      // The users service answers `private`: without a viewer's sub that answer is never stored.
+      const user = 'query BatchedUser { user(id: "2") { name } }';
+      const res = await fetch(`${batching.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ query: user }, { query: '{ product(sku: "SKU-0012") { sku } }' }]),
+      });
+      const batch = (await res.json()) as { data: any }[];
+      expect(batch[0]!.data.user.name).toEqual(expect.any(String));
+      // Two answers with two policies in one body: no single Cache-Control could be true of both.
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      await new Promise((r) => setTimeout(r, 50));
+      const alone = await batching.query(user);
+      expect(alone.headers.get('x-cache')).toBe('MISS');
+      expect(alone.headers.get('cache-control')).toBe('max-age=30, private');
+    } finally {
+      await batching.close();
+    }
+  });
+
   it('bypasses mutations and introspection-free non-queries: no x-cache header', async () => {
     const res = await a.query('mutation { createOrder(input: { userId: "1", items: [] }) { id } }');
     expect(res.headers.get('x-cache')).toBeNull();

@@ -44,11 +44,16 @@ export function useAnswer({ keyHeaders }: UseAnswerOptions): ApolloServerPlugin<
 
       const policy = rc.overallCachePolicy.policyIfCacheable();
       const reusable = rc.operation?.operation === 'query' && !result.errors && result.data != null;
-      const { cacheControl, vary } = clientCacheHeaders({ policy, reusable, credentialDependent: parts?.credentialDependent ?? false, keyHeaders });
-      headers.set('cache-control', cacheControl);
-      if (vary.length > 0) headers.set('vary', vary.join(', '));
-      if (parts?.cache) headers.set('x-cache', parts.cache);
-      if (stored) headers.set('age', String(stored.ageSeconds));
+      if (rc.requestIsBatched) {
+        // The operations of a batch share one HTTP head, and each has its own policy.
+        headers.set('cache-control', 'no-store');
+      } else {
+        const { cacheControl, vary } = clientCacheHeaders({ policy, reusable, credentialDependent: parts?.credentialDependent ?? false, keyHeaders });
+        headers.set('cache-control', cacheControl);
+        if (vary.length > 0) headers.set('vary', vary.join(', '));
+        if (parts?.cache) headers.set('x-cache', parts.cache);
+        if (stored) headers.set('age', String(stored.ageSeconds));
+      }
 
       parts?.onSent?.({ data: result.data, errors: result.errors, policy: reusable ? policy : null });
     },

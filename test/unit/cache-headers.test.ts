@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clientCacheHeaders } from '../../src/cache/clientCacheHeaders.js';
 import { varyVerdict } from '../../src/cache/vary.js';
 import { cacheHintFromHeaders } from '../../src/gateway/cacheControl.js';
 
@@ -45,5 +46,20 @@ describe('cacheHintFromHeaders', () => {
     ['public, max-age=30', '*', { maxAge: 0, scope: 'PUBLIC' }],
   ] as const)('Cache-Control %j, Vary %j → %j', (cacheControl, vary, hint) => {
     expect(cacheHintFromHeaders(cacheControl, vary, KEYED)).toEqual(hint);
+  });
+});
+
+describe('clientCacheHeaders', () => {
+  const policy = { maxAge: 30, scope: 'PUBLIC' } as const;
+  const keyHeaders = ['accept-language'];
+
+  it.each([
+    ['a reusable public answer', { policy, reusable: true, credentialDependent: false }, 'max-age=30, public', ['accept-language']],
+    ['one a rule decided on the credential', { policy, reusable: true, credentialDependent: true }, 'max-age=30, private', ['accept-language', 'Authorization', 'x-api-key']],
+    ['one a service called private', { policy: { maxAge: 5, scope: 'PRIVATE' }, reusable: true, credentialDependent: false }, 'max-age=5, private', ['accept-language', 'Authorization', 'x-api-key']],
+    ['one that is not reusable (errors, a mutation)', { policy, reusable: false, credentialDependent: true }, 'no-store', []],
+    ['one no service allowed caching', { policy: null, reusable: true, credentialDependent: false }, 'no-store', []],
+  ] as const)('%s', (_name, input, cacheControl, vary) => {
+    expect(clientCacheHeaders({ ...input, keyHeaders })).toEqual({ cacheControl, vary });
   });
 });
