@@ -1,7 +1,10 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse } from 'graphql';
-import { deny } from 'graphql-shield';
+import type { CacheHint } from '@apollo/cache-control-types';
+import { allow, deny } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
+import { trackCachePolicy } from '../../src/cache/requestPolicy.js';
+import type { TesseraContext } from '../../src/graphql/context.js';
 import { withSubgraphRules } from '../../src/policy/subgraphShield.js';
 
 const typeDefs = parse(`
@@ -31,5 +34,21 @@ describe('subgraph shield', () => {
     const result = await run({ x: { Other: deny } });
     expect(result.data).toEqual({ thing: { open: 'o', secret: 's' }, other: { a: null, b: null } });
     expect(result.errors).toHaveLength(2);
+  });
+});
+
+describe('subgraph shield and caching', () => {
+  it('an answer that reached a ruled field is private; one that did not is left alone', async () => {
+    const [shielded] = withSubgraphRules({ subgraphs: [{ name: 'x', schema }], close: async () => {} }, { x: { Thing: { secret: allow } } }).subgraphs;
+    const hintsOf = async (query: string) => {
+      const hints: CacheHint[] = [];
+      const context = { scratch: new Map() } as unknown as TesseraContext;
+      trackCachePolicy(context, { restrict: (hint) => hints.push(hint) });
+      const result = await execute({ schema: shielded!.schema, document: parse(query), contextValue: context });
+      expect(result.errors).toBeUndefined();
+      return hints;
+    };
+    expect(await hintsOf('{ thing { open secret } }')).toEqual([{ scope: 'PRIVATE' }]);
+    expect(await hintsOf('{ thing { open } other { a } }')).toEqual([]);
   });
 });
