@@ -62,8 +62,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * Enforces the rule tree at the edge, for every field of every subgraph. The gateway never calls
  * the supergraph's resolvers, so the operation itself is checked: denied fields are removed
  * before the query plan is built (a denied mutation never reaches its service), and `null` plus
- * an error is put back at each denied path in the response (by useAnswer, see answer.ts). The pruned operation gets its own
- * `queryHash`, which the gateway keys query plans by, so one viewer's plan never serves another.
+ * an error is put back at each denied path in the response (by useAnswer, see answer.ts). The
+ * pruned operation gets its own `queryHash`, which the gateway keys query plans by, so one
+ * viewer's plan never serves another.
  * Rules come from the app's tree and from `@authenticated` / `@requiresScopes` in the supergraph.
  */
 export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log }: PolicyOptions = {}): ApolloServerPlugin<TesseraContext> {
