@@ -48,21 +48,24 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   const now = options.now ?? Date.now;
   const lookupApiKey = createApiKeyLookup(options.apiKeys ?? []);
   // Keyed by a hash so the cache never holds a usable credential.
+  // The viewer as the token alone says: a client name from the request's header is not the token's.
   const verified = new LRUCache<string, { viewer: Viewer; expiresAt: number }>({ max: options.cacheMax ?? 10_000 });
+  const withClient = (viewer: Viewer, clientHeader: string | undefined): Viewer =>
+    viewer.client !== undefined || clientHeader === undefined ? viewer : Object.freeze({ ...viewer, client: clientHeader });
 
   const fromToken = async (token: string, clientHeader: string | undefined): Promise<Viewer> => {
     const key = sha256Hex(token);
     const hit = verified.get(key);
     if (hit) {
-      if (hit.expiresAt > now()) return hit.viewer;
+      if (hit.expiresAt > now()) return withClient(hit.viewer, clientHeader);
       verified.delete(key);
     }
     if (!verify) throw new Refused('no JWT key source is configured');
     const claims = await verify(token);
-    const viewer = viewerFromClaims(claims, clientHeader);
+    const viewer = viewerFromClaims(claims);
     // exp is required by the verifier; entries leave the cache when the token expires.
     if (typeof claims.exp === 'number') verified.set(key, { viewer, expiresAt: claims.exp * 1000 });
-    return viewer;
+    return withClient(viewer, clientHeader);
   };
 
   return async (headers, log) => {

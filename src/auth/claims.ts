@@ -9,9 +9,9 @@ export function scopesOf(claims: JWTPayload): Set<string> {
   return scopes;
 }
 
-/** Maps verified claims to the viewer. The client name comes from `client_id` or `azp`, else the header. */
-export function viewerFromClaims(claims: JWTPayload, clientHeader?: string): Viewer {
-  const client = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : clientHeader;
+/** Maps verified claims to the viewer. The client name comes from `client_id` or `azp` (else each request's header, see authenticate.ts). */
+export function viewerFromClaims(claims: JWTPayload): Viewer {
+  const client = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
   return Object.freeze({
     sub: typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined,
     scopes: scopesOf(claims),

@@ -32,7 +32,6 @@ describe('claims and headers', () => {
     const viewer = viewerFromClaims({ sub: '7', scope: 'a b', scopes: ['c'], azp: 'web' });
     expect(viewer).toMatchObject({ sub: '7', client: 'web', authenticated: true });
     expect([...viewer.scopes].sort()).toEqual(['a', 'b', 'c']);
-    expect(viewerFromClaims({ sub: '7' }, 'ios').client).toBe('ios');
   });
 
   it('identity headers: none for the anonymous viewer', () => {
@@ -79,6 +78,18 @@ describe('authenticator', () => {
     clock += 61_000;
     await authenticate({ authorization: `Bearer ${token}` }, () => silent).catch(() => undefined);
     expect(verifications).toBe(2);
+  });
+
+  it("the client is the token's claim, else each request's apollographql-client-name, never an earlier request's", async () => {
+    const authenticate = createAuthenticator({ verify: createTokenVerifier(config) });
+    const token = await signDevToken({ secret: SECRET, sub: '1', ttlS: 60 });
+    const as = (client?: string) =>
+      authenticate({ authorization: `Bearer ${token}`, ...(client ? { 'apollographql-client-name': client } : {}) }, () => silent);
+    expect((await as('web')).client).toBe('web');
+    expect((await as('ios')).client).toBe('ios');
+    expect((await as()).client).toBeUndefined();
+    const claimed = await new SignJWT({ azp: 'partner' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1m').sign(new TextEncoder().encode(SECRET));
+    expect((await authenticate({ authorization: `Bearer ${claimed}`, 'apollographql-client-name': 'web' }, () => silent)).client).toBe('partner');
   });
 
   it('a bad token: a generic 401, the reason in the log, never the token', async () => {
