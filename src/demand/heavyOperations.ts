@@ -39,7 +39,7 @@ export class HeavyOperationGate {
     const mine = (this.#perClient.get(client) ?? 0) + this.#waiting.filter((w) => w.client === client).length;
     if (mine >= this.options.maxPerClient) return Promise.resolve('client');
     if (this.#running < this.options.maxConcurrent) return Promise.resolve(this.#take(client));
-    // The queue is as long as the slots it waits for: waiting longer than that is not worth it.
+    // Four waiters per slot at most: one further back would rarely get a slot within its wait.
     if (this.#waiting.length >= this.options.maxConcurrent * 4 || this.options.waitMs === 0) return Promise.resolve('busy');
     return new Promise((resolve) => {
       const waiter: Waiter = {

@@ -9,8 +9,6 @@ import {
 } from 'graphql';
 import { isIncluded, type Variables } from '../graphql/document.js';
 
-export { isIncluded, type Variables };
-
 /**
  * The fields an object of `runtimeType` gets from these selection sets, by response key, in
  * execution order: GraphQL's CollectFields (fragments by type condition, @skip/@include).

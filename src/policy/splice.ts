@@ -13,7 +13,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ErrorCode } from '../errors/codes.js';
-import { collectFields, type Variables } from './collectFields.js';
+import type { Variables } from '../graphql/document.js';
+import { collectFields } from './collectFields.js';
 
 /** Why a field was denied, as the client sees it. */
 export interface Denial {

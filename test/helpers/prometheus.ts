@@ -72,3 +72,8 @@ export function parsePrometheus(text: string): Exposition {
     },
   };
 }
+
+/** Scrapes a gateway's `/metrics`. */
+export async function scrapeMetrics(baseUrl: string): Promise<Exposition> {
+  return parsePrometheus(await (await fetch(`${baseUrl}/metrics`)).text());
+}

@@ -4,7 +4,7 @@ import { signDevToken } from '../../src/auth/devToken.js';
 import { REVIEWS_SDL, startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 import { ADMIN_TOKEN, admin, tempDir, writeSupergraphWithoutReviews } from '../helpers/registryFixtures.js';
-import { parsePrometheus } from '../helpers/prometheus.js';
+import { scrapeMetrics } from '../helpers/prometheus.js';
 import { mockEnv, postGraphQL, startStack, type Stack } from '../helpers/stack.js';
 
 // The attack of the issue that brought demand control: four aliases, each six levels of
@@ -55,7 +55,7 @@ describe('demand control against a gateway with a 512 MB heap', () => {
       expect(answered.status).toBe(200);
       expect(answered.body).toEqual({ data: { product: { sku: 'SKU-0001', title: expect.any(String) } } });
       expect(alive).toBe(200);
-      const exposition = parsePrometheus(await (await fetch(`${gateway.url}/metrics`)).text());
+      const exposition = await scrapeMetrics(gateway.url);
       expect(exposition.value('tessera_operation_limit_rejections_total', { limit: 'cost' })).toBe(3);
       expect(exposition.value('tessera_operation_cost_estimated_count')).toBeGreaterThanOrEqual(4);
     } finally {
@@ -77,7 +77,7 @@ describe('demand control against a gateway with a 512 MB heap', () => {
       }
       expect(answered.body.data?.product?.sku).toBe('SKU-0001');
       expect(alive).toBe(200);
-      const exposition = parsePrometheus(await (await fetch(`${gateway.url}/metrics`)).text());
+      const exposition = await scrapeMetrics(gateway.url);
       expect(exposition.value('tessera_operation_limit_rejections_total', { limit: 'cost_measured' })).toBe(3);
       expect(exposition.value('tessera_operation_cost_actual_count')).toBeGreaterThanOrEqual(1);
     } finally {

@@ -43,6 +43,16 @@ describe('heavy operation gate', () => {
     expect(gate.running).toBe(0);
   });
 
+  it('keeps at most four waiters per slot: one more is refused at once', async () => {
+    const gate = new HeavyOperationGate({ maxConcurrent: 1, maxPerClient: 10, waitMs: 50 });
+    const held = (await gate.acquire('a')) as () => void;
+    const waiters = Array.from({ length: 4 }, (_, i) => gate.acquire(`w${i}`));
+    expect(gate.waiting).toBe(4);
+    expect(await gate.acquire('late')).toBe('busy');
+    expect(await Promise.all(waiters)).toEqual(['busy', 'busy', 'busy', 'busy']);
+    held();
+  });
+
   it('releases once however often release is called', async () => {
     const gate = new HeavyOperationGate({ maxConcurrent: 2, maxPerClient: 2, waitMs: 0 });
     const release = (await gate.acquire('a')) as () => void;
