@@ -1,13 +1,11 @@
 import type { CacheHint } from '@apollo/cache-control-types';
 
 /** The request headers a credential arrives in (src/auth/authenticate.ts). */
-export const CREDENTIAL_HEADERS = ['Authorization', 'x-api-key'] as const;
+const CREDENTIAL_HEADERS = ['Authorization', 'x-api-key'] as const;
 
 export interface ClientCacheInput {
-  /** The overall cache policy the services reported, if the answer may be cached at all. */
+  /** The overall cache policy, if the answer may be reused at all (a query's, without errors, every service allowing it). */
   readonly policy: Required<CacheHint> | null;
-  /** Only a query's answer without errors may be reused. */
-  readonly reusable: boolean;
   /** The answer depended on the viewer's credential (a rule or an auth directive was decided). */
   readonly credentialDependent: boolean;
   /** The request headers the answer may depend on (the propagated ones the cache keys on). */
@@ -22,8 +20,8 @@ export interface ClientCacheInput {
  * - `Vary` names every header the answer may depend on: the propagated ones, and the credential
  *   headers when the answer is private.
  */
-export function clientCacheHeaders({ policy, reusable, credentialDependent, keyHeaders }: ClientCacheInput): { cacheControl: string; vary: string[] } {
-  if (!reusable || policy === null) return { cacheControl: 'no-store', vary: [] };
+export function clientCacheHeaders({ policy, credentialDependent, keyHeaders }: ClientCacheInput): { cacheControl: string; vary: string[] } {
+  if (policy === null) return { cacheControl: 'no-store', vary: [] };
   const isPrivate = credentialDependent || policy.scope === 'PRIVATE';
   return {
     cacheControl: `max-age=${policy.maxAge}, ${isPrivate ? 'private' : 'public'}`,

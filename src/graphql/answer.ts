@@ -4,13 +4,14 @@ import type { GraphQLFormattedError } from 'graphql';
 
 type Data = Record<string, unknown> | null | undefined;
 
-/** The answer as it went out, for whoever keeps it (the response cache). */
-export interface SentAnswer {
-  readonly data: Data;
-  readonly errors: readonly GraphQLFormattedError[] | undefined;
-  /** The overall cache policy, if the answer may be cached at all. */
-  readonly policy: Required<CacheHint> | null;
+/** An answer that may be reused (a query's, without errors, every service allowing it), as it went out. */
+export interface ReusableAnswer {
+  readonly data: Record<string, unknown>;
+  readonly policy: Required<CacheHint>;
 }
+
+/** What the response cache found: the stored data's JSON and its age in seconds on a hit. */
+export type CacheLookup = { readonly result: 'MISS' } | { readonly result: 'HIT'; readonly json: string | Buffer; readonly ageSeconds: number };
 
 /**
  * What the plugins that shape one operation's answer tell the one plugin that assembles it
@@ -24,15 +25,14 @@ export interface AnswerParts {
   credentialDependent: boolean;
   /** The policy's edit of the data: null and an error at each denied path. */
   edit?: (data: Data) => { data: Data; errors: readonly GraphQLFormattedError[] };
-  /** Whether the response cache looked the operation up. */
-  cache?: 'HIT' | 'MISS';
-  /** A response-cache hit: the stored data's JSON, and its age in seconds. */
-  stored?: { readonly json: string | Buffer; readonly ageSeconds: number };
-  /** Told the final answer after it is sent (the response cache stores it). */
-  onSent?: (answer: SentAnswer) => void;
+  /** Set when the response cache looked the operation up. */
+  cache?: CacheLookup;
+  /** Told the final answer when it may be reused (the response cache stores it). */
+  onReusable?: (answer: ReusableAnswer) => void;
 }
 
-// Keyed by the operation's request: the operations of a batch share one context, not one request.
+// Keyed by the operation's request: every hook of the operation sees it, and each operation of a
+// batch has its own (they share the context's `scratch`).
 const parts = new WeakMap<GraphQLRequest, AnswerParts>();
 
 /** The parts of this operation's answer, created on first use. */

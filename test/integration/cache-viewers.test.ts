@@ -111,6 +111,16 @@ describe('the response cache never shows one viewer what was meant for another',
     expect((await gateway.query(query)).headers.get('x-cache')).toBe('MISS');
   });
 
+  it("a PRIVATE answer is the viewer's on one client: the same sub on another client has its own entry", async () => {
+    // A subgraph may answer per client (it sees x-user-client): a private entry never crosses clients.
+    const query = '{ user(id: "1") { orders(first: 1) { id } } }';
+    const on = (client: string) => gateway.query(query, undefined, { ...auth['A'], 'apollographql-client-name': client });
+    expect((await on('web')).headers.get('x-cache')).toBe('MISS');
+    await settle();
+    expect((await on('web')).headers.get('x-cache')).toBe('HIT');
+    expect((await on('ios')).headers.get('x-cache')).toBe('MISS');
+  });
+
   it('a pruned operation whose pruned text another client cached gets the stored data with its denials, never an empty body', async () => {
     const full = '{ product(sku: "SKU-0002") { title reviews { rating author { name } } } }';
     // What the policy leaves of it for the anonymous viewer, as Apollo Client's print(doc) sends it.

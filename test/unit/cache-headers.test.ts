@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientCacheHeaders } from '../../src/cache/clientCacheHeaders.js';
-import { varyVerdict } from '../../src/cache/vary.js';
+import { varyVerdict } from '../../src/cache/httpCacheHeaders.js';
 import { cacheHintFromHeaders } from '../../src/gateway/cacheControl.js';
 
 const KEYED = new Set(['accept-language', 'x-tenant']);
@@ -38,6 +38,10 @@ describe('cacheHintFromHeaders', () => {
     ['private, max-age=30', undefined, { maxAge: 30, scope: 'PRIVATE' }],
     ['max-age=30, s-maxage=5', undefined, { maxAge: 5 }],
     ['s-maxage=20', undefined, { maxAge: 20 }],
+    ['public, max-age=5, s-maxage=60', undefined, { maxAge: 60, scope: 'PUBLIC' }],
+    ['private, max-age=5, s-maxage=60', undefined, { maxAge: 5, scope: 'PRIVATE' }],
+    ['max-age=5, s-maxage=60', 'Authorization', { maxAge: 5, scope: 'PRIVATE' }],
+    ['Public, Max-Age="20"', undefined, { maxAge: 20, scope: 'PUBLIC' }],
     ['public, max-age=30, no-store', undefined, { maxAge: 0, scope: 'PUBLIC' }],
     ['max-age=30, no-cache', undefined, { maxAge: 0 }],
     ['public, max-age=30', 'Accept-Language', { maxAge: 30, scope: 'PUBLIC' }],
@@ -54,11 +58,10 @@ describe('clientCacheHeaders', () => {
   const keyHeaders = ['accept-language'];
 
   it.each([
-    ['a reusable public answer', { policy, reusable: true, credentialDependent: false }, 'max-age=30, public', ['accept-language']],
-    ['one a rule decided on the credential', { policy, reusable: true, credentialDependent: true }, 'max-age=30, private', ['accept-language', 'Authorization', 'x-api-key']],
-    ['one a service called private', { policy: { maxAge: 5, scope: 'PRIVATE' }, reusable: true, credentialDependent: false }, 'max-age=5, private', ['accept-language', 'Authorization', 'x-api-key']],
-    ['one that is not reusable (errors, a mutation)', { policy, reusable: false, credentialDependent: true }, 'no-store', []],
-    ['one no service allowed caching', { policy: null, reusable: true, credentialDependent: false }, 'no-store', []],
+    ['a reusable public answer', { policy, credentialDependent: false }, 'max-age=30, public', ['accept-language']],
+    ['one a rule decided on the credential', { policy, credentialDependent: true }, 'max-age=30, private', ['accept-language', 'Authorization', 'x-api-key']],
+    ['one a service called private', { policy: { maxAge: 5, scope: 'PRIVATE' }, credentialDependent: false }, 'max-age=5, private', ['accept-language', 'Authorization', 'x-api-key']],
+    ['one that may not be reused (errors, a mutation, a service said so)', { policy: null, credentialDependent: true }, 'no-store', []],
   ] as const)('%s', (_name, input, cacheControl, vary) => {
     expect(clientCacheHeaders({ ...input, keyHeaders })).toEqual({ cacheControl, vary });
   });

@@ -29,12 +29,12 @@ export function useAnswer({ keyHeaders }: UseAnswerOptions): ApolloServerPlugin<
         return;
       }
       const result = response.body.singleResult;
-      const stored = parts?.stored;
-      if (stored) {
+      const hit = parts?.cache?.result === 'HIT' ? parts.cache : undefined;
+      if (hit) {
         const slot = rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined;
         // The stored bytes go out as they are unless something must read or change the data.
-        if (slot && !parts.edit && !result.errors) slot.json = stored.json;
-        else result.data = JSON.parse(stored.json.toString()) as Record<string, unknown>;
+        if (slot && !parts!.edit && !result.errors) slot.json = hit.json;
+        else result.data = JSON.parse(hit.json.toString()) as Record<string, unknown>;
       }
       if (parts?.edit) {
         const { data, errors } = parts.edit(result.data);
@@ -42,20 +42,20 @@ export function useAnswer({ keyHeaders }: UseAnswerOptions): ApolloServerPlugin<
         if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
       }
 
-      const policy = rc.overallCachePolicy.policyIfCacheable();
       const reusable = rc.operation?.operation === 'query' && !result.errors && result.data != null;
+      const policy = reusable ? rc.overallCachePolicy.policyIfCacheable() : null;
       if (rc.requestIsBatched) {
         // The operations of a batch share one HTTP head, and each has its own policy.
         headers.set('cache-control', 'no-store');
       } else {
-        const { cacheControl, vary } = clientCacheHeaders({ policy, reusable, credentialDependent: parts?.credentialDependent ?? false, keyHeaders });
+        const { cacheControl, vary } = clientCacheHeaders({ policy, credentialDependent: parts?.credentialDependent ?? false, keyHeaders });
         headers.set('cache-control', cacheControl);
         if (vary.length > 0) headers.set('vary', vary.join(', '));
-        if (parts?.cache) headers.set('x-cache', parts.cache);
-        if (stored) headers.set('age', String(stored.ageSeconds));
+        if (parts?.cache) headers.set('x-cache', parts.cache.result);
+        if (hit) headers.set('age', String(hit.ageSeconds));
       }
 
-      parts?.onSent?.({ data: result.data, errors: result.errors, policy: reusable ? policy : null });
+      if (policy && result.data) parts?.onReusable?.({ data: result.data, policy });
     },
   };
   return {

@@ -115,7 +115,7 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           release = undefined;
           if (!estimated || !rc.operation || rc.response.body.kind !== 'single') return;
           // A cache hit's data is stored JSON the gateway did not build: no work to measure.
-          if (peekAnswerParts(rc.request)?.stored) return;
+          if (peekAnswerParts(rc.request)?.cache?.result === 'HIT') return;
           const data = rc.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           if (!data) return;
           const cost = actualCost(rc.schema, rc.operation, estimated.fragments, estimated.variables, data, modelOf(rc.schema));

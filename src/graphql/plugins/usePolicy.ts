@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { allow, deny } from 'graphql-shield';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { isIncluded, type Variables } from '../../policy/collectFields.js';
 import { directiveRules, type DirectiveRules } from '../../policy/directives.js';
 import { evaluateChecks } from '../../policy/evaluate.js';
 import { planOperation, type OperationPlan } from '../../policy/operationPlan.js';
@@ -14,7 +12,7 @@ import type { RuleTree } from '../../policy/rules.js';
 import { spliceDenials, type Denial } from '../../policy/splice.js';
 import { answerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
-import { coercedVariables } from '../document.js';
+import { coercedVariables, isIncluded, type Variables } from '../document.js';
 
 export interface PolicyOptions {
   /** The app's rule tree, keyed `{ Type: { field: rule } }` over the supergraph. */
@@ -35,8 +33,6 @@ interface PlanEntry {
   /** The parsed document the plan's field nodes belong to. */
   readonly document: DocumentNode;
   readonly plan: OperationPlan;
-  /** A rule of the plan is decided on the viewer (any but graphql-shield's constant allow and deny). */
-  readonly credentialDependent: boolean;
   /** Pruned documents by the set of denied checks: viewers denied the same fields share one. */
   readonly variants: LRUCache<string, PrunedVariant>;
 }
@@ -83,10 +79,8 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     return policy;
   };
 
-  /** Whether the answer depends on the viewer, and what the viewer was denied (nothing: `undefined`). */
-  const decide = async (
-    rc: GraphQLRequestContextDidResolveOperation<TesseraContext>,
-  ): Promise<{ credentialDependent: boolean; denied?: RequestPolicy } | undefined> => {
+  /** What the viewer was denied; `undefined` when no rule applies to the operation (none was decided on the viewer). */
+  const decide = async (rc: GraphQLRequestContextDidResolveOperation<TesseraContext>): Promise<{ denied?: RequestPolicy } | undefined> => {
     const operation = rc.operation;
     if (!operation) return undefined;
     const policy = policyFor(rc.schema);
@@ -95,12 +89,10 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     // Denials and pruning match field nodes by identity, so a plan only serves the document object
     // it was made from: concurrent first parses of one query (a batch, say) give different objects.
     if (!entry || entry.document !== rc.document) {
-      const plan = planOperation(rc.schema, rc.document, operation, policy.lookup);
-      const credentialDependent = plan.checks.some((check) => check.rule !== allow && check.rule !== deny);
-      entry = { document: rc.document, plan, credentialDependent, variants: new LRUCache({ max: 64 }) };
+      entry = { document: rc.document, plan: planOperation(rc.schema, rc.document, operation, policy.lookup), variants: new LRUCache({ max: 64 }) };
       plans.set(key, entry);
     }
-    const { plan, credentialDependent } = entry;
+    const { plan } = entry;
     // Most operations touch no rule at all: one lookup and done.
     if (plan.checks.length === 0) return undefined;
 
@@ -109,7 +101,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     const denials = await evaluateChecks(plan, { schema: rc.schema, operation, variables, context });
     // A field skipped by its own @skip/@include is not sent anyway.
     for (const node of denials.keys()) if (!isIncluded(node, variables)) denials.delete(node);
-    if (denials.size === 0) return { credentialDependent };
+    if (denials.size === 0) return {};
 
     let variantKey = '';
     for (const check of plan.checks) variantKey += denials.has(check.node) ? '1' : '0';
@@ -119,7 +111,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
       variant = { ...pruned, queryHash: pruned.document ? sha256(print(pruned.document)) : undefined };
       entry.variants.set(variantKey, variant);
     }
-    return { credentialDependent, denied: { variant, plan, operation, variables, denials } };
+    return { denied: { variant, plan, operation, variables, denials } };
   };
 
   const splice = (decided: RequestPolicy, schema: GraphQLSchema, data: Record<string, unknown> | null | undefined) =>
@@ -157,8 +149,10 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
         async didResolveOperation(rc) {
           const decision = await decide(rc);
           if (!decision) return;
+          // A rule was decided on the viewer: the answer is not for other viewers (an explicit
+          // `allow` is no rule, see ruleTree.ts).
           const parts = answerParts(rc.request);
-          parts.credentialDependent = decision.credentialDependent;
+          parts.credentialDependent = true;
           decided = decision.denied;
           if (!decided?.variant.document) return;
           const writable = rc as unknown as Writable;

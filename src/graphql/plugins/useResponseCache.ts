@@ -90,16 +90,14 @@ export function useResponseCache({
             const ageSeconds = Math.max(0, Math.floor((now - entry.storedAt) / 1000));
             if (ageSeconds >= entry.maxAge) continue;
             rc.overallCachePolicy.replace({ maxAge: entry.maxAge - ageSeconds, scope: entry.scope });
-            parts.cache = 'HIT';
-            parts.stored = { json: entry.json, ageSeconds };
+            parts.cache = { result: 'HIT', json: entry.json, ageSeconds };
             onLookup?.('hit');
             // A placeholder: useAnswer puts the stored data in its place (see answer.ts).
             return { body: { kind: 'single', singleResult: { data: {} } }, http: { status: undefined, headers: new HeaderMap() } };
           }
           onLookup?.('miss');
-          parts.cache = 'MISS';
-          parts.onSent = ({ data, errors, policy }) => {
-            if (errors || data == null || policy === null) return;
+          parts.cache = { result: 'MISS' };
+          parts.onReusable = ({ data, policy }) => {
             const key = policy.scope === 'PRIVATE' ? privateKey : publicKey;
             // After the answer is on its way: tags and serialization are not the client's wait.
             if (key !== undefined) setImmediate(() => void write(rc, key, data, policy).catch(() => undefined));

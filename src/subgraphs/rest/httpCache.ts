@@ -2,7 +2,7 @@
  * Which REST responses may be stored, for how long, and under which key. Pure: the REST client
  * does the reading and writing.
  */
-import { varyVerdict } from '../../cache/vary.js';
+import { deltaSeconds, lifetimeOf, parseCacheControl, varyVerdict } from '../../cache/httpCacheHeaders.js';
 
 export type CacheScope = 'public' | 'private';
 
@@ -23,23 +23,14 @@ export interface CachePolicy {
  * differs between calls: a `Vary` on any such header means "do not store", on a credential `private`.
  */
 export function cachePolicy(cacheControl: string | undefined, age?: string, vary?: string): CachePolicy | undefined {
-  if (cacheControl === undefined) return undefined;
-  const directives = new Map<string, string | undefined>();
-  for (const part of cacheControl.split(',')) {
-    const [rawName, ...rest] = part.split('=');
-    const name = rawName?.trim().toLowerCase();
-    if (!name) continue;
-    const value = rest.length > 0 ? rest.join('=').trim().replace(/^"(.*)"$/, '$1') : undefined;
-    directives.set(name, value);
-  }
-  if (directives.has('no-store') || directives.has('no-cache')) return undefined;
-
+  const directives = parseCacheControl(cacheControl);
+  if (!directives || directives.noStore) return undefined;
   const verdict = varyVerdict(vary, NOTHING_KEYED);
   if (verdict === 'uncacheable') return undefined;
-  const scope: CacheScope = directives.has('private') || verdict === 'private' ? 'private' : 'public';
-  const lifetime = scope === 'public' ? (seconds(directives.get('s-maxage')) ?? seconds(directives.get('max-age'))) : seconds(directives.get('max-age'));
+  const scope: CacheScope = directives.isPrivate || verdict === 'private' ? 'private' : 'public';
+  const lifetime = lifetimeOf(directives, scope === 'private');
   if (lifetime === undefined) return undefined;
-  const ttlSeconds = lifetime - (seconds(age) ?? 0);
+  const ttlSeconds = lifetime - (deltaSeconds(age) ?? 0);
   return ttlSeconds > 0 ? { scope, ttlSeconds } : undefined;
 }
 
@@ -76,9 +67,4 @@ export function readCacheEntry(entry: string, epoch: string, now: number): { tex
   if (second < 0 || entry.slice(first + 1, second) !== epoch) return undefined;
   const ttlSeconds = Math.floor((Number(entry.slice(0, first)) - now) / 1000);
   return ttlSeconds > 0 ? { text: entry.slice(second + 1), ttlSeconds } : undefined;
-}
-
-function seconds(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
 }
