@@ -18,6 +18,9 @@ export const appEnvSchema = z.object({
 });
 
 export default defineApp({
+  // The subgraphs this app defines (schema/supergraph.yaml): its rules and cache rules act on
+  // their fields only, and `tessera serve` applies the app only to a supergraph that has them.
+  owns: { inProcess: ['users', 'orders', 'catalog', 'bff'], remote: ['reviews', 'inventory'] },
   subgraphs: ({ config, env, cache }) => {
     const appEnv = parseEnvWith(appEnvSchema, { ...env });
     const local = createLocalSubgraphs({

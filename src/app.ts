@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppDefinition, InProcessSubgraphs } from './appDefinition.js';
+import { createAppScope, appProblems } from './appScope.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { ANONYMOUS } from './auth/viewer.js';
 import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
@@ -15,7 +16,7 @@ import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
 import { composeFromSpecs } from './composition/loadSubgraphs.js';
 import { SupergraphManager } from './composition/supergraphManager.js';
 import { watchSupergraphFile } from './composition/watchSupergraphFile.js';
-import type { Config } from './config/index.js';
+import { ConfigError, type Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import type { TesseraContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
@@ -86,6 +87,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     close: async () => {},
   };
   const localSchemas = new Map(inProcess.subgraphs.map((s) => [s.name, s.schema]));
+  // The app's rules, purge rules and key fields, scoped to each supergraph as it loads.
+  const appScope = createAppScope(options.app);
   const cleanups: (() => Promise<void> | void)[] = [];
   let phase: Phase = 'created';
   // Apollo's stop() throws unless start() succeeded; a failed start still closes everything else.
@@ -115,6 +118,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     }
   });
   manager.onChange((state) => recordSupergraph(state.id));
+  manager.onChange((state, previous) => {
+    // Checked before serving at start (start() refuses); a later graph is served and the gap logged.
+    if (!previous) return;
+    const { problems } = appScope(state.supergraphSdl);
+    if (problems.length > 0) log.warn({ compositionId: state.id, problems }, 'app entries that apply to nothing in the new supergraph');
+  });
   manager.onChange((state, previous) =>
     log.info({ compositionId: state.id, version: state.version, previous: previous?.id }, 'supergraph loaded'),
   );
@@ -153,8 +162,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       store: cache.responses,
       compositionId: () => manager.state?.id,
       keyHeaders: config.cache.keyHeaders,
-      purgeRules: options.app?.cache?.purge,
-      keyFields: options.app?.cache?.keyFields,
+      rules: (sdl) => (sdl === undefined ? {} : appScope(sdl)),
       onLookup: (result) => metrics.cacheRequests.inc({ cache: 'responses', result }),
       onPurgeError: (err) => log.warn({ err }, 'cache purge after a mutation failed; entries expire by their TTL'),
     });
@@ -181,7 +189,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       // request-level limits per identity and client profile, and the field-limit counters
       ...rateLimits.plugins,
       // the rule tree and the supergraph's auth directives: denied fields pruned before planning
-      usePolicy({ rules: rateLimits.rules(options.app?.rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
+      usePolicy({ rules: (sdl) => rateLimits.rules(sdl === undefined ? {} : appScope(sdl).rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
       safelist && usePersistedQuerySafelist(safelist),
       responseCache,
       // the one owner of the final body: stored data, the policy's edit, then the caching headers
@@ -247,6 +255,19 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
   const http = createHttpServer({ log, routes, prefixRoutes });
 
+  /** Refuses an app entry that names nothing its subgraphs resolve in the graph about to be served. */
+  const checkApp = () => {
+    const definition = options.app;
+    const sdl = manager.state?.supergraphSdl;
+    if (!definition || sdl === undefined) return;
+    const scoped = appScope(sdl);
+    const problems = [...appProblems(definition, inProcess.subgraphs), ...scoped.problems];
+    if (problems.length > 0) throw new ConfigError(problems);
+    if (scoped.owned.length === 0) {
+      log.warn({ owns: definition.owns ?? {} }, "the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
+    }
+  };
+
   const app: App = {
     config,
     log,
@@ -275,6 +296,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       try {
         await apollo.start();
         apolloStarted = true;
+        checkApp();
       } catch (error) {
         await app.stop();
         throw error;

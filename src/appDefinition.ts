@@ -13,17 +13,31 @@ export interface InProcessSubgraph {
 }
 
 /**
- * What a team writes to fit Tessera to its own services: the in-process subgraphs and, as the
- * engine grows, the rule tree, cache rules and client profiles. The engine never names a demo type.
+ * What a team writes to fit Tessera to its own services: the subgraphs it owns, the in-process
+ * ones' code, the rule tree, cache rules and client profiles. The engine never names a demo type.
  */
 export interface AppDefinition {
+  /**
+   * The subgraphs this app defines. Its rules, purge rules and key fields act only on the fields
+   * these subgraphs resolve (the supergraph's `join__field`), never on a same-named field of a
+   * subgraph the app does not own; see appScope.ts.
+   */
+  readonly owns?: AppSubgraphs;
+  /** Builds the in-process subgraphs (each one named in `owns.inProcess`). */
   readonly subgraphs?: (context: AppContext) => InProcessSubgraphs;
-  /** The edge rule tree (graphql-shield rules by `Type.field`), enforced on every field of the supergraph. */
+  /** The edge rule tree (graphql-shield rules by `Type.field`), enforced on the app's fields of the supergraph. */
   readonly rules?: RuleTree;
   /** Cache hints beyond the subgraphs' `@cacheControl`, and which mutations purge which entries. */
   readonly cache?: AppCacheRules;
   /** Request budgets per client name (API key client, JWT client claim, `apollographql-client-name`). */
   readonly clientLimits?: AppClientLimits;
+}
+
+export interface AppSubgraphs {
+  /** In-process subgraphs, routed as `local://NAME` in the supergraph. */
+  readonly inProcess?: readonly string[];
+  /** The app's own remote subgraphs, by their name in the supergraph. */
+  readonly remote?: readonly string[];
 }
 
 export interface AppClientLimits {

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   try {
     await gateway.start();
   } catch (error) {
-    if (error instanceof CompositionFailedError) {
+    if (error instanceof CompositionFailedError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       log.fatal({ err: error }, 'gateway failed to start');

@@ -1,14 +1,64 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse } from 'graphql';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
-import { loadConfig } from '../config/index.js';
+import type { AppDefinition } from '../appDefinition.js';
+import { ownedSubgraphs } from '../appScope.js';
+import { fieldOwners } from '../composition/fieldOwners.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 
-/** `tessera serve --supergraph FILE --port N`: the way Apollo Router and Hive Gateway are run. */
+/** The repository's own app, next to `src/` (`.ts` from a checkout, `.js` once built). */
+const DEFAULT_APP = new URL('../../tessera.config.js', import.meta.url);
+
+/** Which app a `serve` applies: the one named, none, or the default when the supergraph has its subgraphs. */
+export type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
+
+async function loadApp(url: URL): Promise<AppDefinition> {
+  const module = (await import(url.href)) as { default?: AppDefinition };
+  if (typeof module.default !== 'object' || module.default === null) throw new Error(`${fileURLToPath(url)} has no default export (defineApp({ … }))`);
+  return module.default;
+}
+
+const defaultAppExists = () => ['.ts', '.js'].some((ext) => existsSync(fileURLToPath(DEFAULT_APP).replace(/\.js$/, ext)));
+
+/**
+ * The app to serve with: `--no-app` none; `--config FILE` that one, which the supergraph must
+ * hold; by default `tessera.config.ts` when the supergraph holds its subgraphs, else none (a
+ * foreign supergraph gets the engine alone, as Apollo Router would serve it).
+ */
+export async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ app?: AppDefinition; note: string }> {
+  if (choice.kind === 'none') return { note: 'engine only (--no-app)' };
+  if (choice.kind === 'default' && !defaultAppExists()) return { note: 'engine only (no tessera.config.ts)' };
+  const url = choice.kind === 'file' ? pathToFileURL(resolve(choice.path)) : DEFAULT_APP;
+  const app = await loadApp(url);
+  const owned = ownedSubgraphs(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
+  const name = fileURLToPath(url);
+  if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };
+  const wanted = [...(app.owns?.inProcess ?? []).map((n) => `local://${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
+  if (choice.kind === 'file') throw new ConfigError([`--config ${choice.path}: the supergraph has none of the app's subgraphs (${wanted})`]);
+  return { note: `engine only (the supergraph has none of ${name}'s subgraphs: ${wanted})` };
+}
+
+/** `tessera serve --supergraph FILE [--config FILE | --no-app] [--port N]`: the way Apollo Router and Hive Gateway are run. */
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      supergraph: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      'no-app': { type: 'boolean' },
+    },
   });
+  if (values.config !== undefined && values['no-app']) {
+    process.stderr.write('serve takes --config FILE or --no-app, not both\n');
+    return 2;
+  }
   const overrides: Record<string, string> = {};
   if (values.supergraph) overrides.SUPERGRAPH_FILE = values.supergraph;
   if (values.port) overrides.PORT = values.port;
@@ -19,11 +69,11 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(config.logLevel);
-  // A composed supergraph may route to in-process subgraphs; the app's are available here too.
-  const { default: app } = await import('../../tessera.config.js');
+  const choice: AppChoice = values['no-app'] ? { kind: 'none' } : values.config !== undefined ? { kind: 'file', path: values.config } : { kind: 'default' };
+  const { app, note } = await chooseApp(choice, await readFile(config.supergraph.path, 'utf8'));
   const gateway = createApp(config, { app, log });
   await gateway.start();
-  log.info({ url: `${gateway.url}/graphql`, compositionId: gateway.manager.state?.id }, 'Tessera is serving');
+  log.info({ url: `${gateway.url}/graphql`, compositionId: gateway.manager.state?.id, app: note }, 'Tessera is serving');
   const stop = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

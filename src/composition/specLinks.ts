@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode } from 'graphql';
+import { Kind, type DefinitionNode, type DocumentNode, type InterfaceTypeDefinitionNode, type InterfaceTypeExtensionNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
 
 /** One `@link` of a supergraph: which spec, under which name, and what it imports (`@listSize` → its local name). */
 export interface SpecLink {
@@ -48,3 +48,12 @@ export function linkedDirectiveName(link: SpecLink, specName: string, directive:
   const prefix = link.as ?? specName;
   return directive === specName ? prefix : `${prefix}__${directive}`;
 }
+
+/** An object or interface type's definition or extension: the definitions that hold fields. */
+export const hasFields = (
+  definition: DefinitionNode,
+): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode =>
+  definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+  definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
+  definition.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+  definition.kind === Kind.INTERFACE_TYPE_EXTENSION;

@@ -1,6 +1,6 @@
 import { Kind, parse, type ConstDirectiveNode, type DocumentNode, type TypeNode } from 'graphql';
 import { and } from 'graphql-shield';
-import { linkedDirectiveName, specLinks } from '../composition/specLinks.js';
+import { hasFields, linkedDirectiveName, specLinks } from '../composition/specLinks.js';
 import { isAuthenticated, requiresScopes, type ShieldRule } from './rules.js';
 
 /** Rules by `Type.field` derived from the composed supergraph's authorization directives. */
@@ -57,14 +57,7 @@ export function directiveRules(supergraphSdl: string): DirectiveRules {
 
   const rules = new Map<string, ShieldRule[]>();
   for (const definition of document.definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
+    if (!hasFields(definition)) continue;
     for (const field of definition.fields ?? []) {
       const found = [...requirementsOf(field.directives), ...(byType.get(namedTypeOf(field.type)) ?? [])];
       if (found.length === 0) continue;

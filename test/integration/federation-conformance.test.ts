@@ -436,7 +436,9 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
 
     const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false' });
     tessera = createApp(config, { log: pino({ level: 'silent' }) });
-    guarded = createApp(config, { app: { rules: denyingRules(DENIED) }, log: pino({ level: 'silent' }) });
+    // An app over these subgraphs, as if they were its own (its rules apply to their fields only).
+    const owns = { remote: fixture.subgraphs.map((s) => s.name) };
+    guarded = createApp(config, { app: { owns, rules: denyingRules(DENIED) }, log: pino({ level: 'silent' }) });
     await Promise.all([tessera.start(), guarded.start()]);
   });
 

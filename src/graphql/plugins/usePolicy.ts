@@ -15,8 +15,11 @@ import type { TesseraContext } from '../context.js';
 import { coercedVariables, isIncluded, type Variables } from '../document.js';
 
 export interface PolicyOptions {
-  /** The app's rule tree, keyed `{ Type: { field: rule } }` over the supergraph. */
-  readonly rules?: RuleTree;
+  /**
+   * The rule tree, keyed `{ Type: { field: rule } }`: one for every supergraph, or the tree for each
+   * supergraph as it loads (the app's rules scoped to the fields its subgraphs resolve).
+   */
+  readonly rules?: RuleTree | ((supergraphSdl: string | undefined) => RuleTree);
   /** What a field without a rule (or directive) gets. Default `allow`. */
   readonly fallback?: PolicyFallback;
   /** Operations whose evaluation plan is kept. */
@@ -64,7 +67,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * Rules come from the app's tree and from `@authenticated` / `@requiresScopes` in the supergraph.
  */
 export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log }: PolicyOptions = {}): ApolloServerPlugin<TesseraContext> {
-  validateRuleTree(rules);
+  if (typeof rules !== 'function') validateRuleTree(rules);
+  const treeFor = (supergraphSdl: string | undefined): RuleTree => (typeof rules === 'function' ? rules(supergraphSdl) : rules);
   const policies = new WeakMap<GraphQLSchema, SchemaPolicy>();
   const plans = new LRUCache<string, PlanEntry>({ max: maxPlans });
   let latest: { sdl: string; directives: DirectiveRules } | undefined;
@@ -73,7 +77,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
     let policy = policies.get(schema);
     if (!policy) {
       // Before the first schema event (or without a gateway): the rule tree and the latest directives.
-      policy = { id: latest ? sha256(latest.sdl) : 'local', lookup: createRuleLookup(rules, latest?.directives ?? new Map(), fallback) };
+      policy = { id: latest ? sha256(latest.sdl) : 'local', lookup: createRuleLookup(treeFor(latest?.sdl), latest?.directives ?? new Map(), fallback) };
       policies.set(schema, policy);
     }
     return policy;
@@ -139,7 +143,8 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
             latest = { sdl: coreSupergraphSdl, directives };
           }
           // Keyed by the composition: plans of the old graph are never used for the new one.
-          policies.set(apiSchema, { id: coreSupergraphSdl ? sha256(coreSupergraphSdl) : 'local', lookup: createRuleLookup(rules, directives, fallback) });
+          const lookup = createRuleLookup(treeFor(coreSupergraphSdl), directives, fallback);
+          policies.set(apiSchema, { id: coreSupergraphSdl ? sha256(coreSupergraphSdl) : 'local', lookup });
         },
       };
     },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheHint, CacheScope } from '@apollo/cache-control-types';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { purgeTagsFor, type PurgeRules } from '../../cache/purgeRules.js';
 import type { ResponseStore, StoredValue } from '../../cache/responseStore.js';
 import { operationTag, responseTags, type TagOptions } from '../../cache/responseTags.js';
@@ -13,14 +14,19 @@ export interface UseResponseCacheOptions {
   readonly compositionId: () => string | undefined;
   /** Client headers whose values are part of every key (the propagated ones; see CacheConfig.keyHeaders). */
   readonly keyHeaders?: readonly string[];
-  /** Mutation field → tags it makes stale. */
-  readonly purgeRules?: PurgeRules;
-  /** Key field per type for `Type:<key>` tags. Default `id`. */
-  readonly keyFields?: TagOptions['keyFields'];
+  /** Which mutations purge what, and key fields for tags: one set, or the set for each supergraph as it loads. */
+  readonly rules?: CacheRules | ((supergraphSdl: string | undefined) => CacheRules);
   /** Counts lookups (metrics hook). */
   readonly onLookup?: (result: 'hit' | 'miss') => void;
   /** Where failed purges are reported. */
   readonly onPurgeError?: (error: unknown) => void;
+}
+
+export interface CacheRules {
+  /** Mutation field → tags it makes stale. */
+  readonly purge?: PurgeRules;
+  /** Key field per type for `Type:<key>` tags. Default `id`. */
+  readonly keyFields?: TagOptions['keyFields'];
 }
 
 /** What is stored: only data (responses with errors are never stored) and the policy it was stored under. */
@@ -54,13 +60,25 @@ export function useResponseCache({
   store,
   compositionId,
   keyHeaders = [],
-  purgeRules = {},
-  keyFields,
+  rules = {},
   onLookup,
   onPurgeError,
 }: UseResponseCacheOptions): ApolloServerPlugin<TesseraContext> {
-  const hasPurgeRules = Object.keys(purgeRules).length > 0;
+  // By the schema a request runs on, as the policy's rules are.
+  const rulesBySchema = new WeakMap<GraphQLSchema, CacheRules>();
+  const rulesOf = (schema: GraphQLSchema): CacheRules => {
+    let found = rulesBySchema.get(schema);
+    if (!found) rulesBySchema.set(schema, (found = typeof rules === 'function' ? rules(undefined) : rules));
+    return found;
+  };
   return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          rulesBySchema.set(apiSchema, typeof rules === 'function' ? rules(coreSupergraphSdl) : rules);
+        },
+      };
+    },
     async requestDidStart() {
       // The schema a request runs on is fixed when it starts; so is the composition in its key.
       const composition = compositionId();
@@ -107,8 +125,9 @@ export function useResponseCache({
 
         async willSendResponse(rc) {
           const { response } = rc;
-          if (response.body.kind === 'single' && rc.operation?.operation === 'mutation' && hasPurgeRules) {
-            await purgeAfterMutation(rc, response.body.singleResult.data);
+          const { purge = {} } = rulesOf(rc.schema);
+          if (response.body.kind === 'single' && rc.operation?.operation === 'mutation' && Object.keys(purge).length > 0) {
+            await purgeAfterMutation(rc, response.body.singleResult.data, purge);
           }
         },
       };
@@ -116,12 +135,12 @@ export function useResponseCache({
   };
 
   async function write(rc: GraphQLRequestContext<TesseraContext>, key: string, data: Record<string, unknown>, policy: Required<CacheHint>) {
-    const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields }) : new Set<string>();
+    const tags = rc.operation && rc.document ? responseTags(rc.schema, rc.document, rc.operation, data, rc.request.variables ?? {}, { keyFields: rulesOf(rc.schema).keyFields }) : new Set<string>();
     if (rc.operationName) tags.add(operationTag(rc.operationName));
     await store.set(key, serializeEntry(JSON.stringify(data), policy.maxAge, policy.scope, Date.now()), policy.maxAge, [...tags]);
   }
 
-  async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined) {
+  async function purgeAfterMutation(rc: GraphQLRequestContext<TesseraContext>, data: Record<string, unknown> | null | undefined, purgeRules: PurgeRules) {
     if (!rc.operation || data == null) return;
     let tags: string[];
     try {

@@ -1,0 +1,207 @@
+import '../../src/gateway/noTelemetry.js';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { isAuthenticated } from '../../src/policy/rules.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import demoApp from '../../tessera.config.js';
+import { createApp, type App } from '../../src/app.js';
+import { signDevToken } from '../../src/auth/devToken.js';
+import { compose } from '../../src/composition/compose.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startAllMocks, type MockSet } from '../../services-mock/index.js';
+import { FOREIGN_REVIEWS_ANSWER, startForeignGraph, type ForeignGraph } from '../fixtures/foreign.js';
+import { freePort, ROOT } from '../helpers/processes.js';
+import { mockEnv, postGraphQL } from '../helpers/stack.js';
+
+const SECRET = 'app-scope-tests-secret-at-least-32-bytes!!';
+const QUERY = '{ reviews { body author { email name } } }';
+
+/** Every log line at warn or above, parsed. */
+function warnSink(): { sink: Writable; warnings: { msg: string }[] } {
+  const warnings: { msg: string }[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        const parsed = JSON.parse(line) as { level: number; msg: string };
+        if (parsed.level >= 40) warnings.push(parsed);
+      }
+      done();
+    },
+  });
+  return { sink, warnings };
+}
+
+describe('a foreign supergraph: the demo app’s policy does not act on it', () => {
+  let foreign: ForeignGraph;
+  let dir: string;
+  let file: string;
+  let stock: { server: ApolloServer; url: string };
+  let withApp: App;
+  let engineOnly: App;
+  let token: string;
+  const logged = warnSink();
+
+  beforeAll(async () => {
+    foreign = await startForeignGraph();
+    const composed = compose(foreign.subgraphs);
+    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+    dir = await mkdtemp(join(tmpdir(), 'tessera-foreign-'));
+    file = join(dir, 'supergraph.graphql');
+    await writeFile(file, composed.supergraphSdl);
+    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
+    stock = { server, url: (await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } })).url.replace(/\/$/, '') };
+    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, RESPONSE_CACHE: 'false' });
+    // As `npm run gateway` with SUPERGRAPH_FILE would run it: the app given whatever the graph.
+    withApp = createApp(config, { app: demoApp, log: createLogger('warn', logged.sink) });
+    engineOnly = createApp(config, { log: pino({ level: 'silent' }) });
+    await Promise.all([withApp.start(), engineOnly.start()]);
+    token = await signDevToken({ secret: SECRET, sub: '1' });
+  });
+
+  afterAll(async () => {
+    await withApp?.stop();
+    await engineOnly?.stop();
+    await stock?.server.stop();
+    await foreign?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stock Apollo Gateway answers the data to anyone', async () => {
+    const { body } = await postGraphQL(stock.url.replace(/\/graphql$/, ''), QUERY);
+    expect(body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+  });
+
+  it.each([
+    ['with the demo app', () => withApp],
+    ['without an app', () => engineOnly],
+  ])('%s, anonymous and signed in, Tessera answers the same', async (_name, gateway) => {
+    const anonymous = await postGraphQL(gateway().url, QUERY);
+    expect(anonymous.body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+    const signedIn = await postGraphQL(gateway().url, QUERY, undefined, { authorization: `Bearer ${token}` });
+    expect(signedIn.body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+  });
+
+  it('says at start that the app is not in the graph', () => {
+    expect(logged.warnings.map((w) => w.msg)).toContain("the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
+  });
+
+  describe('tessera serve', () => {
+    const serve = async (args: string[], query?: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'info', JWT_SECRET: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += String(chunk)));
+      child.stderr.on('data', (chunk) => (output += String(chunk)));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        const ready = await Promise.race([
+          exited.then(() => false),
+          (async () => {
+            for (let i = 0; i < 150; i++) {
+              const status = await fetch(`${url}/readiness`).then((r) => r.status, () => 0);
+              if (status === 200) return true;
+              await new Promise((r) => setTimeout(r, 100));
+            }
+            return false;
+          })(),
+        ]);
+        const answer = ready && query ? await postGraphQL(url, query) : undefined;
+        return { ready, answer, output: () => output, code: ready ? undefined : await exited };
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+
+    it('by default serves a foreign graph with the engine alone, and says so', async () => {
+      const { ready, answer, output } = await serve(['--supergraph', file], QUERY);
+      expect(ready).toBe(true);
+      expect(answer?.body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+      expect(output()).toContain("engine only (the supergraph has none of");
+    });
+
+    it('refuses --config with an app whose subgraphs are not in the graph, and --config with --no-app', async () => {
+      const refused = await serve(['--supergraph', file, '--config', 'tessera.config.ts']);
+      expect(refused.ready).toBe(false);
+      expect(refused.code).toBe(1);
+      expect(refused.output()).toContain("--config tessera.config.ts: the supergraph has none of the app's subgraphs (local://users, local://orders, local://catalog, local://bff, reviews, inventory)");
+      const both = await serve(['--supergraph', file, '--config', 'tessera.config.ts', '--no-app']);
+      expect(both.code).toBe(2);
+      expect(both.output()).toContain('serve takes --config FILE or --no-app, not both');
+    });
+  });
+});
+
+describe('the demo graph with the app', () => {
+  let mocks: MockSet;
+  let dir: string;
+  beforeAll(async () => {
+    mocks = await startAllMocks();
+    dir = await mkdtemp(join(tmpdir(), 'tessera-appcheck-'));
+  });
+  afterAll(async () => {
+    await mocks?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('start-up refuses a rule that names no field of the app’s subgraphs', async () => {
+    const env = { ...mockEnv(mocks), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dir };
+    const app = { ...demoApp, rules: { ...demoApp.rules, User: { emial: isAuthenticated } } };
+    const gateway = createApp(loadConfig(env), { app, env, log: pino({ level: 'silent' }) });
+    const started = gateway.start();
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await expect(started).rejects.toThrow('rules.User.emial: User has no field emial');
+    expect(gateway.phase).toBe('stopped');
+  });
+
+  it('`tessera serve` applies the app by default when the graph is the app’s', async () => {
+    const composed = await fetchComposed(mocks, dir);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--supergraph', composed, '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 150 && (await fetch(`${url}/readiness`).then((r) => r.status, () => 0)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+      const { body } = await postGraphQL(url, '{ user(id: "1") { name email } }');
+      expect(body.data).toEqual({ user: { name: 'Ada Lovelace', email: null } });
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors?.[0]?.path).toEqual(['user', 'email']);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
+
+/** The demo supergraph over the running mocks, composed by `tessera compose` into a file. */
+async function fetchComposed(mocks: MockSet, dir: string): Promise<string> {
+  const child = spawn(process.execPath, ['bin/tessera.js', 'compose', '--config', 'schema/supergraph.yaml'], {
+    cwd: ROOT,
+    env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let sdl = '';
+  child.stdout.on('data', (chunk) => (sdl += String(chunk)));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`tessera compose exited ${String(code)}`);
+  const path = join(dir, 'demo.graphql');
+  await writeFile(path, sdl);
+  return path;
+}
