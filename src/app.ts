@@ -99,6 +99,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
     profiles: options.app?.clientLimits?.profiles,
+    profilesApply: () => {
+      const sdl = manager.state?.supergraphSdl;
+      return sdl !== undefined && appScope(sdl).owned.length > 0;
+    },
     log,
     onReject: (rule, client) => metrics.rateLimitRejections.inc({ rule, client }),
   });

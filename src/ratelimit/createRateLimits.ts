@@ -33,6 +33,8 @@ export interface RateLimitsOptions {
   /** Key prefix, e.g. `tessera:`; counters sit under `<prefix>rl:`. */
   readonly prefix: string;
   readonly profiles?: ClientProfiles;
+  /** Whether the profiles apply now: they are the app's, so only while its graph is served. Default always. */
+  readonly profilesApply?: () => boolean;
   readonly log: Logger;
   /** Every refusal, by limit name and client profile (`default` for clients without one). */
   readonly onReject?: (rule: string, client: string) => void;
@@ -67,7 +69,7 @@ function parseProfiles(profiles: ClientProfiles): Record<string, RequestBudget> 
  * offline queue), the limiter with the configured outage policy, the request-level limit with
  * client profiles, and the store the `rateLimit` rules use.
  */
-export function createRateLimits({ config, redisUrl, prefix, profiles = {}, log, onReject }: RateLimitsOptions): RateLimits {
+export function createRateLimits({ config, redisUrl, prefix, profiles = {}, profilesApply = () => true, log, onReject }: RateLimitsOptions): RateLimits {
   const budgets = parseProfiles(profiles);
   // Label values stay bounded: a client name the operator did not configure counts as `default`.
   const clientLabel = (client: string | undefined) => (client !== undefined && Object.hasOwn(budgets, client) ? client : 'default');
@@ -84,7 +86,13 @@ export function createRateLimits({ config, redisUrl, prefix, profiles = {}, log,
   });
   redis?.on('ready', () => (warned = false));
 
-  const limits: ClientLimits = { default: config.default, profiles: budgets, onStoreError: config.onStoreError };
+  const limits: ClientLimits = {
+    default: config.default,
+    get profiles() {
+      return profilesApply() ? budgets : undefined;
+    },
+    onStoreError: config.onStoreError,
+  };
   const hasRequestLimit = config.default !== undefined || Object.keys(budgets).length > 0;
 
   const onFieldReject = ({ rule, ctx, spend, first }: FieldRejection) => {

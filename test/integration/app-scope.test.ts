@@ -89,6 +89,18 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
     expect(signedIn.body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
   });
 
+  it('the app’s client profiles do not apply either: every client gets RATE_LIMIT_DEFAULT', async () => {
+    const env = { SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false', RATE_LIMIT_DEFAULT: '1/60s' };
+    await using limited = createApp(loadConfig(env), { app: demoApp, log: pino({ level: 'silent' }) });
+    await limited.start();
+    // The demo app gives nightly-export 60/60s in its own graph (ratelimit-fields.test.ts).
+    const headers = { 'apollographql-client-name': 'nightly-export' };
+    expect((await postGraphQL(limited.url, QUERY, undefined, headers)).status).toBe(200);
+    const second = await postGraphQL(limited.url, QUERY, undefined, headers);
+    expect(second.status).toBe(429);
+    expect(second.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('says at start that the app is not in the graph', () => {
     expect(logged.warnings.map((w) => w.msg)).toContain("the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
   });
