@@ -269,6 +269,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     if (problems.length > 0) throw new ConfigError(problems);
     if (scoped.owned.length === 0) {
       log.warn({ owns: definition.owns ?? {} }, "the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
+    } else if (scoped.waiting.length > 0) {
+      log.warn({ missing: scoped.missing, waiting: scoped.waiting }, "app entries wait for the app's subgraphs this supergraph lacks");
     }
   };
 

@@ -16,6 +16,12 @@ export interface ScopedApp {
   readonly keyFields: Readonly<Record<string, string>>;
   /** App entries that name nothing the app's subgraphs resolve here (a mistyped or stray coordinate). */
   readonly problems: readonly string[];
+  /**
+   * The app's subgraphs this supergraph lacks (a remote one not registered yet, say). While any is
+   * missing, an entry that matches nothing may be waiting for it: it is `waiting`, not a problem.
+   */
+  readonly missing: readonly string[];
+  readonly waiting: readonly string[];
 }
 
 /**
@@ -47,13 +53,14 @@ const coordinateOf = (text: string): [string, string] | undefined => {
 /**
  * Scopes the app's rules, purge rules and key fields to one supergraph. A rule applies to a field
  * when one of the app's subgraphs resolves it (a field shared with a foreign subgraph included),
- * never to a same-named field only a foreign subgraph resolves. When the app is in the supergraph,
- * every entry must name something its subgraphs resolve; the ones that do not are `problems`.
- * When it is not, nothing applies and nothing is a problem. Pure.
+ * never to a same-named field only a foreign subgraph resolves. When every subgraph of the app is
+ * in the supergraph, every entry must name something they resolve; the ones that do not are
+ * `problems`. When some are missing, those entries are `waiting`; when the app is not there at
+ * all, nothing applies and nothing is a problem. Pure.
  */
 export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): ScopedApp {
   const owned = ownedSubgraphs(app?.owns, owners);
-  if (!app || owned.length === 0) return { owned, rules: {}, purge: {}, keyFields: {}, problems: [] };
+  if (!app || owned.length === 0) return { owned, rules: {}, purge: {}, keyFields: {}, problems: [], missing: [], waiting: [] };
   const mine = new Set(owned);
   const problems: string[] = [];
   const appList = owned.join(', ');
@@ -109,7 +116,14 @@ export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): S
   for (const [type, field] of Object.entries(app.cache?.keyFields ?? {})) {
     if (resolvedHere(type, field, `cache.keyFields.${type}`)) keyFields[type] = field;
   }
-  return { owned, rules, purge, keyFields, problems };
+  const routed = new Set([...owners.graphs.values()]);
+  const missing = [
+    ...(app.owns?.inProcess ?? []).filter((name) => !routed.has(`${LOCAL_SCHEME}${name}`)),
+    ...(app.owns?.remote ?? []).filter((name) => !mine.has(name)),
+  ];
+  return missing.length > 0
+    ? { owned, rules, purge, keyFields, problems: [], missing, waiting: problems }
+    : { owned, rules, purge, keyFields, problems, missing, waiting: [] };
 }
 
 /**

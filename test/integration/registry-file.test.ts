@@ -53,6 +53,9 @@ describe('registry with the file store', () => {
 
     const after = await stack.query(REVIEWS_QUERY);
     expect(after.body.errors).toBeUndefined();
+    // reviews is the app's (owns.remote): its rule on Review.author holds from now on.
+    const author = await stack.query('{ topReviews(first: 1) { id author { id } } }');
+    expect(author.body.errors?.map((e: any) => [e.extensions?.code, e.path])).toEqual([['UNAUTHENTICATED', ['topReviews', 0, 'author']]]);
     expect(after.body.data.topReviews).toHaveLength(2);
     expect(after.body.data.topReviews[0].product.sku).toMatch(/^SKU-/);
     const ready = (await (await fetch(`${stack.url}/readiness`)).json()) as any;

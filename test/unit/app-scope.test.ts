@@ -101,7 +101,18 @@ describe('scopeApp', () => {
   it('applies nothing to a graph the app is not in, and finds nothing wrong there', () => {
     const app: AppDefinition = { owns: OWNS, rules: { User: { email: r('email') }, Mutation: { createOrder: r('x') } }, cache: { keyFields: { Product: 'sku' } } };
     const scoped = scopeApp(app, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()));
-    expect(scoped).toEqual({ owned: [], rules: {}, purge: {}, keyFields: {}, problems: [] });
+    expect(scoped).toEqual({ owned: [], rules: {}, purge: {}, keyFields: {}, problems: [], missing: [], waiting: [] });
+  });
+
+  it('while one of the app’s subgraphs is missing, what matches nothing waits for it', () => {
+    const author = r('author');
+    const app: AppDefinition = { owns: OWNS, rules: { Review: { author }, User: { emial: r('x') } } };
+    const early = scopeApp(app, ownersOf(users()));
+    expect(early).toMatchObject({ owned: ['users'], rules: {}, problems: [], missing: ['reviews'] });
+    expect(early.waiting).toEqual(['rules.Review: the supergraph has no type Review', 'rules.User.emial: User has no field emial']);
+    // reviews registered: the rule applies, and the typo is a problem.
+    const later = scopeApp(app, ownersOf(users(), reviews()));
+    expect(later).toMatchObject({ rules: { Review: { author } }, problems: ['rules.User.emial: User has no field emial'], missing: [], waiting: [] });
   });
 
   it('names every entry that matches nothing the app resolves', () => {
