@@ -111,7 +111,9 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const source = config.supergraph;
   // The served set is supergraph.yaml's subgraphs plus the registered ones (src/registry/).
   const registry =
-    source.kind === 'compose' ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log }) : undefined;
+    source.kind === 'compose'
+      ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log, policyProblems: (sdl) => appScope(sdl).problems })
+      : undefined;
   if (registry) cleanups.push(() => registry.close());
   const manager = new SupergraphManager(async () => {
     switch (source.kind) {

@@ -24,10 +24,12 @@ export interface CreateRegistryOptions {
   readonly log: Logger;
   readonly store?: RegistryStore;
   readonly resolve?: Resolve;
+  /** See RegistryServiceOptions.policyProblems. */
+  readonly policyProblems?: (supergraphSdl: string) => readonly string[];
 }
 
 /** Wires the registry service to the config, its store and the served supergraph. */
-export function createRegistry({ config, staticSpecs, manager, log, store, resolve }: CreateRegistryOptions): RegistryService {
+export function createRegistry({ config, staticSpecs, manager, log, store, resolve, policyProblems }: CreateRegistryOptions): RegistryService {
   return new RegistryService({
     store: store ?? createRegistryStore(config, log),
     staticSpecs,
@@ -36,6 +38,7 @@ export function createRegistry({ config, staticSpecs, manager, log, store, resol
     served: () => manager().state?.supergraphSdl,
     allowedHosts: config.registry.allowedHosts,
     ...(resolve ? { resolve } : {}),
+    ...(policyProblems ? { policyProblems } : {}),
     fetchTimeoutMs: Math.min(config.subgraphTimeoutMs, 10_000),
     pollMs: config.registry.pollMs,
     log: log.child({ component: 'registry' }),

@@ -78,6 +78,8 @@ export interface RegistryServiceOptions {
   readonly apply: (supergraphSdl: string) => Promise<{ readonly id: string }>;
   /** The SDL being served now, if any. */
   readonly served: () => string | undefined;
+  /** App policy entries a supergraph would leave with nothing to act on (appScope.ts); none when absent. */
+  readonly policyProblems?: (supergraphSdl: string) => readonly string[];
   readonly allowedHosts: readonly string[];
   readonly resolve?: Resolve;
   readonly fetchTimeoutMs: number;
@@ -344,6 +346,14 @@ export class RegistryService {
         breaking.map((c) => new TesseraError('BREAKING_CHANGE', c.message, c.path ? { path: c.path } : {})),
         changes,
       );
+    }
+
+    // 4b. the app's rules keep their fields: a subgraph that takes a guarded field over
+    // (`@override`) would lift the guard without a word, so that is a breaking change too
+    const before = new Set(served && this.#o.policyProblems ? this.#o.policyProblems(served) : []);
+    const lifted = (this.#o.policyProblems?.(composed.supergraphSdl) ?? []).filter((p) => !before.has(p));
+    if (lifted.length > 0 && !options.force) {
+      refuse(lifted.map((p) => new TesseraError('BREAKING_CHANGE', `The app's policy would no longer apply: ${p}`)), changes);
     }
 
     // 5. health of the new subgraphs, through the address checked in step 1 (never a new lookup)

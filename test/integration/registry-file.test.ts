@@ -120,6 +120,20 @@ describe('registry with the file store', () => {
     expect((await stack.query(REVIEWS_QUERY)).body.errors).toBeUndefined();
   });
 
+  it('refuses a subgraph that would take a field the app guards away from the app (its rule would lift)', async () => {
+    const takeover = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@override"])
+      type User @key(fields: "id") { id: ID! email: String @override(from: "users") }`;
+    const refused = await admin(stack.url, 'PUT', '/admin/subgraphs/people', { url: `${mocks.inventory.url}/graphql`, sdl: takeover });
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors.map((e: any) => [e.code, e.message])).toEqual([
+      ['BREAKING_CHANGE', expect.stringMatching(/^The app's policy would no longer apply: rules\.User\.email: User\.email is resolved by people, not by the app's \(/)],
+    ]);
+    // Nothing changed: the rule still holds.
+    const email = await stack.query('{ user(id: "1") { email } }');
+    expect(email.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await admin(stack.url, 'GET', '/admin/subgraphs')).body.subgraphs.map((s: any) => s.name)).not.toContain('people');
+  });
+
   it('refuses forbidden URLs before any fetch', async () => {
     const cases: [string, string][] = [
       ['http://169.254.169.254/latest/meta-data/', 'SUBGRAPH_URL_FORBIDDEN'],
