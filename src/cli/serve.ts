@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'graphql';
 import { parseArgs } from 'node:util';
@@ -11,19 +11,18 @@ import { fieldOwners } from '../composition/fieldOwners.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 
-/** The repository's own app, next to `src/` (`.ts` from a checkout, `.js` once built). */
-const DEFAULT_APP = new URL('../../tessera.config.js', import.meta.url);
+/** The repository's own app, next to `src/`: `.ts` in a checkout, `.js` once built; undefined when there is none. */
+const defaultAppFile = (): string | undefined =>
+  ['.ts', '.js'].map((ext) => fileURLToPath(new URL(`../../tessera.config${ext}`, import.meta.url))).find((file) => existsSync(file));
 
 /** Which app a `serve` applies: the one named, none, or the default when the supergraph has its subgraphs. */
 export type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
 
-async function loadApp(url: URL): Promise<AppDefinition> {
-  const module = (await import(url.href)) as { default?: AppDefinition };
-  if (typeof module.default !== 'object' || module.default === null) throw new Error(`${fileURLToPath(url)} has no default export (defineApp({ … }))`);
+async function loadApp(file: string): Promise<AppDefinition> {
+  const module = (await import(pathToFileURL(file).href)) as { default?: AppDefinition };
+  if (typeof module.default !== 'object' || module.default === null) throw new Error(`${file} has no default export (defineApp({ … }))`);
   return module.default;
 }
-
-const defaultAppExists = () => ['.ts', '.js'].some((ext) => existsSync(fileURLToPath(DEFAULT_APP).replace(/\.js$/, ext)));
 
 /**
  * The app to serve with: `--no-app` none; `--config FILE` that one, which the supergraph must
@@ -32,11 +31,11 @@ const defaultAppExists = () => ['.ts', '.js'].some((ext) => existsSync(fileURLTo
  */
 export async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ app?: AppDefinition; note: string }> {
   if (choice.kind === 'none') return { note: 'engine only (--no-app)' };
-  if (choice.kind === 'default' && !defaultAppExists()) return { note: 'engine only (no tessera.config.ts)' };
-  const url = choice.kind === 'file' ? pathToFileURL(resolve(choice.path)) : DEFAULT_APP;
-  const app = await loadApp(url);
+  const file = choice.kind === 'file' ? resolve(choice.path) : defaultAppFile();
+  if (file === undefined) return { note: 'engine only (no tessera.config.ts)' };
+  const app = await loadApp(file);
   const owned = ownedSubgraphs(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
-  const name = fileURLToPath(url);
+  const name = relative(process.cwd(), file) || file;
   if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };
   const wanted = [...(app.owns?.inProcess ?? []).map((n) => `local://${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
   if (choice.kind === 'file') throw new ConfigError([`--config ${choice.path}: the supergraph has none of the app's subgraphs (${wanted})`]);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +46,8 @@ export interface SpawnGatewayOptions {
   readonly readyTimeoutMs?: number;
   /** The entry to run; `src/main.ts` by default. TypeScript runs through tsx, JavaScript as it is. */
   readonly entry?: string;
+  /** Arguments after the entry, e.g. `['serve', '--supergraph', file]` for the CLI. */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -54,7 +57,7 @@ export interface SpawnGatewayOptions {
 export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<GatewayProcess> {
   const port = options.port ?? (await freePort());
   const entry = options.entry ?? 'src/main.ts';
-  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry], {
+  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -142,4 +145,19 @@ export function runScript(
     });
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** The demo supergraph (`schema/supergraph.yaml`) composed by the CLI into `path`, over the given services. */
+export async function composeDemo(env: Record<string, string>, path: string, cli = 'bin/tessera.js'): Promise<string> {
+  const child = spawn(process.execPath, [cli, 'compose', '--config', 'schema/supergraph.yaml'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, APOLLO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let sdl = '';
+  child.stdout!.on('data', (chunk: Buffer) => (sdl += chunk.toString('utf8')));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`tessera compose exited ${String(code)}`);
+  await writeFile(path, sdl);
+  return path;
 }

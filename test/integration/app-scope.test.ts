@@ -1,5 +1,4 @@
 import '../../src/gateway/noTelemetry.js';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,6 @@ import { Writable } from 'node:stream';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { isAuthenticated } from '../../src/policy/rules.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import demoApp from '../../tessera.config.js';
@@ -16,9 +14,10 @@ import { signDevToken } from '../../src/auth/devToken.js';
 import { compose } from '../../src/composition/compose.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { isAuthenticated } from '../../src/policy/rules.js';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { FOREIGN_REVIEWS_ANSWER, startForeignGraph, type ForeignGraph } from '../fixtures/foreign.js';
-import { freePort, ROOT } from '../helpers/processes.js';
+import { composeDemo, spawnGateway } from '../helpers/processes.js';
 import { mockEnv, postGraphQL } from '../helpers/stack.js';
 
 const SECRET = 'app-scope-tests-secret-at-least-32-bytes!!';
@@ -106,53 +105,23 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
   });
 
   describe('tessera serve', () => {
-    const serve = async (args: string[], query?: string) => {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'info', JWT_SECRET: SECRET },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += String(chunk)));
-      child.stderr.on('data', (chunk) => (output += String(chunk)));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      try {
-        const url = `http://127.0.0.1:${port}`;
-        const ready = await Promise.race([
-          exited.then(() => false),
-          (async () => {
-            for (let i = 0; i < 150; i++) {
-              const status = await fetch(`${url}/readiness`).then((r) => r.status, () => 0);
-              if (status === 200) return true;
-              await new Promise((r) => setTimeout(r, 100));
-            }
-            return false;
-          })(),
-        ]);
-        const answer = ready && query ? await postGraphQL(url, query) : undefined;
-        return { ready, answer, output: () => output, code: ready ? undefined : await exited };
-      } finally {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    };
+    const serve = (...args: string[]) => spawnGateway({ entry: 'bin/tessera.js', args: ['serve', '--supergraph', file, ...args], env: { JWT_SECRET: SECRET } });
 
     it('by default serves a foreign graph with the engine alone, and says so', async () => {
-      const { ready, answer, output } = await serve(['--supergraph', file], QUERY);
-      expect(ready).toBe(true);
-      expect(answer?.body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
-      expect(output()).toContain("engine only (the supergraph has none of");
+      const gateway = await serve();
+      try {
+        expect((await postGraphQL(gateway.url, QUERY)).body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+        expect(gateway.output()).toContain('engine only (the supergraph has none of');
+      } finally {
+        await gateway.stop();
+      }
     });
 
     it('refuses --config with an app whose subgraphs are not in the graph, and --config with --no-app', async () => {
-      const refused = await serve(['--supergraph', file, '--config', 'tessera.config.ts']);
-      expect(refused.ready).toBe(false);
-      expect(refused.code).toBe(1);
-      expect(refused.output()).toContain("--config tessera.config.ts: the supergraph has none of the app's subgraphs (local://users, local://orders, local://catalog, local://bff, reviews, inventory)");
-      const both = await serve(['--supergraph', file, '--config', 'tessera.config.ts', '--no-app']);
-      expect(both.code).toBe(2);
-      expect(both.output()).toContain('serve takes --config FILE or --no-app, not both');
+      await expect(serve('--config', 'tessera.config.ts')).rejects.toThrow(
+        /code 1\):[\s\S]*--config tessera\.config\.ts: the supergraph has none of the app's subgraphs \(local:\/\/users, local:\/\/orders, local:\/\/catalog, local:\/\/bff, reviews, inventory\)/,
+      );
+      await expect(serve('--config', 'tessera.config.ts', '--no-app')).rejects.toThrow(/code 2\):[\s\S]*serve takes --config FILE or --no-app, not both/);
     });
   });
 });
@@ -180,40 +149,15 @@ describe('the demo graph with the app', () => {
   });
 
   it('`tessera serve` applies the app by default when the graph is the app’s', async () => {
-    const composed = await fetchComposed(mocks, dir);
-    const port = await freePort();
-    const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--supergraph', composed, '--port', String(port), '--host', '127.0.0.1'], {
-      cwd: ROOT,
-      env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const file = await composeDemo(mockEnv(mocks), join(dir, 'demo.graphql'));
+    const gateway = await spawnGateway({ entry: 'bin/tessera.js', args: ['serve', '--supergraph', file], env: mockEnv(mocks) });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 150 && (await fetch(`${url}/readiness`).then((r) => r.status, () => 0)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
-      const { body } = await postGraphQL(url, '{ user(id: "1") { name email } }');
+      const { body } = await postGraphQL(gateway.url, '{ user(id: "1") { name email } }');
       expect(body.data).toEqual({ user: { name: 'Ada Lovelace', email: null } });
-      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect(body.errors?.[0]?.path).toEqual(['user', 'email']);
+      expect(body.errors?.map((e: any) => [e.extensions?.code, e.path])).toEqual([['UNAUTHENTICATED', ['user', 'email']]]);
+      expect(gateway.output()).toMatch(/"app":"app tessera\.config\.ts \(bff, catalog, orders, users, inventory, reviews\)"/);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await gateway.stop();
     }
   });
 });
-
-/** The demo supergraph over the running mocks, composed by `tessera compose` into a file. */
-async function fetchComposed(mocks: MockSet, dir: string): Promise<string> {
-  const child = spawn(process.execPath, ['bin/tessera.js', 'compose', '--config', 'schema/supergraph.yaml'], {
-    cwd: ROOT,
-    env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let sdl = '';
-  child.stdout.on('data', (chunk) => (sdl += String(chunk)));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`tessera compose exited ${String(code)}`);
-  const path = join(dir, 'demo.graphql');
-  await writeFile(path, sdl);
-  return path;
-}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
-import { ROOT, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { composeDemo, ROOT, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 import { mockEnv, postGraphQL } from '../helpers/stack.js';
 
 // Inside the repository (under the ignored .tessera/), so the build finds node_modules as dist/ does.
@@ -33,5 +33,18 @@ describe('the production build', () => {
     expect(body.data.product.sku).toBe('SKU-0001');
     expect(Array.isArray(body.data.product.reviews)).toBe(true);
     expect(typeof body.data.product.inStock).toBe('boolean');
+  });
+
+  it('`tessera serve` from the build finds the built app and applies it to the app’s graph', async () => {
+    const cli = join(OUT, 'src', 'cli', 'main.js');
+    const file = await composeDemo(mockEnv(mocks), join(OUT, 'demo.graphql'), cli);
+    const served = await spawnGateway({ entry: cli, args: ['serve', '--supergraph', file], env: { ...mockEnv(mocks) } });
+    try {
+      const { body } = await postGraphQL(served.url, '{ user(id: "1") { name email } }');
+      expect(body.data).toEqual({ user: { name: 'Ada Lovelace', email: null } });
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await served.stop();
+    }
   });
 });
