@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse } from 'graphql';
 import { parseArgs } from 'node:util';
+import { parse } from 'graphql';
 import { createApp } from '../app.js';
 import type { AppDefinition } from '../appDefinition.js';
 import { ownedSubgraphs } from '../appScope.js';
@@ -16,7 +16,7 @@ const defaultAppFile = (): string | undefined =>
   ['.ts', '.js'].map((ext) => fileURLToPath(new URL(`../../tessera.config${ext}`, import.meta.url))).find((file) => existsSync(file));
 
 /** Which app a `serve` applies: the one named, none, or the default when the supergraph has its subgraphs. */
-export type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
+type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
 
 async function loadApp(file: string): Promise<AppDefinition> {
   const module = (await import(pathToFileURL(file).href)) as { default?: AppDefinition };
@@ -29,7 +29,7 @@ async function loadApp(file: string): Promise<AppDefinition> {
  * hold; by default `tessera.config.ts` when the supergraph holds its subgraphs, else none (a
  * foreign supergraph gets the engine alone, as Apollo Router would serve it).
  */
-export async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ app?: AppDefinition; note: string }> {
+async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ app?: AppDefinition; note: string }> {
   if (choice.kind === 'none') return { note: 'engine only (--no-app)' };
   const file = choice.kind === 'file' ? resolve(choice.path) : defaultAppFile();
   if (file === undefined) return { note: 'engine only (no tessera.config.ts)' };

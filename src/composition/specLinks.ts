@@ -1,4 +1,12 @@
-import { Kind, type DefinitionNode, type DocumentNode, type InterfaceTypeDefinitionNode, type InterfaceTypeExtensionNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import {
+  Kind,
+  type DefinitionNode,
+  type DocumentNode,
+  type InterfaceTypeDefinitionNode,
+  type InterfaceTypeExtensionNode,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
+} from 'graphql';
 
 /** One `@link` of a supergraph: which spec, under which name, and what it imports (`@listSize` → its local name). */
 export interface SpecLink {
