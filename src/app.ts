@@ -126,9 +126,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   manager.onChange((state) => recordSupergraph(state.id));
   manager.onChange((state, previous) => {
     // Checked before serving at start (start() refuses); a later graph is served and the gap logged.
-    if (!previous) return;
-    const { problems } = appScope(state.supergraphSdl);
-    if (problems.length > 0) log.warn({ compositionId: state.id, problems }, 'app entries that apply to nothing in the new supergraph');
+    if (!previous || !options.app) return;
+    const { owned, problems } = appScope(state.supergraphSdl);
+    if (owned.length === 0) log.warn({ compositionId: state.id }, "the app's subgraphs are not in the new supergraph: its rules, purge rules and key fields apply to nothing");
+    else if (problems.length > 0) log.warn({ compositionId: state.id, problems }, 'app entries that apply to nothing in the new supergraph');
   });
   manager.onChange((state, previous) =>
     log.info({ compositionId: state.id, version: state.version, previous: previous?.id }, 'supergraph loaded'),

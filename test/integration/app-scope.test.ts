@@ -148,6 +148,33 @@ describe('the demo graph with the app', () => {
     expect(gateway.phase).toBe('stopped');
   });
 
+  it('a reloaded file without the app’s subgraphs switches its policy off, and the log says so', async () => {
+    const file = await composeDemo(mockEnv(mocks), join(dir, 'reloaded.graphql'));
+    const logged = warnSink();
+    const env = { ...mockEnv(mocks), SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', RESPONSE_CACHE: 'false' };
+    await using gateway = createApp(loadConfig(env), { app: demoApp, env, log: createLogger('warn', logged.sink) });
+    await gateway.start();
+    const email = await postGraphQL(gateway.url, '{ user(id: "1") { email } }');
+    expect(email.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(logged.warnings).toEqual([]);
+
+    const foreign = await startForeignGraph();
+    try {
+      const composed = compose(foreign.subgraphs);
+      if (!composed.ok) throw new Error('the foreign graph does not compose');
+      const before = gateway.manager.state?.id;
+      await writeFile(file, composed.supergraphSdl);
+      for (let i = 0; i < 100 && gateway.manager.state?.id === before; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(gateway.manager.state?.id).not.toBe(before);
+      expect((await postGraphQL(gateway.url, QUERY)).body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
+      expect(logged.warnings.map((w) => w.msg)).toEqual([
+        "the app's subgraphs are not in the new supergraph: its rules, purge rules and key fields apply to nothing",
+      ]);
+    } finally {
+      await foreign.close();
+    }
+  });
+
   it('`tessera serve` applies the app by default when the graph is the app’s', async () => {
     const file = await composeDemo(mockEnv(mocks), join(dir, 'demo.graphql'));
     const gateway = await spawnGateway({ entry: 'bin/tessera.js', args: ['serve', '--supergraph', file], env: mockEnv(mocks) });
