@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppDefinition, InProcessSubgraphs } from './appDefinition.js';
-import { createAppScope, appProblems } from './appScope.js';
+import { appProblems, createAppScope, refusable, type ScopedApp } from './appScope.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { ANONYMOUS } from './auth/viewer.js';
 import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
@@ -89,6 +89,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const localSchemas = new Map(inProcess.subgraphs.map((s) => [s.name, s.schema]));
   // The app's rules, purge rules and key fields, scoped to each supergraph as it loads.
   const appScope = createAppScope(options.app);
+  // Whether the served supergraph has the app's subgraphs (its client profiles apply only then).
+  let appServed = false;
   const cleanups: (() => Promise<void> | void)[] = [];
   let phase: Phase = 'created';
   // Apollo's stop() throws unless start() succeeded; a failed start still closes everything else.
@@ -99,10 +101,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
     profiles: options.app?.clientLimits?.profiles,
-    profilesApply: () => {
-      const sdl = manager.state?.supergraphSdl;
-      return sdl !== undefined && appScope(sdl).owned.length > 0;
-    },
+    profilesApply: () => appServed,
     log,
     onReject: (rule, client) => metrics.rateLimitRejections.inc({ rule, client }),
   });
@@ -112,7 +111,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   // The served set is supergraph.yaml's subgraphs plus the registered ones (src/registry/).
   const registry =
     source.kind === 'compose'
-      ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log, policyProblems: (sdl) => appScope(sdl).problems })
+      ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log, policyProblems: (sdl) => appScope(sdl).unmatched })
       : undefined;
   if (registry) cleanups.push(() => registry.close());
   const manager = new SupergraphManager(async () => {
@@ -125,11 +124,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   });
   manager.onChange((state) => recordSupergraph(state.id));
   manager.onChange((state, previous) => {
-    // Checked before serving at start (start() refuses); a later graph is served and the gap logged.
-    if (!previous || !options.app) return;
-    const { owned, problems } = appScope(state.supergraphSdl);
-    if (owned.length === 0) log.warn({ compositionId: state.id }, "the app's subgraphs are not in the new supergraph: its rules, purge rules and key fields apply to nothing");
-    else if (problems.length > 0) log.warn({ compositionId: state.id, problems }, 'app entries that apply to nothing in the new supergraph');
+    if (!options.app) return;
+    const scoped = appScope(state.supergraphSdl);
+    appServed = scoped.owned.length > 0;
+    // The first graph is checked by start(), which refuses what is wrong; a later one is served and its gaps logged.
+    if (previous) reportScope(scoped, state.id);
   });
   manager.onChange((state, previous) =>
     log.info({ compositionId: state.id, version: state.version, previous: previous?.id }, 'supergraph loaded'),
@@ -262,19 +261,23 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
   const http = createHttpServer({ log, routes, prefixRoutes });
 
-  /** Refuses an app entry that names nothing its subgraphs resolve in the graph about to be served. */
-  const checkApp = () => {
-    const definition = options.app;
-    const sdl = manager.state?.supergraphSdl;
-    if (!definition || sdl === undefined) return;
-    const scoped = appScope(sdl);
-    const problems = [...appProblems(definition, inProcess.subgraphs), ...scoped.problems];
-    if (problems.length > 0) throw new ConfigError(problems);
+  /** Says when the app's policy, or part of it, acts on nothing in a served graph. */
+  function reportScope(scoped: ScopedApp, compositionId: string) {
     if (scoped.owned.length === 0) {
-      log.warn({ owns: definition.owns ?? {} }, "the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
-    } else if (scoped.waiting.length > 0) {
-      log.warn({ missing: scoped.missing, waiting: scoped.waiting }, "app entries wait for the app's subgraphs this supergraph lacks");
+      log.warn({ compositionId, owns: options.app?.owns ?? {} }, "the app's subgraphs are not in the supergraph: its rules, purge rules and key fields apply to nothing");
+    } else if (scoped.unmatched.length > 0) {
+      log.warn({ compositionId, missing: scoped.missing, unmatched: scoped.unmatched }, 'app entries that apply to nothing in the supergraph');
     }
+  }
+
+  /** Refuses, before the first graph is served, an app entry that is certainly wrong for it. */
+  const checkApp = () => {
+    const state = manager.state;
+    if (!options.app || !state) return;
+    const scoped = appScope(state.supergraphSdl);
+    const problems = [...appProblems(options.app, inProcess.subgraphs), ...refusable(scoped)];
+    if (problems.length > 0) throw new ConfigError(problems);
+    reportScope(scoped, state.id);
   };
 
   const app: App = {

@@ -10,19 +10,21 @@ import { isShieldRule, type RuleTree, type ShieldRule } from './policy/rules.js'
 export interface ScopedApp {
   /** The app's subgraphs this supergraph serves; empty when the app is not in it. */
   readonly owned: readonly string[];
+  /** The app's subgraphs it lacks while the app is in it (a remote one not registered yet, say). */
+  readonly missing: readonly string[];
   /** The rule tree with one entry per owned field (type rules and `*` spelled out). */
   readonly rules: RuleTree;
   readonly purge: PurgeRules;
   readonly keyFields: Readonly<Record<string, string>>;
-  /** App entries that name nothing the app's subgraphs resolve here (a mistyped or stray coordinate). */
-  readonly problems: readonly string[];
   /**
-   * The app's subgraphs this supergraph lacks (a remote one not registered yet, say). While any is
-   * missing, an entry that matches nothing may be waiting for it: it is `waiting`, not a problem.
+   * App entries that name nothing the app's subgraphs resolve here: a mistyped or stray coordinate
+   * or, while a subgraph is `missing`, possibly one of its fields (see `refusable`).
    */
-  readonly missing: readonly string[];
-  readonly waiting: readonly string[];
+  readonly unmatched: readonly string[];
 }
+
+/** The unmatched entries that are certainly wrong: with every subgraph of the app present, none can be waiting for one. */
+export const refusable = (scoped: ScopedApp): readonly string[] => (scoped.missing.length > 0 ? [] : scoped.unmatched);
 
 /**
  * The app's subgraphs in a supergraph. An in-process one is the graph routed to `local://NAME` (the
@@ -30,19 +32,23 @@ export interface ScopedApp {
  * when the app is there at all: when one of its in-process subgraphs is routed (or, for an app with
  * none, one of its remote names is present). A foreign graph's `users` or `reviews` is not the app's.
  */
-export function ownedSubgraphs(owns: AppSubgraphs | undefined, owners: FieldOwners): string[] {
+export function appSubgraphsIn(owns: AppSubgraphs | undefined, owners: FieldOwners): { owned: string[]; missing: string[] } {
   const inProcess = new Set(owns?.inProcess ?? []);
-  const local: string[] = [];
-  const remote: string[] = [];
+  const remote = new Set(owns?.remote ?? []);
+  const owned: string[] = [];
+  let anchored = false;
   for (const [name, url] of owners.graphs) {
     if (url !== undefined && isLocalUrl(url)) {
-      if (inProcess.has(url.slice(LOCAL_SCHEME.length))) local.push(name);
-    } else if (owns?.remote?.includes(name)) {
-      remote.push(name);
+      if (!inProcess.delete(url.slice(LOCAL_SCHEME.length))) continue;
+      owned.push(name);
+      anchored = true;
+    } else if (remote.delete(name)) {
+      owned.push(name);
     }
   }
-  const present = inProcess.size > 0 ? local.length > 0 : remote.length > 0;
-  return present ? [...local, ...remote] : [];
+  const present = (owns?.inProcess ?? []).length > 0 ? anchored : owned.length > 0;
+  // What is left in the sets was not found.
+  return present ? { owned, missing: [...inProcess, ...remote] } : { owned: [], missing: [] };
 }
 
 const coordinateOf = (text: string): [string, string] | undefined => {
@@ -53,30 +59,28 @@ const coordinateOf = (text: string): [string, string] | undefined => {
 /**
  * Scopes the app's rules, purge rules and key fields to one supergraph. A rule applies to a field
  * when one of the app's subgraphs resolves it (a field shared with a foreign subgraph included),
- * never to a same-named field only a foreign subgraph resolves. When every subgraph of the app is
- * in the supergraph, every entry must name something they resolve; the ones that do not are
- * `problems`. When some are missing, those entries are `waiting`; when the app is not there at
- * all, nothing applies and nothing is a problem. Pure.
+ * never to a same-named field only a foreign subgraph resolves. Entries that match nothing are
+ * `unmatched`; when the app is not there at all, nothing applies and nothing is unmatched. Pure.
  */
 export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): ScopedApp {
-  const owned = ownedSubgraphs(app?.owns, owners);
-  if (!app || owned.length === 0) return { owned, rules: {}, purge: {}, keyFields: {}, problems: [], missing: [], waiting: [] };
+  const { owned, missing } = appSubgraphsIn(app?.owns, owners);
+  if (!app || owned.length === 0) return { owned, missing, rules: {}, purge: {}, keyFields: {}, unmatched: [] };
   const mine = new Set(owned);
-  const problems: string[] = [];
+  const unmatched: string[] = [];
   const appList = owned.join(', ');
   const resolvedHere = (type: string, field: string, where: string): boolean => {
     const typeOwners = owners.types.get(type);
     if (!typeOwners) {
-      problems.push(`${where}: the supergraph has no type ${type}`);
+      unmatched.push(`${where}: the supergraph has no type ${type}`);
       return false;
     }
     const resolvers = typeOwners.fields.get(field);
     if (!resolvers) {
-      problems.push(`${where}: ${type} has no field ${field}`);
+      unmatched.push(`${where}: ${type} has no field ${field}`);
       return false;
     }
     if (resolvers.some((s) => mine.has(s))) return true;
-    problems.push(`${where}: ${type}.${field} is resolved by ${resolvers.join(', ') || 'no subgraph'}, not by the app's (${appList})`);
+    unmatched.push(`${where}: ${type}.${field} is resolved by ${resolvers.join(', ') || 'no subgraph'}, not by the app's (${appList})`);
     return false;
   };
 
@@ -84,7 +88,7 @@ export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): S
   for (const [type, entry] of Object.entries(app.rules ?? {})) {
     const typeOwners = owners.types.get(type);
     if (!typeOwners) {
-      problems.push(`rules.${type}: the supergraph has no type ${type}`);
+      unmatched.push(`rules.${type}: the supergraph has no type ${type}`);
       continue;
     }
     const fields: Record<string, ShieldRule> = {};
@@ -99,7 +103,7 @@ export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): S
         covered += 1;
         fields[field] ??= wildcard;
       }
-      if (covered === 0) problems.push(`rules.${type}: no field of ${type} is resolved by the app's subgraphs (${appList})`);
+      if (covered === 0) unmatched.push(`rules.${type}: no field of ${type} is resolved by the app's subgraphs (${appList})`);
     }
     if (Object.keys(fields).length > 0) rules[type] = fields;
   }
@@ -108,7 +112,7 @@ export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): S
   for (const [coordinate, rule] of Object.entries(app.cache?.purge ?? {})) {
     const parsed = coordinateOf(coordinate);
     const where = `cache.purge["${coordinate}"]`;
-    if (!parsed) problems.push(`${where}: a purge rule is keyed by a mutation field, like "Mutation.createOrder"`);
+    if (!parsed) unmatched.push(`${where}: a purge rule is keyed by a mutation field, like "Mutation.createOrder"`);
     else if (resolvedHere(parsed[0], parsed[1], where)) purge[coordinate] = rule;
   }
 
@@ -116,14 +120,7 @@ export function scopeApp(app: AppDefinition | undefined, owners: FieldOwners): S
   for (const [type, field] of Object.entries(app.cache?.keyFields ?? {})) {
     if (resolvedHere(type, field, `cache.keyFields.${type}`)) keyFields[type] = field;
   }
-  const routed = new Set([...owners.graphs.values()]);
-  const missing = [
-    ...(app.owns?.inProcess ?? []).filter((name) => !routed.has(`${LOCAL_SCHEME}${name}`)),
-    ...(app.owns?.remote ?? []).filter((name) => !mine.has(name)),
-  ];
-  return missing.length > 0
-    ? { owned, rules, purge, keyFields, problems: [], missing, waiting: problems }
-    : { owned, rules, purge, keyFields, problems, missing, waiting: [] };
+  return { owned, missing, rules, purge, keyFields, unmatched };
 }
 
 /**

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { parse } from 'graphql';
 import { createApp } from '../app.js';
 import type { AppDefinition } from '../appDefinition.js';
-import { ownedSubgraphs } from '../appScope.js';
+import { appSubgraphsIn } from '../appScope.js';
 import { fieldOwners } from '../composition/fieldOwners.js';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { LOCAL_SCHEME } from '../config/supergraphConfig.js';
 import { createLogger } from '../observability/logger.js';
 
 /** The repository's own app, next to `src/`: `.ts` in a checkout, `.js` once built; undefined when there is none. */
@@ -34,10 +35,10 @@ async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ ap
   const file = choice.kind === 'file' ? resolve(choice.path) : defaultAppFile();
   if (file === undefined) return { note: 'engine only (no tessera.config.ts)' };
   const app = await loadApp(file);
-  const owned = ownedSubgraphs(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
+  const { owned } = appSubgraphsIn(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
   const name = relative(process.cwd(), file) || file;
   if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };
-  const wanted = [...(app.owns?.inProcess ?? []).map((n) => `local://${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
+  const wanted = [...(app.owns?.inProcess ?? []).map((n) => `${LOCAL_SCHEME}${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
   if (choice.kind === 'file') throw new ConfigError([`--config ${choice.path}: the supergraph has none of the app's subgraphs (${wanted})`]);
   return { note: `engine only (the supergraph has none of ${name}'s subgraphs: ${wanted})` };
 }

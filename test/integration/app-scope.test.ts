@@ -11,21 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import demoApp from '../../tessera.config.js';
 import { createApp, type App } from '../../src/app.js';
 import { signDevToken } from '../../src/auth/devToken.js';
-import { compose } from '../../src/composition/compose.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { isAuthenticated } from '../../src/policy/rules.js';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { FOREIGN_REVIEWS_ANSWER, startForeignGraph, type ForeignGraph } from '../fixtures/foreign.js';
 import { composeDemo, spawnGateway } from '../helpers/processes.js';
+import { writeSupergraphWithoutReviews } from '../helpers/registryFixtures.js';
 import { mockEnv, postGraphQL } from '../helpers/stack.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 
 const SECRET = 'app-scope-tests-secret-at-least-32-bytes!!';
 const QUERY = '{ reviews { body author { email name } } }';
 
 /** Every log line at warn or above, parsed. */
-function warnSink(): { sink: Writable; warnings: { msg: string }[] } {
-  const warnings: { msg: string }[] = [];
+function warnSink(): { sink: Writable; warnings: { msg: string; [field: string]: unknown }[] } {
+  const warnings: { msg: string; [field: string]: unknown }[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
       for (const line of String(chunk).split('\n').filter(Boolean)) {
@@ -50,12 +51,11 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
 
   beforeAll(async () => {
     foreign = await startForeignGraph();
-    const composed = compose(foreign.subgraphs);
-    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+    const supergraphSdl = supergraphOf(foreign.subgraphs);
     dir = await mkdtemp(join(tmpdir(), 'tessera-foreign-'));
     file = join(dir, 'supergraph.graphql');
-    await writeFile(file, composed.supergraphSdl);
-    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
+    await writeFile(file, supergraphSdl);
+    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     stock = { server, url: (await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } })).url.replace(/\/$/, '') };
     const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, RESPONSE_CACHE: 'false' });
     // As `npm run gateway` with SUPERGRAPH_FILE would run it: the app given whatever the graph.
@@ -101,7 +101,7 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
   });
 
   it('says at start that the app is not in the graph', () => {
-    expect(logged.warnings.map((w) => w.msg)).toContain("the app's subgraphs are not in this supergraph: its rules, purge rules and key fields apply to nothing");
+    expect(logged.warnings.map((w) => w.msg)).toContain("the app's subgraphs are not in the supergraph: its rules, purge rules and key fields apply to nothing");
   });
 
   describe('tessera serve', () => {
@@ -148,6 +148,20 @@ describe('the demo graph with the app', () => {
     expect(gateway.phase).toBe('stopped');
   });
 
+  it('while a subgraph of the app is missing, start-up lists the entries that wait for it', async () => {
+    const logged = warnSink();
+    const env = { ...mockEnv(mocks), SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir, mocks), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir };
+    await using gateway = createApp(loadConfig(env), { app: demoApp, env, log: createLogger('warn', logged.sink) });
+    await gateway.start();
+    expect(logged.warnings).toEqual([
+      expect.objectContaining({
+        msg: 'app entries that apply to nothing in the supergraph',
+        missing: ['reviews'],
+        unmatched: ['rules.Review: the supergraph has no type Review'],
+      }),
+    ]);
+  });
+
   it('a reloaded file without the app’s subgraphs switches its policy off, and the log says so', async () => {
     const file = await composeDemo(mockEnv(mocks), join(dir, 'reloaded.graphql'));
     const logged = warnSink();
@@ -160,15 +174,13 @@ describe('the demo graph with the app', () => {
 
     const foreign = await startForeignGraph();
     try {
-      const composed = compose(foreign.subgraphs);
-      if (!composed.ok) throw new Error('the foreign graph does not compose');
       const before = gateway.manager.state?.id;
-      await writeFile(file, composed.supergraphSdl);
+      await writeFile(file, supergraphOf(foreign.subgraphs));
       for (let i = 0; i < 100 && gateway.manager.state?.id === before; i++) await new Promise((r) => setTimeout(r, 100));
       expect(gateway.manager.state?.id).not.toBe(before);
       expect((await postGraphQL(gateway.url, QUERY)).body).toEqual({ data: FOREIGN_REVIEWS_ANSWER });
       expect(logged.warnings.map((w) => w.msg)).toEqual([
-        "the app's subgraphs are not in the new supergraph: its rules, purge rules and key fields apply to nothing",
+        "the app's subgraphs are not in the supergraph: its rules, purge rules and key fields apply to nothing",
       ]);
     } finally {
       await foreign.close();
@@ -182,7 +194,7 @@ describe('the demo graph with the app', () => {
       const { body } = await postGraphQL(gateway.url, '{ user(id: "1") { name email } }');
       expect(body.data).toEqual({ user: { name: 'Ada Lovelace', email: null } });
       expect(body.errors?.map((e: any) => [e.extensions?.code, e.path])).toEqual([['UNAUTHENTICATED', ['user', 'email']]]);
-      expect(gateway.output()).toMatch(/"app":"app tessera\.config\.ts \(bff, catalog, orders, users, inventory, reviews\)"/);
+      expect(gateway.output()).toMatch(/"app":"app tessera\.config\.ts \(bff, catalog, inventory, orders, reviews, users\)"/);
     } finally {
       await gateway.stop();
     }

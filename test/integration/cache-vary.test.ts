@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import { compose } from '../../src/composition/compose.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startGreetings, type GreetingsSubgraph } from '../fixtures/greetings.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
 import { postGraphQL } from '../helpers/stack.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 
 /** Lets a MISS's entry land before the next request, so a leak would show. */
 const settle = () => new Promise((r) => setTimeout(r, 80));
@@ -55,9 +55,7 @@ describe('the response cache keys on what changes the answer', () => {
     redis = await redisScope();
     greetings = await startGreetings();
     dir = await mkdtemp(join(tmpdir(), 'tessera-vary-'));
-    const composed = compose([greetings.subgraph]);
-    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join('\n'));
-    await writeFile(join(dir, 'supergraph.graphql'), composed.supergraphSdl);
+    await writeFile(join(dir, 'supergraph.graphql'), supergraphOf([greetings.subgraph]));
     const env = { PROPAGATE_HEADERS: 'accept-language,x-tenant,x-debug', CACHE_UNKEYED_HEADERS: 'x-debug' };
     a = await start(env);
     b = await start(env);

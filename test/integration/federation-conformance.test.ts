@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { executorInstalled } from '../../src/gateway/execution/install.js';
 import { metrics } from '../../src/observability/metrics.js';
-import { compose } from '../../src/composition/compose.js';
 import { loadConfig } from '../../src/config/index.js';
 import { policyError, type RuleTree } from '../../src/policy/rules.js';
 import { fixtureUsers, receivedRepresentations, refusals, resetData, startFederationFixture, type FederationFixture } from '../fixtures/federation/index.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 
 /**
  * Differential conformance: every operation below is sent to stock `@apollo/gateway` (in a plain
@@ -424,13 +424,12 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
 
   beforeAll(async () => {
     fixture = await startFederationFixture();
-    const composed = compose(fixture.subgraphs);
-    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+    const supergraphSdl = supergraphOf(fixture.subgraphs);
     dir = await mkdtemp(join(tmpdir(), 'tessera-conformance-'));
     const file = join(dir, 'supergraph.graphql');
-    await writeFile(file, composed.supergraphSdl);
+    await writeFile(file, supergraphSdl);
 
-    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
+    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
     stock = { server, url };
 

@@ -42,6 +42,21 @@ describe('registry with the file store', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('refuses a subgraph that would take a field the app guards away from the app (its rule would lift), even while one of the app’s subgraphs is missing', async () => {
+    // reviews, which the app owns, is not registered yet: the check must not wait for it.
+    const takeover = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@override"])
+      type User @key(fields: "id") { id: ID! email: String @override(from: "users") }`;
+    const refused = await admin(stack.url, 'PUT', '/admin/subgraphs/people', { url: `${mocks.inventory.url}/graphql`, sdl: takeover });
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors.map((e: any) => [e.code, e.message])).toEqual([
+      ['BREAKING_CHANGE', expect.stringMatching(/^The app's policy would no longer apply: rules\.User\.email: User\.email is resolved by people, not by the app's \(/)],
+    ]);
+    // Nothing changed: the rule still holds.
+    const email = await stack.query('{ user(id: "1") { email } }');
+    expect(email.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await admin(stack.url, 'GET', '/admin/subgraphs')).body.subgraphs.map((s: any) => s.name)).not.toContain('people');
+  });
+
   it('publishes a subgraph by URL and serves its fields at once', async () => {
     const before = await stack.query(REVIEWS_QUERY);
     expect(before.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -118,20 +133,6 @@ describe('registry with the file store', () => {
     const restored = await admin(stack.url, 'PUT', '/admin/subgraphs/reviews', { url: reviewsUrl });
     expect(restored.status).toBe(200);
     expect((await stack.query(REVIEWS_QUERY)).body.errors).toBeUndefined();
-  });
-
-  it('refuses a subgraph that would take a field the app guards away from the app (its rule would lift)', async () => {
-    const takeover = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@override"])
-      type User @key(fields: "id") { id: ID! email: String @override(from: "users") }`;
-    const refused = await admin(stack.url, 'PUT', '/admin/subgraphs/people', { url: `${mocks.inventory.url}/graphql`, sdl: takeover });
-    expect(refused.status).toBe(409);
-    expect(refused.body.errors.map((e: any) => [e.code, e.message])).toEqual([
-      ['BREAKING_CHANGE', expect.stringMatching(/^The app's policy would no longer apply: rules\.User\.email: User\.email is resolved by people, not by the app's \(/)],
-    ]);
-    // Nothing changed: the rule still holds.
-    const email = await stack.query('{ user(id: "1") { email } }');
-    expect(email.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await admin(stack.url, 'GET', '/admin/subgraphs')).body.subgraphs.map((s: any) => s.name)).not.toContain('people');
   });
 
   it('refuses forbidden URLs before any fetch', async () => {

@@ -3,9 +3,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../src/appDefinition.js';
-import { appProblems, createAppScope, ownedSubgraphs, scopeApp } from '../../src/appScope.js';
-import { compose, type SubgraphSdl } from '../../src/composition/compose.js';
+import { appProblems, appSubgraphsIn, createAppScope, refusable, scopeApp } from '../../src/appScope.js';
+import type { SubgraphSdl } from '../../src/composition/compose.js';
 import { fieldOwners } from '../../src/composition/fieldOwners.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 
 const FED = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@provides", "@override"])`;
 
@@ -28,11 +29,7 @@ const accounts = (extra = ''): SubgraphSdl => ({
     type User @key(fields: "id") { id: ID! name: String! @shareable nickname: String ${extra} }`,
 });
 
-function supergraph(...subgraphs: SubgraphSdl[]): string {
-  const composed = compose(subgraphs);
-  if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join('\n'));
-  return composed.supergraphSdl;
-}
+const supergraph = (...subgraphs: SubgraphSdl[]): string => supergraphOf(subgraphs);
 const ownersOf = (...subgraphs: SubgraphSdl[]) => fieldOwners(parse(supergraph(...subgraphs)));
 
 const r = (name: string) => rule(name)(() => true);
@@ -64,22 +61,49 @@ describe('fieldOwners', () => {
     expect(owners.graphs.get('users')).toBe('local://users');
     expect(owners.types.get('User')!.fields.get('email')).toEqual(['users']);
   });
+  it('reads a federation 1 supergraph: a field without @join__field belongs to the type’s owner', () => {
+    const owners = fieldOwners(
+      parse(`
+        schema @core(feature: "https://specs.apollo.dev/core/v0.1") @core(feature: "https://specs.apollo.dev/join/v0.1") { query: Query }
+        enum join__Graph {
+          ACCOUNTS @join__graph(name: "accounts", url: "http://127.0.0.1:9/a")
+          REVIEWS @join__graph(name: "reviews", url: "http://127.0.0.1:9/r")
+        }
+        type Query { me: User @join__field(graph: ACCOUNTS) }
+        type User @join__owner(graph: ACCOUNTS) @join__type(graph: ACCOUNTS, key: "id") @join__type(graph: REVIEWS, key: "id") {
+          id: ID!
+          name: String
+          reviews: [String] @join__field(graph: REVIEWS)
+        }
+      `),
+    );
+    expect(owners.graphs.get('reviews')).toBe('http://127.0.0.1:9/r');
+    const user = owners.types.get('User')!;
+    expect(user.graphs).toEqual(['accounts', 'reviews']);
+    expect(user.fields.get('name')).toEqual(['accounts']);
+    expect(user.fields.get('reviews')).toEqual(['reviews']);
+  });
 });
 
-describe('ownedSubgraphs', () => {
+describe('appSubgraphsIn', () => {
   it('the app’s in-process subgraphs by their local:// route, its remote ones by name', () => {
-    expect(ownedSubgraphs(OWNS, ownersOf(users(), reviews(), accounts())).sort()).toEqual(['reviews', 'users']);
+    expect(appSubgraphsIn(OWNS, ownersOf(users(), reviews(), accounts()))).toEqual({ owned: ['reviews', 'users'], missing: [] });
+    expect(appSubgraphsIn({ inProcess: ['users', 'orders'], remote: ['reviews', 'inventory'] }, ownersOf(users(), accounts()))).toEqual({
+      owned: ['users'],
+      missing: ['orders', 'reviews', 'inventory'],
+    });
   });
 
   it('a foreign graph with subgraphs named like the app’s is not the app’s', () => {
     // `users` served over HTTP is someone else's users; without the app's in-process subgraph,
     // a `reviews` there is not the app's either.
-    expect(ownedSubgraphs(OWNS, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()))).toEqual([]);
-    expect(ownedSubgraphs(undefined, ownersOf(users(), reviews()))).toEqual([]);
+    const none = { owned: [], missing: [] };
+    expect(appSubgraphsIn(OWNS, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()))).toEqual(none);
+    expect(appSubgraphsIn(undefined, ownersOf(users(), reviews()))).toEqual(none);
   });
 
   it('an app without in-process subgraphs is known by its remote names', () => {
-    expect(ownedSubgraphs({ remote: ['reviews'] }, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()))).toEqual(['reviews']);
+    expect(appSubgraphsIn({ remote: ['reviews'] }, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()))).toEqual({ owned: ['reviews'], missing: [] });
   });
 });
 
@@ -88,7 +112,7 @@ describe('scopeApp', () => {
     const [email, whole, root, name] = [r('email'), r('whole'), r('root'), r('name')];
     const app: AppDefinition = { owns: OWNS, rules: { User: { email, name }, Review: whole, Query: { '*': root } } };
     const scoped = scopeApp(app, ownersOf(users(), reviews(), accounts()));
-    expect(scoped.problems).toEqual([]);
+    expect(scoped.unmatched).toEqual([]);
     expect(scoped.rules).toEqual({
       // name is shared with accounts: the app's users resolves it too, so its rule holds.
       User: { email, name },
@@ -101,18 +125,20 @@ describe('scopeApp', () => {
   it('applies nothing to a graph the app is not in, and finds nothing wrong there', () => {
     const app: AppDefinition = { owns: OWNS, rules: { User: { email: r('email') }, Mutation: { createOrder: r('x') } }, cache: { keyFields: { Product: 'sku' } } };
     const scoped = scopeApp(app, ownersOf(users('http://127.0.0.1:9/graphql'), reviews()));
-    expect(scoped).toEqual({ owned: [], rules: {}, purge: {}, keyFields: {}, problems: [], missing: [], waiting: [] });
+    expect(scoped).toEqual({ owned: [], missing: [], rules: {}, purge: {}, keyFields: {}, unmatched: [] });
   });
 
   it('while one of the app’s subgraphs is missing, what matches nothing waits for it', () => {
     const author = r('author');
     const app: AppDefinition = { owns: OWNS, rules: { Review: { author }, User: { emial: r('x') } } };
     const early = scopeApp(app, ownersOf(users()));
-    expect(early).toMatchObject({ owned: ['users'], rules: {}, problems: [], missing: ['reviews'] });
-    expect(early.waiting).toEqual(['rules.Review: the supergraph has no type Review', 'rules.User.emial: User has no field emial']);
+    expect(early).toMatchObject({ owned: ['users'], rules: {}, missing: ['reviews'] });
+    expect(early.unmatched).toEqual(['rules.Review: the supergraph has no type Review', 'rules.User.emial: User has no field emial']);
+    expect(refusable(early)).toEqual([]);
     // reviews registered: the rule applies, and the typo is a problem.
     const later = scopeApp(app, ownersOf(users(), reviews()));
-    expect(later).toMatchObject({ rules: { Review: { author } }, problems: ['rules.User.emial: User has no field emial'], missing: [], waiting: [] });
+    expect(later).toMatchObject({ rules: { Review: { author } }, unmatched: ['rules.User.emial: User has no field emial'], missing: [] });
+    expect(refusable(later)).toEqual(['rules.User.emial: User has no field emial']);
   });
 
   it('names every entry that matches nothing the app resolves', () => {
@@ -122,17 +148,17 @@ describe('scopeApp', () => {
       cache: { purge: { 'Mutation.createOrder': () => [], 'Query.accounts': () => [], bad: () => [] }, keyFields: { Review: 'sku', User: 'email' } },
     };
     const scoped = scopeApp(app, ownersOf(users(), reviews(), accounts('email: String! @shareable @override(from: "users")')));
-    expect(scoped.problems).toEqual([
+    expect(scoped.unmatched).toEqual([
       'rules.User.emial: User has no field emial',
-      "rules.User.nickname: User.nickname is resolved by accounts, not by the app's (users, reviews)",
-      "rules.User.email: User.email is resolved by accounts, not by the app's (users, reviews)",
+      "rules.User.nickname: User.nickname is resolved by accounts, not by the app's (reviews, users)",
+      "rules.User.email: User.email is resolved by accounts, not by the app's (reviews, users)",
       'rules.Usr: the supergraph has no type Usr',
       'rules.Account: the supergraph has no type Account',
       'cache.purge["Mutation.createOrder"]: the supergraph has no type Mutation',
-      `cache.purge["Query.accounts"]: Query.accounts is resolved by accounts, not by the app's (users, reviews)`,
+      `cache.purge["Query.accounts"]: Query.accounts is resolved by accounts, not by the app's (reviews, users)`,
       'cache.purge["bad"]: a purge rule is keyed by a mutation field, like "Mutation.createOrder"',
       'cache.keyFields.Review: Review has no field sku',
-      "cache.keyFields.User: User.email is resolved by accounts, not by the app's (users, reviews)",
+      "cache.keyFields.User: User.email is resolved by accounts, not by the app's (reviews, users)",
     ]);
     expect(scoped.rules).toEqual({});
   });

@@ -1,10 +1,10 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/composition/compose.js';
 import { actualCost } from '../../src/demand/actualCost.js';
 import { costModel, EMPTY_COST_MODEL } from '../../src/demand/costDirectives.js';
 import { estimateCost } from '../../src/demand/estimateCost.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 
 // One subgraph with every cost directive; composition (Federation 2.9) carries them into the supergraph.
 const SDL = `
@@ -31,10 +31,9 @@ const SDL = `
   input Filter { name: String, tags: [String!] @cost(weight: 2) }
 `;
 
-const composed = compose([{ name: 'users', url: 'http://users', sdl: SDL }]);
-if (!composed.ok) throw new Error(composed.errors.map(String).join('\n'));
-const schema = Supergraph.build(composed.supergraphSdl).apiSchema().toGraphQLJSSchema();
-const model = costModel(composed.supergraphSdl);
+const supergraphSdl = supergraphOf([{ name: 'users', url: 'http://users', sdl: SDL }]);
+const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+const model = costModel(supergraphSdl);
 const options = { model, defaultListSize: 10 };
 
 function operation(query: string) {
