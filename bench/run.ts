@@ -4,13 +4,13 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
+import { freePort } from './lib/freePort.js';
 import { buildRows, formatTable, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
 import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
@@ -113,16 +113,6 @@ const LABELS = Object.fromEntries(ALL_CONFIGS.map((c) => [c.id, c.label]));
 // ── processes ──────────────────────────────────────────────────────────────────────────────────
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** BENCH_REMOTE=1: every subgraph over HTTP, the app's REST-wrapped ones served by the mocks process. */
 const REMOTE = process.env.BENCH_REMOTE === '1';

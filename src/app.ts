@@ -13,9 +13,9 @@ import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
 import { createTokenVerifier } from './auth/verifyToken.js';
 import { createCacheStores } from './cache/createCacheStores.js';
 import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
-import { composeFromSpecs } from './composition/loadSubgraphs.js';
+import { createCompositionPool } from './composition/compositionPool.js';
 import { SupergraphManager } from './composition/supergraphManager.js';
-import { watchSupergraphFile } from './composition/watchSupergraphFile.js';
+import { checkSupergraph, watchSupergraphFile } from './composition/watchSupergraphFile.js';
 import { ConfigError, type Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import type { TesseraContext } from './graphql/context.js';
@@ -108,20 +108,27 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   cleanups.push(() => rateLimits.close());
 
   const source = config.supergraph;
+  // Composition and the checks of a candidate graph run in a worker thread, never on this one.
+  const composer = createCompositionPool(config.composition);
   // The served set is supergraph.yaml's subgraphs plus the registered ones (src/registry/).
   const registry =
     source.kind === 'compose'
-      ? createRegistry({ config, staticSpecs: source.subgraphs, manager: (): SupergraphManager => manager, log, policyProblems: (sdl) => appScope(sdl).unmatched })
+      ? createRegistry({
+          config,
+          staticSpecs: source.subgraphs,
+          manager: (): SupergraphManager => manager,
+          log,
+          composer,
+          policyProblems: (sdl) => appScope(sdl).unmatched,
+        })
       : undefined;
   if (registry) cleanups.push(() => registry.close());
-  const manager = new SupergraphManager(async () => {
-    switch (source.kind) {
-      case 'compose':
-        return registry ? registry.initialSupergraph() : composeFromSpecs(source.subgraphs, { timeoutMs: config.subgraphTimeoutMs });
-      case 'file':
-        return readFile(source.path, 'utf8');
-    }
-  });
+  cleanups.push(() => composer.close());
+  const manager = new SupergraphManager(
+    source.kind === 'compose'
+      ? () => registry!.initialSupergraph()
+      : async () => checkSupergraph(composer, await readFile(source.path, 'utf8')),
+  );
   manager.onChange((state) => recordSupergraph(state.id));
   manager.onChange((state, previous) => {
     if (!options.app) return;
@@ -313,7 +320,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         await app.stop();
         throw error;
       }
-      if (source.kind === 'file') cleanups.push(watchSupergraphFile(source.path, manager, log));
+      if (source.kind === 'file') cleanups.unshift(watchSupergraphFile(source.path, manager, composer, log));
       registry?.start();
       phase = 'ready';
     },

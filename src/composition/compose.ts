@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { composeServices } from '@apollo/composition';
 import { parse, type DocumentNode, GraphQLError } from 'graphql';
 import { internNames } from './oneByteNames.js';
@@ -18,6 +19,18 @@ export const compositionId = (supergraphSdl: string): string =>
   createHash('sha256').update(supergraphSdl).digest('hex').slice(0, 16);
 
 export const sdlHash = (sdl: string): string => createHash('sha256').update(sdl).digest('hex').slice(0, 16);
+
+// Another composer version may compose the same inputs differently: it is one of the inputs.
+const COMPOSER = `@apollo/composition@${(createRequire(import.meta.url)('@apollo/composition/package.json') as { version: string }).version}`;
+
+/**
+ * Everything a composition reads, hashed: the composer and each subgraph's name, routing URL and
+ * SDL. Equal hashes compose to equal supergraphs, so a replica may adopt a stored one instead.
+ */
+export function inputsHash(subgraphs: readonly SubgraphSdl[]): string {
+  const inputs = [...subgraphs].sort((a, b) => a.name.localeCompare(b.name)).map((s) => [s.name, s.url, sdlHash(s.sdl)]);
+  return createHash('sha256').update(JSON.stringify([COMPOSER, inputs])).digest('hex');
+}
 
 /** Composes subgraphs into a supergraph. Pure: no I/O, every error returned. */
 export function compose(subgraphs: readonly SubgraphSdl[]): CompositionResult {

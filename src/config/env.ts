@@ -72,6 +72,9 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   REGISTRY_ALLOWED_HOSTS: csv.default(['127.0.0.1', 'localhost', '::1']),
   REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  // Composition runs in a worker thread, within these limits.
+  COMPOSITION_TIMEOUT_MS: ms.default(120_000),
+  COMPOSITION_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(2_048),
   // Caching: whole responses, REST GETs and persisted queries, in Redis when REDIS_URL is set.
   CACHE_TIMEOUT_MS: ms.default(50),
   CACHE_WRITE_TIMEOUT_MS: ms.default(1_000),

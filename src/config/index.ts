@@ -1,3 +1,4 @@
+import type { CompositionLimits } from '../composition/compositionPool.js';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
@@ -96,6 +97,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
   readonly registry: RegistryConfig;
+  /** Limits of the composition worker thread (src/composition/compositionPool.ts). */
+  readonly composition: CompositionLimits;
   /** Token verification and partner API keys (src/auth/). */
   readonly auth: AuthConfig;
   /** What a field without a rule gets at the edge. */
@@ -219,6 +222,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       allowedHosts: env.REGISTRY_ALLOWED_HOSTS,
       pollMs: env.REGISTRY_POLL_MS,
     },
+    composition: { timeoutMs: env.COMPOSITION_TIMEOUT_MS, maxMemoryMb: env.COMPOSITION_MAX_MEMORY_MB },
     auth: authConfigFromEnv(env),
     policyFallback: env.POLICY_FALLBACK,
     rateLimit: {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: { status: 200, message: 'The persisted query is not known.' },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 200, message: 'Persisted queries are not enabled.' },
   COMPOSITION_FAILED: { status: 422, message: 'The subgraphs do not compose into a supergraph.' },
+  COMPOSITION_LIMIT_EXCEEDED: { status: 422, message: 'Composing the subgraphs took more time or memory than allowed; nothing changed.' },
   INVALID_SUBGRAPH: { status: 400, message: 'The subgraph name, URL or schema is invalid.' },
   SUBGRAPH_URL_FORBIDDEN: { status: 400, message: 'The subgraph URL points somewhere Tessera will not call.' },
   SCHEMA_FETCH_FAILED: { status: 502, message: 'The subgraph schema could not be fetched.' },

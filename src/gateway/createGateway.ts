@@ -127,6 +127,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Authorization directives are enforced at the edge (src/policy/), not by the gateway.
     supergraphSdl: enforcedAtEdge(options.manager),
     buildService,
+    // Every graph reaches the gateway checked already: composed, or validated in the composition
+    // worker (src/composition/worker/tasks.ts); checking again here would hold the serving thread.
+    validateSupergraph: false,
     logger: options.log.child({ component: 'gateway' }),
     ...(options.operationCacheSize ? { queryPlannerConfig: { cache: boundedCache<QueryPlan>(options.operationCacheSize) } } : {}),
     // Runs after planning and before any fetch; throwing refuses the operation (400).

@@ -97,6 +97,18 @@ export function createMetrics() {
       labelNames: ['executor'] as const,
       registers,
     }),
+    compositionSeconds: new Histogram({
+      name: 'tessera_composition_seconds',
+      help: 'Composition work in the worker thread, by kind (compose, validate) and outcome (ok, failed, timeout, memory, error).',
+      labelNames: ['kind', 'outcome'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    supergraphAdoptions: new Counter({
+      name: 'tessera_supergraph_adoptions_total',
+      help: 'Supergraphs taken from the registry store as another replica composed them, without composing here.',
+      registers,
+    }),
     supergraphUpdates: new Counter({
       name: 'tessera_supergraph_updates_total',
       help: 'Supergraphs loaded (start and every registry or file change).',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config, SubgraphSpec } from '../config/index.js';
 import { loadSubgraphSdls } from '../composition/loadSubgraphs.js';
+import type { Composer } from '../composition/compositionPool.js';
 import type { SupergraphManager } from '../composition/supergraphManager.js';
 import { RegistryService } from './registryService.js';
 import type { RegistryStore } from './registryStore.js';
@@ -22,6 +23,8 @@ export interface CreateRegistryOptions {
   /** Late-bound: the manager is created after the registry its loader reads. */
   readonly manager: () => SupergraphManager;
   readonly log: Logger;
+  /** The composition worker (shared with the supergraph file watcher). */
+  readonly composer: Composer;
   readonly store?: RegistryStore;
   readonly resolve?: Resolve;
   /** See RegistryServiceOptions.policyProblems. */
@@ -29,11 +32,12 @@ export interface CreateRegistryOptions {
 }
 
 /** Wires the registry service to the config, its store and the served supergraph. */
-export function createRegistry({ config, staticSpecs, manager, log, store, resolve, policyProblems }: CreateRegistryOptions): RegistryService {
+export function createRegistry({ config, staticSpecs, manager, log, composer, store, resolve, policyProblems }: CreateRegistryOptions): RegistryService {
   return new RegistryService({
     store: store ?? createRegistryStore(config, log),
     staticSpecs,
     loadStatic: () => loadSubgraphSdls(staticSpecs, { timeoutMs: config.subgraphTimeoutMs }),
+    composer,
     apply: (sdl) => manager().apply(sdl),
     served: () => manager().state?.supergraphSdl,
     allowedHosts: config.registry.allowedHosts,

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
-import { compose, compositionId, sdlHash, type SubgraphSdl } from '../composition/compose.js';
+import { compositionId, inputsHash, sdlHash, type SubgraphSdl } from '../composition/compose.js';
+import type { Composer } from '../composition/compositionPool.js';
 import { fetchSubgraphSdl } from '../composition/fetchSdl.js';
 import { CompositionFailedError } from '../composition/loadSubgraphs.js';
 import { SUBGRAPH_NAME, printSupergraphConfig, type SubgraphSpec } from '../config/supergraphConfig.js';
 import { TesseraError } from '../errors/codes.js';
-import { compareApiSchemas, type SchemaChange } from './breakingChanges.js';
+import type { CompositionTask, CompositionTaskResult } from '../composition/worker/tasks.js';
+import { metrics } from '../observability/metrics.js';
+import type { SchemaChange } from './breakingChanges.js';
 import { checkSubgraphHealth } from './healthCheck.js';
 import { applyChange, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from './registryStore.js';
 import { guardSubgraphUrl, pinnedDispatcher, UrlRefusedError, type ResolvedAddress, type Resolve } from './urlGuard.js';
@@ -28,6 +31,9 @@ interface Checked {
   readonly registration: Registration;
   readonly address: ResolvedAddress;
 }
+
+/** A version's supergraph: adopted from the store, or composed here; or why it does not compose. */
+type StoredOrComposed = { readonly ok: true; readonly supergraphSdl: string; readonly adopted: boolean } | { readonly ok: false; readonly errors: readonly string[] };
 
 export type RegistryAction = 'publish' | 'remove' | 'import';
 
@@ -74,6 +80,8 @@ export interface RegistryServiceOptions {
   readonly staticSpecs: readonly SubgraphSpec[];
   /** Loads the static subgraphs' SDL once (files, inline, introspection). */
   readonly loadStatic: () => Promise<SubgraphSdl[]>;
+  /** Composes and diffs candidate graphs off the serving thread (compositionPool.ts). */
+  readonly composer: Composer;
   /** Swaps the served graph (the SupergraphManager's serialized `apply`). */
   readonly apply: (supergraphSdl: string) => Promise<{ readonly id: string }>;
   /** The SDL being served now, if any. */
@@ -99,9 +107,11 @@ const unavailable = (error: unknown): RegistryRefusal =>
 /**
  * The registry service: every door (HTTP admin API, CLI, supergraph.yaml import) ends here.
  * A change runs validate → fetch → compose → breaking check → health check, stopping at the
- * first failing step with all of its errors; only then is it persisted, announced and served.
- * Every replica follows the store (notices + polling) and composes the same stored SDL, so they
- * converge on the same composition id.
+ * first failing step with all of its errors; only then is it persisted with its supergraph,
+ * announced and served. Composition and the breaking check run in a worker thread. Every replica
+ * follows the store (notices + polling) and adopts the stored supergraph when it was composed from
+ * the inputs it sees itself, composing only when they differ; so a change is composed once, and
+ * every replica converges on the same composition id.
  */
 export class RegistryService {
   readonly #o: RegistryServiceOptions;
@@ -129,10 +139,8 @@ export class RegistryService {
   /** The first graph: static subgraphs plus everything stored. A failure stops start-up, naming each error. */
   async initialSupergraph(): Promise<string> {
     const snapshot = await this.#o.store.read();
-    const result = compose(await this.#servedSet(snapshot));
-    if (!result.ok) {
-      throw new CompositionFailedError(result.errors.map((e) => e.message));
-    }
+    const result = await this.#supergraphOf(snapshot);
+    if (!result.ok) throw new CompositionFailedError(result.errors);
     this.#appliedVersion = snapshot.version;
     return result.supergraphSdl;
   }
@@ -331,15 +339,15 @@ export class RegistryService {
     const snapshot = base ?? (await this.#read());
     const candidate = applyToSnapshot(snapshot, change);
 
-    // 3. compose the candidate set with every current subgraph
-    const composed = compose(await this.#servedSet(candidate));
+    // 3. compose the candidate set with every current subgraph, and 4. diff the API schema clients
+    // see against the served one: both in the worker, in one trip
+    const served = this.#o.served();
+    const set = await this.#servedSet(candidate);
+    const composed = await this.#compose({ kind: 'compose', subgraphs: set, ...(served ? { compareWith: served } : {}) });
     if (!composed.ok) {
-      refuse(composed.errors.map((e) => new TesseraError('COMPOSITION_FAILED', e.message)));
+      refuse(composed.errors.map((message) => new TesseraError('COMPOSITION_FAILED', message)));
     }
-
-    // 4. breaking changes of the API schema clients see
-    const served = this.#o.served() ?? this.#composeOrUndefined(await this.#servedSet(snapshot));
-    const changes = served ? await compareApiSchemas(served, composed.supergraphSdl) : [];
+    const changes = composed.changes ?? [];
     const breaking = changes.filter((c) => c.breaking);
     if (breaking.length > 0 && !options.force) {
       refuse(
@@ -381,7 +389,7 @@ export class RegistryService {
     // 6. persist (only against the version validated on), notify (the store does), swap
     let version: number | undefined;
     try {
-      version = await this.#o.store.commit(snapshot.version, change);
+      version = await this.#o.store.commit(snapshot.version, change, { inputsHash: inputsHash(set), supergraphSdl: composed.supergraphSdl, id: composed.id });
     } catch (error) {
       throw unavailable(error);
     }
@@ -395,7 +403,7 @@ export class RegistryService {
     return { action, dryRun: false, subgraphs: names, version: version!, compositionId: composed.id, changes };
   }
 
-  /** Recomposes from the store after another replica's change; a graph that does not compose is never swapped in. */
+  /** Follows another replica's change; a graph that does not compose is never swapped in. */
   async #sync(): Promise<void> {
     let snapshot: RegistrySnapshot;
     try {
@@ -405,19 +413,23 @@ export class RegistryService {
       return;
     }
     if (snapshot.version === this.#appliedVersion || snapshot.version === this.#lastFailedVersion) return;
-    const result = compose(await this.#servedSet(snapshot));
+    let result: StoredOrComposed;
+    try {
+      result = await this.#supergraphOf(snapshot);
+    } catch (error) {
+      this.#lastFailedVersion = snapshot.version;
+      this.#o.log.error({ err: error, registryVersion: snapshot.version }, 'stored registry could not be composed here; still serving the previous graph');
+      return;
+    }
     if (!result.ok) {
       this.#lastFailedVersion = snapshot.version;
-      this.#o.log.error(
-        { registryVersion: snapshot.version, errors: result.errors.map((e) => e.message) },
-        'stored registry does not compose here; still serving the previous graph',
-      );
+      this.#o.log.error({ registryVersion: snapshot.version, errors: result.errors }, 'stored registry does not compose here; still serving the previous graph');
       return;
     }
     try {
       const state = await this.#o.apply(result.supergraphSdl);
       this.#appliedVersion = snapshot.version;
-      this.#o.log.info({ registryVersion: snapshot.version, compositionId: state.id }, 'registry change applied');
+      this.#o.log.info({ registryVersion: snapshot.version, compositionId: state.id, adopted: result.adopted }, 'registry change applied');
     } catch (error) {
       this.#lastFailedVersion = snapshot.version;
       this.#o.log.error({ err: error, registryVersion: snapshot.version }, 'registry change rejected by the gateway; still serving the previous graph');
@@ -448,9 +460,36 @@ export class RegistryService {
     return [...statics, ...registered];
   }
 
-  #composeOrUndefined(set: readonly SubgraphSdl[]): string | undefined {
-    const result = compose(set);
-    return result.ok ? result.supergraphSdl : undefined;
+  /**
+   * The supergraph of a stored version: adopted as stored when it was composed from the inputs this
+   * replica sees (its own supergraph.yaml included), else composed here and kept for the others.
+   */
+  async #supergraphOf(snapshot: RegistrySnapshot): Promise<StoredOrComposed> {
+    const set = await this.#servedSet(snapshot);
+    const hash = inputsHash(set);
+    const stored = await this.#o.store.readSupergraph().catch((error: unknown) => {
+      this.#o.log.warn({ err: error }, 'stored supergraph unreadable; composing here');
+      return undefined;
+    });
+    if (stored && stored.inputsHash === hash && compositionId(stored.supergraphSdl) === stored.id) {
+      metrics.supergraphAdoptions.inc();
+      return { ok: true, supergraphSdl: stored.supergraphSdl, adopted: true };
+    }
+    const result = await this.#o.composer.run({ kind: 'compose', subgraphs: set });
+    if (!result.ok) return result;
+    const kept = { version: snapshot.version, inputsHash: hash, supergraphSdl: result.supergraphSdl, id: result.id };
+    await this.#o.store.saveSupergraph(kept).catch((error: unknown) => this.#o.log.warn({ err: error }, 'composed supergraph not kept in the store'));
+    return { ok: true, supergraphSdl: result.supergraphSdl, adopted: false };
+  }
+
+  /** A composition task in the worker; a limit it hits refuses the change like a failed composition. */
+  async #compose(task: CompositionTask): Promise<CompositionTaskResult> {
+    try {
+      return await this.#o.composer.run(task);
+    } catch (error) {
+      if (error instanceof TesseraError && error.code === 'COMPOSITION_LIMIT_EXCEEDED') refuse([error]);
+      throw error;
+    }
   }
 
   async #read(): Promise<RegistrySnapshot> {

@@ -24,6 +24,20 @@ export interface RegistrySnapshot {
   readonly subgraphs: readonly Registration[];
 }
 
+/**
+ * A composed supergraph kept beside the registered set: the replica that accepts a change composes
+ * it once, and the others adopt it when its inputs are the ones they see (registryService.ts).
+ */
+export interface StoredSupergraph {
+  /** The registry version it was composed for. */
+  readonly version: number;
+  /** What composition read: every served subgraph's name, URL and SDL hash, and the composer (compose.ts). */
+  readonly inputsHash: string;
+  readonly supergraphSdl: string;
+  /** Its composition id, so a reader can check the SDL arrived whole. */
+  readonly id: string;
+}
+
 export type RegistryChange =
   | { readonly kind: 'put'; readonly registration: Registration }
   | { readonly kind: 'delete'; readonly name: string }
@@ -40,8 +54,18 @@ export interface RegistryStore {
   read(): Promise<RegistrySnapshot>;
   /** The current version alone: what the polling fallback compares. */
   version(): Promise<number>;
-  /** Applies `change` if the store is still at `expectedVersion`; resolves the new version, or undefined on a race. */
-  commit(expectedVersion: number, change: RegistryChange): Promise<number | undefined>;
+  /**
+   * Applies `change` if the store is still at `expectedVersion`, and keeps `supergraph` (composed from
+   * the changed set) with it; resolves the new version, or undefined on a race.
+   */
+  commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined>;
+  /** The supergraph composed for the latest change, if one is kept. */
+  readSupergraph(): Promise<StoredSupergraph | undefined>;
+  /**
+   * Keeps a supergraph a replica composed itself (at start, or after a change stored without one),
+   * if the store is still at its version and holds none for that version yet. Resolves whether it did.
+   */
+  saveSupergraph(supergraph: StoredSupergraph): Promise<boolean>;
   /** Health results are not registry changes: they neither bump the version nor notify. */
   recordHealth(name: string, record: HealthRecord): Promise<void>;
   health(): Promise<Readonly<Record<string, HealthRecord>>>;

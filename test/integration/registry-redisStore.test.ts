@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registration } from '../../src/registry/registryStore.js';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
+import { checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const reg = (name: string): Registration => ({
@@ -75,5 +76,9 @@ describe('Redis registry store', () => {
     expect(await other.read()).toEqual({ version: 0, subgraphs: [] });
     await other.commit(0, { kind: 'put', registration: reg('elsewhere') });
     expect((await open().read()).subgraphs.map((r) => r.name)).not.toContain('elsewhere');
+  });
+
+  it('keeps the supergraph composed with a change; one composed later only for the current version, first one wins', async () => {
+    await checkStoredSupergraph(open(`test:${randomUUID()}:`), reg);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../src/composition/compose.js';
+import { createCompositionPool } from '../../src/composition/compositionPool.js';
 import { RegistryRefusal, RegistryService } from '../../src/registry/registryService.js';
 import { FileRegistryStore } from '../../src/registry/stores/fileStore.js';
 import type { Resolve } from '../../src/registry/urlGuard.js';
@@ -36,6 +37,7 @@ describe('the registry never calls a forbidden address', () => {
   let redirectorPort: number;
   let catalogSdl: string;
   const applied: string[] = [];
+  const composer = createCompositionPool({ timeoutMs: 60_000, maxMemoryMb: 1024 });
 
   const service = (resolve: Resolve, allowedHosts: string[] = ['127.0.0.1', '*.test'], log = pino({ level: 'silent' })) => {
     const store = new FileRegistryStore(join(dir.path, `data-${Math.random().toString(36).slice(2)}`));
@@ -46,6 +48,7 @@ describe('the registry never calls a forbidden address', () => {
       store,
       staticSpecs: [{ name: 'catalog', routingUrl: 'local://catalog', schema: { kind: 'sdl', sdl: catalogSdl } }],
       loadStatic: async () => statics,
+      composer,
       apply: async (sdl) => {
         applied.push(sdl);
         return { id: 'x' };
@@ -83,6 +86,7 @@ describe('the registry never calls a forbidden address', () => {
     redirectorPort = (redirector.address() as { port: number }).port;
   });
   afterAll(async () => {
+    await composer.close();
     await reviews?.close();
     if (trap) await close(trap.server);
     if (redirector) await close(redirector);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Registration } from '../../src/registry/registryStore.js';
 import { FileRegistryStore } from '../../src/registry/stores/fileStore.js';
 import { tempDir } from '../helpers/registryFixtures.js';
+import { checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
 const reg = (name: string, url = `http://127.0.0.1/${name}`): Registration => ({
   name,
@@ -79,5 +80,9 @@ describe('file registry store', () => {
     await s.close();
     const reopened = new FileRegistryStore(dir);
     expect((await reopened.read()).subgraphs.map((r) => r.name).sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps the supergraph composed with a change; one composed later only for the current version, first one wins', async () => {
+    await checkStoredSupergraph((await store()).store, reg);
   });
 });

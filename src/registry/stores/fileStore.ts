@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyChange, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from '../registryStore.js';
+import {
+  applyChange,
+  type HealthRecord,
+  type Registration,
+  type RegistryChange,
+  type RegistrySnapshot,
+  type RegistryStore,
+  type StoredSupergraph,
+} from '../registryStore.js';
 
 interface FileShape {
   version: number;
   subgraphs: Record<string, Registration>;
   health: Record<string, HealthRecord>;
+  supergraph?: StoredSupergraph;
 }
 
 const EMPTY: FileShape = { version: 0, subgraphs: {}, health: {} };
@@ -36,7 +45,12 @@ export class FileRegistryStore implements RegistryStore {
       throw error;
     }
     const parsed = JSON.parse(text) as Partial<FileShape>;
-    return { version: parsed.version ?? 0, subgraphs: parsed.subgraphs ?? {}, health: parsed.health ?? {} };
+    return {
+      version: parsed.version ?? 0,
+      subgraphs: parsed.subgraphs ?? {},
+      health: parsed.health ?? {},
+      ...(parsed.supergraph ? { supergraph: parsed.supergraph } : {}),
+    };
   }
 
   async #save(data: FileShape): Promise<void> {
@@ -62,16 +76,29 @@ export class FileRegistryStore implements RegistryStore {
     return (await this.#load()).version;
   }
 
-  commit(expectedVersion: number, change: RegistryChange): Promise<number | undefined> {
+  commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
     return this.#serial(async () => {
       const data = await this.#load();
       if (data.version !== expectedVersion) return undefined;
       const next = applyChange(new Map(Object.entries(data.subgraphs)), change);
       const version = data.version + 1;
       const health = Object.fromEntries(Object.entries(data.health).filter(([name]) => next.has(name)));
-      await this.#save({ version, subgraphs: Object.fromEntries(next), health });
+      await this.#save({ version, subgraphs: Object.fromEntries(next), health, ...(supergraph ? { supergraph: { ...supergraph, version } } : {}) });
       for (const listener of this.#listeners) listener(version);
       return version;
+    });
+  }
+
+  async readSupergraph(): Promise<StoredSupergraph | undefined> {
+    return (await this.#load()).supergraph;
+  }
+
+  saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
+    return this.#serial(async () => {
+      const data = await this.#load();
+      if (data.version !== supergraph.version || data.supergraph?.version === supergraph.version) return false;
+      await this.#save({ ...data, supergraph });
+      return true;
     });
   }
 

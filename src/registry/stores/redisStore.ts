@@ -1,25 +1,28 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { HealthRecord, Registration, RegistryChange, RegistrySnapshot, RegistryStore } from '../registryStore.js';
+import type { HealthRecord, Registration, RegistryChange, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
 
 /**
  * Compare-and-set of the whole registry in one script, so two replicas publishing at once
  * serialize in Redis: the change applies only if the version is still the one the caller
  * validated against; then the version grows by one and every replica is told.
- * KEYS: version, subgraphs hash, health hash. ARGV: expected version, mode, channel, entries…
+ * The supergraph composed for the change is written in the same step, so no replica ever reads a
+ * version with another version's supergraph.
+ * KEYS: version, subgraphs hash, health hash, supergraph hash.
+ * ARGV: expected version, mode, channel, inputs hash ('' for none), composition id, supergraph SDL, entries…
  */
 const COMMIT = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
 local mode = ARGV[2]
 if mode == 'put' then
-  redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
+  redis.call('HSET', KEYS[2], ARGV[7], ARGV[8])
 elseif mode == 'delete' then
-  redis.call('HDEL', KEYS[2], ARGV[4])
-  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('HDEL', KEYS[2], ARGV[7])
+  redis.call('HDEL', KEYS[3], ARGV[7])
 elseif mode == 'replace' then
   redis.call('DEL', KEYS[2])
-  for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
   for _, name in ipairs(redis.call('HKEYS', KEYS[3])) do
     if redis.call('HEXISTS', KEYS[2], name) == 0 then redis.call('HDEL', KEYS[3], name) end
   end
@@ -27,8 +30,24 @@ else
   return redis.error_reply('unknown mode ' .. mode)
 end
 local version = redis.call('INCR', KEYS[1])
+redis.call('DEL', KEYS[4])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[4], 'version', version, 'inputsHash', ARGV[4], 'id', ARGV[5], 'sdl', ARGV[6])
+end
 redis.call('PUBLISH', ARGV[3], tostring(version))
 return version
+`;
+
+/**
+ * Keeps a supergraph a replica composed itself, if the registry is still at its version and no
+ * supergraph is kept for that version yet (the first replica to compose it wins).
+ * KEYS: version, supergraph hash. ARGV: version, inputs hash, composition id, supergraph SDL.
+ */
+const SAVE_SUPERGRAPH = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return 0 end
+if tonumber(redis.call('HGET', KEYS[2], 'version') or '-1') == tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], 'version', ARGV[1], 'inputsHash', ARGV[2], 'id', ARGV[3], 'sdl', ARGV[4])
+return 1
 `;
 
 export interface RedisStoreOptions {
@@ -50,7 +69,7 @@ export class RedisRegistryStore implements RegistryStore {
   /** Settles once change notices are subscribed (after the first `watch`). */
   subscribed: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(version: number) => void>();
-  readonly #keys: { version: string; subgraphs: string; health: string; channel: string };
+  readonly #keys: { version: string; subgraphs: string; health: string; supergraph: string; channel: string };
   readonly #log: Logger | undefined;
 
   constructor({ url, prefix, log }: RedisStoreOptions) {
@@ -59,6 +78,7 @@ export class RedisRegistryStore implements RegistryStore {
       version: `${prefix}{registry}:version`,
       subgraphs: `${prefix}{registry}:subgraphs`,
       health: `${prefix}{registry}:health`,
+      supergraph: `${prefix}{registry}:supergraph`,
       channel: `${prefix}{registry}:changed`,
     };
     // Commands fail fast while Redis is away instead of queueing for ever: a publish then
@@ -82,7 +102,7 @@ export class RedisRegistryStore implements RegistryStore {
     return Number((await this.#client.get(this.#keys.version)) ?? 0);
   }
 
-  async commit(expectedVersion: number, change: RegistryChange): Promise<number | undefined> {
+  async commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
     const entries: string[] = [];
     switch (change.kind) {
       case 'put':
@@ -96,10 +116,23 @@ export class RedisRegistryStore implements RegistryStore {
         break;
     }
     const { version, subgraphs, health, channel } = this.#keys;
+    const kept = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
     const result = Number(
-      await this.#client.eval(COMMIT, 3, version, subgraphs, health, String(expectedVersion), change.kind, channel, ...entries),
+      await this.#client.eval(COMMIT, 4, version, subgraphs, health, this.#keys.supergraph, String(expectedVersion), change.kind, channel, ...kept, ...entries),
     );
     return result < 0 ? undefined : result;
+  }
+
+  async readSupergraph(): Promise<StoredSupergraph | undefined> {
+    const hash = await this.#client.hgetall(this.#keys.supergraph);
+    if (hash.version === undefined || hash.inputsHash === undefined || hash.id === undefined || hash.sdl === undefined) return undefined;
+    return { version: Number(hash.version), inputsHash: hash.inputsHash, id: hash.id, supergraphSdl: hash.sdl };
+  }
+
+  async saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
+    const { version, supergraph: key } = this.#keys;
+    const saved = await this.#client.eval(SAVE_SUPERGRAPH, 2, version, key, String(supergraph.version), supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl);
+    return Number(saved) === 1;
   }
 
   async recordHealth(name: string, record: HealthRecord): Promise<void> {

@@ -1,0 +1,292 @@
+// `npm run bench:scale`: registration at scale. For generated graphs of SCALE_SIZES subgraphs
+// (20 types each, entities shared between neighbours), on two replicas over one Redis:
+//   - start-up: the first replica composes; the second adopts the supergraph the first kept;
+//   - a publish on the first replica: its latency, and the slowest `{ __typename }` answer either
+//     replica gave meanwhile (a probe every 20 ms), until the second serves the new graph;
+//   - a hot reload of a supergraph file on a third gateway, probed the same way;
+//   - peak RSS of each gateway; compositions each replica ran (from its /metrics).
+// The reference, measured in the same run: the same composition on one thread, which is how long
+// every answer waited while a gateway composed on its serving thread. See docs/registry-at-scale.md.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compose, type SubgraphSdl } from '../../src/composition/compose.js';
+import { freePort } from '../lib/freePort.js';
+import { treeStats } from '../lib/procStats.js';
+import { generateGraph, generateSubgraph, subgraphName } from './generateGraph.js';
+import { serveGraph } from './serveGraph.js';
+
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const BUILD = join(RESULTS, 'build');
+const SIZES = (process.env.SCALE_SIZES ?? '10,50,100,200').split(',').map((s) => Number(s.trim()));
+if (SIZES.some((n) => !Number.isInteger(n) || n < 2 || n > 500)) throw new Error('SCALE_SIZES: integers from 2 to 500, e.g. 10,50,100');
+const REDIS_URL = process.env.SCALE_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_TOKEN = randomBytes(24).toString('hex');
+const PROBE_EVERY_MS = 20;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Gateway {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly startMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the built gateway and resolves once `/readiness` answers 200; `startMs` is spawn → ready. */
+async function startGateway(env: Record<string, string>, timeoutMs = 600_000): Promise<Gateway> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(BUILD, 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = started + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}):\n${stderr}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`gateway not ready within ${timeoutMs} ms:\n${stderr}`);
+    }
+    const ok = await fetch(`${url}/readiness`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const startMs = performance.now() - started;
+  return {
+    url,
+    child,
+    startMs,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** `{ __typename }` every 20 ms, one at a time, until stopped; resolves the slowest answer, ms. */
+function probe(url: string): { stop(): Promise<number> } {
+  let running = true;
+  let slowest = 0;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: '{"query":"{ __typename }"}',
+      }).then((r) => r.arrayBuffer(), () => undefined);
+      slowest = Math.max(slowest, performance.now() - t);
+      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return slowest;
+    },
+  };
+}
+
+/** Whether the gateway's API schema has `Query.<field>`. */
+async function serves(url: string, field: string): Promise<boolean> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query: '{ __type(name: "Query") { fields { name } } }' }),
+  });
+  const body = (await response.json()) as { data?: { __type?: { fields: { name: string }[] } } };
+  return body.data?.__type?.fields.some((f) => f.name === field) ?? false;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for the new graph');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Sum of a Prometheus metric's samples whose line matches `filter`. */
+async function metric(url: string, name: string, filter = ''): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && l.includes(filter))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+const peakRss = (g: Gateway) => Math.round(treeStats(g.child.pid!).peakRssMiB);
+
+interface Row {
+  subgraphs: number;
+  supergraphKiB: number;
+  /** The reference: one composition on one thread (what every answer waited before). */
+  inlineComposeMs: number;
+  startComposingMs: number;
+  startAdoptingMs: number;
+  publishMs: number;
+  probeMaxPublishA: number;
+  probeMaxPublishB: number;
+  replicaBCompositions: number;
+  replicaBAdoptions: number;
+  reloadProbeMax: number;
+  peakRssMiB: number;
+}
+
+async function measure(n: number, work: string): Promise<Row> {
+  const shape = { subgraphs: n + 1 };
+  const all = generateGraph(shape);
+  // The last subgraph is published during the run; the others are in supergraph.yaml.
+  const listed = all.slice(0, n);
+  const published = all[n]!;
+  const graph = await serveGraph(all);
+  const dir = join(work, `n${n}`);
+  mkdirSync(dir, { recursive: true });
+  const yaml = ['federation_version: =2.3.0', 'subgraphs:'];
+  for (const s of listed) {
+    writeFileSync(join(dir, `${s.name}.graphql`), s.sdl);
+    yaml.push(`  ${s.name}:`, `    routing_url: ${graph.url(s.name)}`, '    schema:', `      file: ./${s.name}.graphql`);
+  }
+  writeFileSync(join(dir, 'supergraph.yaml'), `${yaml.join('\n')}\n`);
+  const set: SubgraphSdl[] = listed.map((s) => ({ ...s, url: graph.url(s.name) }));
+
+  const t = performance.now();
+  const reference = compose(set);
+  const inlineComposeMs = performance.now() - t;
+  if (!reference.ok) throw new Error(`generated graph of ${n} does not compose: ${reference.errors[0]?.message}`);
+
+  const env = {
+    SUPERGRAPH_CONFIG: join(dir, 'supergraph.yaml'),
+    REDIS_URL,
+    REDIS_PREFIX: `bench-scale:${randomUUID()}:`,
+    ADMIN_TOKEN,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    REGISTRY_ALLOWED_HOSTS: '127.0.0.1',
+    DATA_DIR: join(dir, 'data'),
+    RESPONSE_CACHE: 'false',
+  };
+  const a = await startGateway(env);
+  const b = await startGateway(env);
+  try {
+    const probes = [probe(a.url), probe(b.url)];
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    const response = await fetch(`${a.url}/admin/subgraphs/${published.name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: graph.url(published.name) }),
+    });
+    const publishMs = performance.now() - t0;
+    if (!response.ok) throw new Error(`publish of ${published.name} failed: ${response.status} ${await response.text()}`);
+    await until(() => serves(b.url, `${published.name}Items`), 600_000);
+    await new Promise((r) => setTimeout(r, 200));
+    const [probeMaxPublishA = 0, probeMaxPublishB = 0] = await Promise.all(probes.map((p) => p.stop()));
+    const replicaBCompositions = await metric(b.url, 'tessera_composition_seconds_count', 'kind="compose"');
+    const replicaBAdoptions = await metric(b.url, 'tessera_supergraph_adoptions_total');
+    const peakRssMiB = Math.max(peakRss(a), peakRss(b));
+
+    // Hot reload: a third gateway serving the same graph from a file, swapped for one with a new field.
+    const withField = compose([...set.slice(0, 1), { ...generateSubgraph(1, shape, 'reloaded'), url: graph.url(subgraphName(1)) }, ...set.slice(2)]);
+    if (!withField.ok) throw new Error('the reloaded graph does not compose');
+    const file = join(dir, 'supergraph.graphql');
+    writeFileSync(file, reference.supergraphSdl);
+    const c = await startGateway({ SUPERGRAPH_FILE: file, JWT_SECRET: env.JWT_SECRET, RESPONSE_CACHE: 'false' });
+    let reloadProbeMax = 0;
+    try {
+      const p = probe(c.url);
+      await new Promise((r) => setTimeout(r, 200));
+      writeFileSync(`${file}.tmp`, withField.supergraphSdl);
+      execFileSync('mv', [`${file}.tmp`, file]);
+      await until(() => serves(c.url, 'reloaded'), 600_000);
+      await new Promise((r) => setTimeout(r, 200));
+      reloadProbeMax = await p.stop();
+    } finally {
+      await c.stop();
+    }
+    return {
+      subgraphs: n,
+      supergraphKiB: Math.round(reference.supergraphSdl.length / 1024),
+      inlineComposeMs: Math.round(inlineComposeMs),
+      startComposingMs: Math.round(a.startMs),
+      startAdoptingMs: Math.round(b.startMs),
+      publishMs: Math.round(publishMs),
+      probeMaxPublishA: Math.round(probeMaxPublishA),
+      probeMaxPublishB: Math.round(probeMaxPublishB),
+      replicaBCompositions,
+      replicaBAdoptions,
+      reloadProbeMax: Math.round(reloadProbeMax),
+      peakRssMiB,
+    };
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await graph.close();
+  }
+}
+
+function table(rows: readonly Row[]): string {
+  const head = [
+    'subgraphs',
+    'supergraph KiB',
+    'compose on one thread ms (reference)',
+    'start, composing ms',
+    'start, adopting ms',
+    'publish ms',
+    'slowest answer during publish, A / B ms',
+    'B compositions',
+    'slowest answer during hot reload ms',
+    'peak RSS MiB',
+  ];
+  const lines = rows.map((r) => [
+    r.subgraphs,
+    r.supergraphKiB,
+    r.inlineComposeMs,
+    r.startComposingMs,
+    `${r.startAdoptingMs} (${(r.startComposingMs / r.startAdoptingMs).toFixed(1)}x faster)`,
+    r.publishMs,
+    `${r.probeMaxPublishA} / ${r.probeMaxPublishB} (${(r.inlineComposeMs / Math.max(r.probeMaxPublishA, r.probeMaxPublishB)).toFixed(1)}x under the reference)`,
+    `${r.replicaBCompositions} (adopted ${r.replicaBAdoptions})`,
+    r.reloadProbeMax,
+    r.peakRssMiB,
+  ]);
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), BUILD], { cwd: ROOT, stdio: 'inherit' });
+  const work = mkdtempSync(join(tmpdir(), 'tessera-scale-'));
+  const rows: Row[] = [];
+  try {
+    for (const n of SIZES) {
+      say(`scale: ${n} subgraphs…`);
+      const row = await measure(n, work);
+      say(JSON.stringify(row));
+      rows.push(row);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  say('');
+  say(table(rows));
+  const out = join(RESULTS, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ sizes: SIZES, rows }, null, 2)}\n`);
+  say(`\nresults: ${out}`);
+}
+
+await main();
