@@ -34,6 +34,8 @@ interface Gateway {
   readonly url: string;
   readonly child: ChildProcess;
   readonly startMs: number;
+  /** The last 4 KB it logged (warn and above). */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -44,10 +46,13 @@ async function startGateway(env: Record<string, string>, timeoutMs = 600_000): P
   const child = spawn(process.execPath, [join(BUILD, 'src', 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Logs (warn and above) are kept for the error message of a gateway that fails.
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const deadline = started + timeoutMs;
   for (;;) {
@@ -65,6 +70,7 @@ async function startGateway(env: Record<string, string>, timeoutMs = 600_000): P
     url,
     child,
     startMs,
+    logs: () => stderr,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -103,21 +109,16 @@ function probe(url: string): { stop(): Promise<number> } {
   };
 }
 
-/** Whether the gateway's API schema has `Query.<field>`. */
-async function serves(url: string, field: string): Promise<boolean> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query: '{ __type(name: "Query") { fields { name } } }' }),
-  });
-  const body = (await response.json()) as { data?: { __type?: { fields: { name: string }[] } } };
-  return body.data?.__type?.fields.some((f) => f.name === field) ?? false;
+/** Whether the gateway serves the composition `id` (its `/readiness` says which it serves). */
+async function serves(url: string, id: string): Promise<boolean> {
+  const body = (await (await fetch(`${url}/readiness`)).json()) as { compositionId?: string };
+  return body.compositionId === id;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function until(gateway: Gateway, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (performance.now() > deadline) throw new Error('timed out waiting for the new graph');
+    if (performance.now() > deadline) throw new Error(`timed out waiting for the new graph on ${gateway.url}:\n${gateway.logs()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -194,7 +195,8 @@ async function measure(n: number, work: string): Promise<Row> {
     });
     const publishMs = performance.now() - t0;
     if (!response.ok) throw new Error(`publish of ${published.name} failed: ${response.status} ${await response.text()}`);
-    await until(() => serves(b.url, `${published.name}Items`), 600_000);
+    const { compositionId } = (await response.json()) as { compositionId: string };
+    await until(b, () => serves(b.url, compositionId), 120_000);
     await new Promise((r) => setTimeout(r, 200));
     const [probeMaxPublishA = 0, probeMaxPublishB = 0] = await Promise.all(probes.map((p) => p.stop()));
     const replicaBCompositions = await metric(b.url, 'tessera_composition_seconds_count', 'kind="compose"');
@@ -213,7 +215,7 @@ async function measure(n: number, work: string): Promise<Row> {
       await new Promise((r) => setTimeout(r, 200));
       writeFileSync(`${file}.tmp`, withField.supergraphSdl);
       execFileSync('mv', [`${file}.tmp`, file]);
-      await until(() => serves(c.url, 'reloaded'), 600_000);
+      await until(c, () => serves(c.url, withField.id), 120_000);
       await new Promise((r) => setTimeout(r, 200));
       reloadProbeMax = await p.stop();
     } finally {

@@ -12,7 +12,11 @@ export interface ServedGraph {
  * Serves generated subgraphs over real HTTP on 127.0.0.1, one path each: `_service { sdl }` answers
  * its SDL (registration by URL), anything else `{ __typename }` (the registry's health check).
  */
-export async function serveGraph(subgraphs: readonly GeneratedSubgraph[]): Promise<ServedGraph> {
+export async function serveGraph(
+  subgraphs: readonly GeneratedSubgraph[],
+  /** Told of each request as it arrives: which subgraph, and whether it asked for the SDL. */
+  onRequest?: (name: string, asked: 'sdl' | 'other') => void,
+): Promise<ServedGraph> {
   const sdlOf = new Map(subgraphs.map((s) => [`/${s.name}`, s.sdl]));
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -24,7 +28,9 @@ export async function serveGraph(subgraphs: readonly GeneratedSubgraph[]): Promi
         response.writeHead(404).end();
         return;
       }
-      const data = body.includes('_service') ? { _service: { sdl } } : { __typename: 'Query' };
+      const asked = body.includes('_service') ? 'sdl' : 'other';
+      onRequest?.((request.url ?? '').slice(1), asked);
+      const data = asked === 'sdl' ? { _service: { sdl } } : { __typename: 'Query' };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
     });
   });

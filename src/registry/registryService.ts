@@ -141,6 +141,7 @@ export class RegistryService {
     const snapshot = await this.#o.store.read();
     const result = await this.#supergraphOf(snapshot);
     if (!result.ok) throw new CompositionFailedError(result.errors);
+    this.#o.log.info({ registryVersion: snapshot.version, adopted: result.adopted }, result.adopted ? 'starting on the stored supergraph' : 'composed at start');
     this.#appliedVersion = snapshot.version;
     return result.supergraphSdl;
   }
@@ -467,11 +468,11 @@ export class RegistryService {
   async #supergraphOf(snapshot: RegistrySnapshot): Promise<StoredOrComposed> {
     const set = await this.#servedSet(snapshot);
     const hash = inputsHash(set);
-    const stored = await this.#o.store.readSupergraph().catch((error: unknown) => {
+    const stored = await this.#o.store.readSupergraph(hash).catch((error: unknown) => {
       this.#o.log.warn({ err: error }, 'stored supergraph unreadable; composing here');
       return undefined;
     });
-    if (stored && stored.inputsHash === hash && compositionId(stored.supergraphSdl) === stored.id) {
+    if (stored && compositionId(stored.supergraphSdl) === stored.id) {
       metrics.supergraphAdoptions.inc();
       return { ok: true, supergraphSdl: stored.supergraphSdl, adopted: true };
     }

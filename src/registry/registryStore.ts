@@ -59,11 +59,14 @@ export interface RegistryStore {
    * the changed set) with it; resolves the new version, or undefined on a race.
    */
   commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined>;
-  /** The supergraph composed for the latest change, if one is kept. */
-  readSupergraph(): Promise<StoredSupergraph | undefined>;
+  /**
+   * The supergraph kept for the current version and these inputs, if any. Replicas whose inputs
+   * differ (their own supergraph.yaml, another composer version in a rolling upgrade) each find their own.
+   */
+  readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined>;
   /**
    * Keeps a supergraph a replica composed itself (at start, or after a change stored without one),
-   * if the store is still at its version and holds none for that version yet. Resolves whether it did.
+   * if the store is still at its version. Resolves whether it did. A commit drops every kept one.
    */
   saveSupergraph(supergraph: StoredSupergraph): Promise<boolean>;
   /** Health results are not registry changes: they neither bump the version nor notify. */

@@ -2,20 +2,25 @@ import { expect } from 'vitest';
 import type { Registration, RegistryStore } from '../../src/registry/registryStore.js';
 
 /**
- * What every registry store promises about the supergraph kept beside the registered set: the one
- * composed with a change is stored with it; one composed later is kept only for the current
- * version, and the first one wins; a change stored without one leaves none behind.
+ * What every registry store promises about the supergraphs kept beside the registered set: one per
+ * inputs hash, for the current version only. The one composed with a change is stored with it and
+ * every other dropped; one composed later is kept only while its version is current.
  */
 export async function checkStoredSupergraph(store: RegistryStore, reg: (name: string) => Registration): Promise<void> {
   const v0 = await store.version();
-  const kept = (version: number, name: string) => ({ version, inputsHash: `in-${name}`, supergraphSdl: `sdl-${name}`, id: `id-${name}` });
+  const kept = (version: number, name: string) => ({ version, inputsHash: `in-${name}`, supergraphSdl: `sdl-${name} "quoted" / \\ é`, id: `id-${name}` });
   expect(await store.saveSupergraph(kept(v0 + 1, 'future'))).toBe(false);
+  expect(await store.readSupergraph('in-future')).toBeUndefined();
+  // Two replicas with different inputs (their own supergraph.yaml, another composer) each keep theirs.
   expect(await store.saveSupergraph(kept(v0, 'a'))).toBe(true);
-  expect(await store.saveSupergraph(kept(v0, 'b'))).toBe(false);
-  expect(await store.readSupergraph()).toEqual(kept(v0, 'a'));
-  const v1 = (await store.commit(v0, { kind: 'put', registration: reg('with') }, { inputsHash: 'in-c', supergraphSdl: 'sdl-c', id: 'id-c' }))!;
+  expect(await store.saveSupergraph(kept(v0, 'b'))).toBe(true);
+  expect(await store.readSupergraph('in-a')).toEqual(kept(v0, 'a'));
+  expect(await store.readSupergraph('in-b')).toEqual(kept(v0, 'b'));
+  const v1 = (await store.commit(v0, { kind: 'put', registration: reg('with') }, { inputsHash: 'in-c', supergraphSdl: kept(0, 'c').supergraphSdl, id: 'id-c' }))!;
   expect(v1).toBe(v0 + 1);
-  expect(await store.readSupergraph()).toEqual(kept(v1, 'c'));
+  expect(await store.readSupergraph('in-c')).toEqual(kept(v1, 'c'));
+  expect(await store.readSupergraph('in-a')).toBeUndefined();
+  // A change stored without its supergraph leaves none behind, rather than an older one.
   await store.commit(v1, { kind: 'put', registration: reg('without') });
-  expect(await store.readSupergraph()).toBeUndefined();
+  expect(await store.readSupergraph('in-c')).toBeUndefined();
 }

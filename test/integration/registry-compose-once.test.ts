@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGraph, generateSubgraph, type GraphShape } from '../../bench/scale/generateGraph.js';
 import { serveGraph, type ServedGraph } from '../../bench/scale/serveGraph.js';
-import { compose, compositionId, type SubgraphSdl } from '../../src/composition/compose.js';
+import { compose, compositionId, inputsHash, type SubgraphSdl } from '../../src/composition/compose.js';
 import { createCompositionPool, type Composer } from '../../src/composition/compositionPool.js';
 import { TesseraError } from '../../src/errors/codes.js';
 import { RegistryRefusal, RegistryService } from '../../src/registry/registryService.js';
@@ -120,7 +120,7 @@ describe('composition runs once per change, in a worker thread', () => {
     const outcome = await importRest(a.service);
     expect(a.counts.compose).toBe(2);
     expect(a.counts.loopTurnsDuringComposition).toBeGreaterThan(10);
-    const stored = await a.store.readSupergraph();
+    const stored = await a.store.readSupergraph(inputsHash([...statics, ...subgraphs.slice(1).map((s) => ({ ...s, url: graph.url(s.name) }))]));
     expect(stored).toMatchObject({ version: outcome.version, id: outcome.compositionId });
 
     // B follows the change notice and serves the same graph without composing.
@@ -147,8 +147,13 @@ describe('composition runs once per change, in a worker thread', () => {
       expect(other.counts.compose).toBe(1);
       expect(sdl).toContain('http://127.0.0.1:9/elsewhere');
       expect(compositionId(sdl)).not.toBe(compositionId(a.served()!));
-      // It kept nothing over A's graph for the same version.
-      expect((await a.store.readSupergraph())?.id).toBe(compositionId(a.served()!));
+      // It kept its own beside A's; a restart of either adopts its own.
+      const again = replica(scope.prefix, [{ ...statics[0]!, url: 'http://127.0.0.1:9/elsewhere' }]);
+      expect(await again.start()).toBe(sdl);
+      expect(again.counts.compose).toBe(0);
+      const aAgain = replica(scope.prefix);
+      expect(await aAgain.start()).toBe(a.served());
+      expect(aAgain.counts.compose).toBe(0);
     } finally {
       await scope.close();
     }
@@ -159,8 +164,10 @@ describe('composition runs once per change, in a worker thread', () => {
     try {
       const a = replica(scope.prefix);
       await a.start();
-      const stored = (await a.store.readSupergraph())!;
-      await scope.client.hSet(`${scope.prefix}{registry}:supergraph`, 'sdl', `${stored.supergraphSdl}\n# cut`);
+      const key = `${scope.prefix}{registry}:supergraphs`;
+      const [hash] = await scope.client.hKeys(key);
+      const stored = (await a.store.readSupergraph(hash!))!;
+      await scope.client.hSet(key, hash!, JSON.stringify({ ...stored, supergraphSdl: `${stored.supergraphSdl}\n# cut` }));
       const b = replica(scope.prefix);
       const sdl = await b.start();
       expect(b.counts.compose).toBe(1);

@@ -15,7 +15,8 @@ interface FileShape {
   version: number;
   subgraphs: Record<string, Registration>;
   health: Record<string, HealthRecord>;
-  supergraph?: StoredSupergraph;
+  /** Supergraphs kept for the current version, by inputs hash. */
+  supergraphs?: Record<string, StoredSupergraph>;
 }
 
 const EMPTY: FileShape = { version: 0, subgraphs: {}, health: {} };
@@ -49,7 +50,7 @@ export class FileRegistryStore implements RegistryStore {
       version: parsed.version ?? 0,
       subgraphs: parsed.subgraphs ?? {},
       health: parsed.health ?? {},
-      ...(parsed.supergraph ? { supergraph: parsed.supergraph } : {}),
+      ...(parsed.supergraphs ? { supergraphs: parsed.supergraphs } : {}),
     };
   }
 
@@ -83,21 +84,24 @@ export class FileRegistryStore implements RegistryStore {
       const next = applyChange(new Map(Object.entries(data.subgraphs)), change);
       const version = data.version + 1;
       const health = Object.fromEntries(Object.entries(data.health).filter(([name]) => next.has(name)));
-      await this.#save({ version, subgraphs: Object.fromEntries(next), health, ...(supergraph ? { supergraph: { ...supergraph, version } } : {}) });
+      const supergraphs = supergraph ? { [supergraph.inputsHash]: { ...supergraph, version } } : {};
+      await this.#save({ version, subgraphs: Object.fromEntries(next), health, supergraphs });
       for (const listener of this.#listeners) listener(version);
       return version;
     });
   }
 
-  async readSupergraph(): Promise<StoredSupergraph | undefined> {
-    return (await this.#load()).supergraph;
+  async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
+    const data = await this.#load();
+    const kept = data.supergraphs?.[inputsHash];
+    return kept?.version === data.version ? kept : undefined;
   }
 
   saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
     return this.#serial(async () => {
       const data = await this.#load();
-      if (data.version !== supergraph.version || data.supergraph?.version === supergraph.version) return false;
-      await this.#save({ ...data, supergraph });
+      if (data.version !== supergraph.version) return false;
+      await this.#save({ ...data, supergraphs: { ...data.supergraphs, [supergraph.inputsHash]: supergraph } });
       return true;
     });
   }

@@ -6,9 +6,9 @@ import type { HealthRecord, Registration, RegistryChange, RegistrySnapshot, Regi
  * Compare-and-set of the whole registry in one script, so two replicas publishing at once
  * serialize in Redis: the change applies only if the version is still the one the caller
  * validated against; then the version grows by one and every replica is told.
- * The supergraph composed for the change is written in the same step, so no replica ever reads a
- * version with another version's supergraph.
- * KEYS: version, subgraphs hash, health hash, supergraph hash.
+ * The supergraphs kept for the old version are dropped and the one composed for the change written
+ * in the same step, so no replica ever reads a version with another version's supergraph.
+ * KEYS: version, subgraphs hash, health hash, supergraphs hash (inputs hash → JSON).
  * ARGV: expected version, mode, channel, inputs hash ('' for none), composition id, supergraph SDL, entries…
  */
 const COMMIT = `
@@ -32,21 +32,19 @@ end
 local version = redis.call('INCR', KEYS[1])
 redis.call('DEL', KEYS[4])
 if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[4], 'version', version, 'inputsHash', ARGV[4], 'id', ARGV[5], 'sdl', ARGV[6])
+  redis.call('HSET', KEYS[4], ARGV[4], cjson.encode({ version = version, inputsHash = ARGV[4], id = ARGV[5], supergraphSdl = ARGV[6] }))
 end
 redis.call('PUBLISH', ARGV[3], tostring(version))
 return version
 `;
 
 /**
- * Keeps a supergraph a replica composed itself, if the registry is still at its version and no
- * supergraph is kept for that version yet (the first replica to compose it wins).
- * KEYS: version, supergraph hash. ARGV: version, inputs hash, composition id, supergraph SDL.
+ * Keeps a supergraph a replica composed itself, if the registry is still at its version.
+ * KEYS: version, supergraphs hash. ARGV: inputs hash, the supergraph as JSON, its version.
  */
 const SAVE_SUPERGRAPH = `
-if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return 0 end
-if tonumber(redis.call('HGET', KEYS[2], 'version') or '-1') == tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[2], 'version', ARGV[1], 'inputsHash', ARGV[2], 'id', ARGV[3], 'sdl', ARGV[4])
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
 
@@ -78,7 +76,7 @@ export class RedisRegistryStore implements RegistryStore {
       version: `${prefix}{registry}:version`,
       subgraphs: `${prefix}{registry}:subgraphs`,
       health: `${prefix}{registry}:health`,
-      supergraph: `${prefix}{registry}:supergraph`,
+      supergraph: `${prefix}{registry}:supergraphs`,
       channel: `${prefix}{registry}:changed`,
     };
     // Commands fail fast while Redis is away instead of queueing for ever: a publish then
@@ -123,15 +121,14 @@ export class RedisRegistryStore implements RegistryStore {
     return result < 0 ? undefined : result;
   }
 
-  async readSupergraph(): Promise<StoredSupergraph | undefined> {
-    const hash = await this.#client.hgetall(this.#keys.supergraph);
-    if (hash.version === undefined || hash.inputsHash === undefined || hash.id === undefined || hash.sdl === undefined) return undefined;
-    return { version: Number(hash.version), inputsHash: hash.inputsHash, id: hash.id, supergraphSdl: hash.sdl };
+  async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
+    const json = await this.#client.hget(this.#keys.supergraph, inputsHash);
+    return json === null ? undefined : (JSON.parse(json) as StoredSupergraph);
   }
 
   async saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
     const { version, supergraph: key } = this.#keys;
-    const saved = await this.#client.eval(SAVE_SUPERGRAPH, 2, version, key, String(supergraph.version), supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl);
+    const saved = await this.#client.eval(SAVE_SUPERGRAPH, 2, version, key, supergraph.inputsHash, JSON.stringify(supergraph), String(supergraph.version));
     return Number(saved) === 1;
   }
 
