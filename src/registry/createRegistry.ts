@@ -45,6 +45,7 @@ export function createRegistry({ config, staticSpecs, manager, log, composer, st
     ...(policyProblems ? { policyProblems } : {}),
     fetchTimeoutMs: Math.min(config.subgraphTimeoutMs, 10_000),
     pollMs: config.registry.pollMs,
+    claimMs: config.composition.timeoutMs,
     log: log.child({ component: 'registry' }),
   });
 }

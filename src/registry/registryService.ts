@@ -94,6 +94,8 @@ export interface RegistryServiceOptions {
   readonly maxSdlBytes?: number;
   /** The polling fallback: how often the stored version is compared with the applied one. */
   readonly pollMs: number;
+  /** How long a replica's claim on composing a set lasts (the composition time limit): others wait that long at most. */
+  readonly claimMs?: number;
   readonly log: Logger;
 }
 
@@ -468,19 +470,40 @@ export class RegistryService {
   async #supergraphOf(snapshot: RegistrySnapshot): Promise<StoredOrComposed> {
     const set = await this.#servedSet(snapshot);
     const hash = inputsHash(set);
-    const stored = await this.#o.store.readSupergraph(hash).catch((error: unknown) => {
-      this.#o.log.warn({ err: error }, 'stored supergraph unreadable; composing here');
-      return undefined;
-    });
-    if (stored && compositionId(stored.supergraphSdl) === stored.id) {
+    const found = await this.#storedOrClaim(hash);
+    if ('stored' in found) {
       metrics.supergraphAdoptions.inc();
-      return { ok: true, supergraphSdl: stored.supergraphSdl, adopted: true };
+      return { ok: true, supergraphSdl: found.stored, adopted: true };
     }
-    const result = await this.#o.composer.run({ kind: 'compose', subgraphs: set });
-    if (!result.ok) return result;
-    const kept = { version: snapshot.version, inputsHash: hash, supergraphSdl: result.supergraphSdl, id: result.id };
-    await this.#o.store.saveSupergraph(kept).catch((error: unknown) => this.#o.log.warn({ err: error }, 'composed supergraph not kept in the store'));
-    return { ok: true, supergraphSdl: result.supergraphSdl, adopted: false };
+    try {
+      const result = await this.#o.composer.run({ kind: 'compose', subgraphs: set });
+      if (!result.ok) return result;
+      const kept = { version: snapshot.version, inputsHash: hash, supergraphSdl: result.supergraphSdl, id: result.id };
+      await this.#o.store.saveSupergraph(kept).catch((error: unknown) => this.#o.log.warn({ err: error }, 'composed supergraph not kept in the store'));
+      return { ok: true, supergraphSdl: result.supergraphSdl, adopted: false };
+    } finally {
+      if (found.claimed) await this.#o.store.releaseComposition(hash).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The supergraph kept for these inputs; else the claim to compose them (or, with the store
+   * unreadable, leave to compose without one). While another replica holds the claim (replicas
+   * starting together), waits for its result.
+   */
+  async #storedOrClaim(hash: string): Promise<{ readonly stored: string } | { readonly claimed: boolean }> {
+    for (let waited = false; ; waited = true) {
+      try {
+        const stored = await this.#o.store.readSupergraph(hash);
+        if (stored && compositionId(stored.supergraphSdl) === stored.id) return { stored: stored.supergraphSdl };
+        if (await this.#o.store.claimComposition(hash, this.#o.claimMs ?? 120_000)) return { claimed: true };
+      } catch (error) {
+        this.#o.log.warn({ err: error }, 'registry store unreadable; composing here');
+        return { claimed: false };
+      }
+      if (!waited) this.#o.log.info({ inputsHash: hash }, 'another replica is composing this graph; waiting for its result');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** A composition task in the worker; a limit it hits refuses the change like a failed composition. */

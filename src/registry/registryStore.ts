@@ -69,6 +69,13 @@ export interface RegistryStore {
    * if the store is still at its version. Resolves whether it did. A commit drops every kept one.
    */
   saveSupergraph(supergraph: StoredSupergraph): Promise<boolean>;
+  /**
+   * Claims the composition of one set of inputs for `ttlMs`, so replicas that start together with
+   * nothing stored compose it once: true for the one that should compose (always, for a store
+   * that serves one replica). The others wait for its result, or claim it when it is released or expires.
+   */
+  claimComposition(inputsHash: string, ttlMs: number): Promise<boolean>;
+  releaseComposition(inputsHash: string): Promise<void>;
   /** Health results are not registry changes: they neither bump the version nor notify. */
   recordHealth(name: string, record: HealthRecord): Promise<void>;
   health(): Promise<Readonly<Record<string, HealthRecord>>>;

@@ -159,6 +159,34 @@ describe('composition runs once per change, in a worker thread', () => {
     }
   });
 
+  it('replicas starting together with nothing stored compose once: one claims it, the others wait for its result', async () => {
+    const scope = await redisScope();
+    try {
+      const fleet = [replica(scope.prefix), replica(scope.prefix), replica(scope.prefix)];
+      const served = await Promise.all(fleet.map((r) => r.start()));
+      expect(fleet.map((r) => r.counts.compose).reduce((a, b) => a + b)).toBe(1);
+      expect(new Set(served).size).toBe(1);
+      // The claim is released once the graph is kept.
+      expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
+    } finally {
+      await scope.close();
+    }
+  });
+
+  it('a claim whose composition fails is released: the others do not wait for it, and every start-up reports the errors', async () => {
+    const scope = await redisScope();
+    try {
+      const broken: SubgraphSdl[] = [{ name: 'broken', url: 'http://127.0.0.1:9/broken', sdl: 'type Query { a: Nope }' }];
+      const fleet = [replica(scope.prefix, broken), replica(scope.prefix, broken)];
+      const results = await Promise.allSettled(fleet.map((r) => r.start()));
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/Nope/);
+      expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
+    } finally {
+      await scope.close();
+    }
+  });
+
   it('a stored supergraph whose SDL does not match its id is not adopted', async () => {
     const scope = await redisScope();
     try {

@@ -106,6 +106,13 @@ export class FileRegistryStore implements RegistryStore {
     });
   }
 
+  /** One replica: nobody to share the work with. */
+  async claimComposition(): Promise<boolean> {
+    return true;
+  }
+
+  async releaseComposition(): Promise<void> {}
+
   recordHealth(name: string, record: HealthRecord): Promise<void> {
     return this.#serial(async () => {
       const data = await this.#load();

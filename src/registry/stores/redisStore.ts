@@ -132,6 +132,18 @@ export class RedisRegistryStore implements RegistryStore {
     return Number(saved) === 1;
   }
 
+  async claimComposition(inputsHash: string, ttlMs: number): Promise<boolean> {
+    return (await this.#client.set(this.#claimKey(inputsHash), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async releaseComposition(inputsHash: string): Promise<void> {
+    await this.#client.del(this.#claimKey(inputsHash));
+  }
+
+  #claimKey(inputsHash: string): string {
+    return `${this.#keys.supergraph}:composing:${inputsHash}`;
+  }
+
   async recordHealth(name: string, record: HealthRecord): Promise<void> {
     await this.#client.hset(this.#keys.health, name, JSON.stringify(record));
   }
