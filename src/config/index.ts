@@ -1,7 +1,7 @@
-import type { CompositionLimits } from '../composition/compositionPool.js';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
+import type { CompositionLimits } from '../composition/compositionPool.js';
 import type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { parseSupergraphConfig, type SubgraphSpec } from './supergraphConfig.js';

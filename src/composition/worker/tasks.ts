@@ -1,7 +1,7 @@
 import { Supergraph, errorCauses } from '@apollo/federation-internals';
-import { compareApiSchemas, type SchemaChange } from '../../registry/breakingChanges.js';
-import { compose, type SubgraphSdl } from '../compose.js';
 import { markEnforcedAtEdge } from '../../policy/edgeAuthorization.js';
+import { compareApiSchemas, type SchemaChange } from '../../registry/breakingChanges.js';
+import { compose, compositionId, type SubgraphSdl } from '../compose.js';
 
 /**
  * The pure work on a candidate graph, run in a worker thread (compositionPool.ts) so a
@@ -35,7 +35,7 @@ export async function runCompositionTask(task: CompositionTask): Promise<Composi
     case 'validate':
       try {
         Supergraph.build(markEnforcedAtEdge(task.supergraphSdl), { validateSupergraph: true });
-        return { ok: true, supergraphSdl: task.supergraphSdl, id: '', hints: [] };
+        return { ok: true, supergraphSdl: task.supergraphSdl, id: compositionId(task.supergraphSdl), hints: [] };
       } catch (error) {
         const causes = errorCauses(error as Error);
         return { ok: false, errors: causes?.length ? causes.map((c) => c.message) : [(error as Error).message] };
