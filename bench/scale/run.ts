@@ -141,6 +141,10 @@ interface Row {
   inlineComposeMs: number;
   startComposingMs: number;
   startAdoptingMs: number;
+  /** A publish with one replica up, and the slowest answer it gave meanwhile. */
+  publishAloneMs: number;
+  probeMaxPublishAlone: number;
+  /** A publish on A with B up too. */
   publishMs: number;
   probeMaxPublishA: number;
   probeMaxPublishB: number;
@@ -150,12 +154,34 @@ interface Row {
   peakRssMiB: number;
 }
 
+/**
+ * Publishes `subgraph` on `target` while probing every gateway of `watchers`, until each serves the
+ * new graph; resolves the publish latency and each watcher's slowest answer.
+ */
+async function publishWhileProbing(target: Gateway, watchers: readonly Gateway[], subgraph: { name: string }, url: string) {
+  const probes = watchers.map((w) => probe(w.url));
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = performance.now();
+  const response = await fetch(`${target.url}/admin/subgraphs/${subgraph.name}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
+  const publishMs = performance.now() - t0;
+  if (!response.ok) throw new Error(`publish of ${subgraph.name} failed: ${response.status} ${await response.text()}`);
+  const { compositionId } = (await response.json()) as { compositionId: string };
+  for (const w of watchers) await until(w, () => serves(w.url, compositionId), 120_000);
+  await new Promise((r) => setTimeout(r, 200));
+  return { publishMs, slowest: await Promise.all(probes.map((p) => p.stop())) };
+}
+
 async function measure(n: number, work: string): Promise<Row> {
-  const shape = { subgraphs: n + 1 };
+  const shape = { subgraphs: n + 2 };
   const all = generateGraph(shape);
-  // The last subgraph is published during the run; the others are in supergraph.yaml.
+  // The last two subgraphs are published during the run, with one replica up and then with two;
+  // the others are in supergraph.yaml.
   const listed = all.slice(0, n);
-  const published = all[n]!;
+  const [alone, together] = [all[n]!, all[n + 1]!];
   const graph = await serveGraph(all);
   const dir = join(work, `n${n}`);
   mkdirSync(dir, { recursive: true });
@@ -183,22 +209,12 @@ async function measure(n: number, work: string): Promise<Row> {
     RESPONSE_CACHE: 'false',
   };
   const a = await startGateway(env);
-  const b = await startGateway(env);
+  let b: Gateway | undefined;
   try {
-    const probes = [probe(a.url), probe(b.url)];
-    await new Promise((r) => setTimeout(r, 200));
-    const t0 = performance.now();
-    const response = await fetch(`${a.url}/admin/subgraphs/${published.name}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: graph.url(published.name) }),
-    });
-    const publishMs = performance.now() - t0;
-    if (!response.ok) throw new Error(`publish of ${published.name} failed: ${response.status} ${await response.text()}`);
-    const { compositionId } = (await response.json()) as { compositionId: string };
-    await until(b, () => serves(b.url, compositionId), 120_000);
-    await new Promise((r) => setTimeout(r, 200));
-    const [probeMaxPublishA = 0, probeMaxPublishB = 0] = await Promise.all(probes.map((p) => p.stop()));
+    const solo = await publishWhileProbing(a, [a], alone, graph.url(alone.name));
+    b = await startGateway(env);
+    const duo = await publishWhileProbing(a, [a, b], together, graph.url(together.name));
+    const [probeMaxPublishA = 0, probeMaxPublishB = 0] = duo.slowest;
     const replicaBCompositions = await metric(b.url, 'tessera_composition_seconds_count', 'kind="compose"');
     const replicaBAdoptions = await metric(b.url, 'tessera_supergraph_adoptions_total');
     const peakRssMiB = Math.max(peakRss(a), peakRss(b));
@@ -227,7 +243,9 @@ async function measure(n: number, work: string): Promise<Row> {
       inlineComposeMs: Math.round(inlineComposeMs),
       startComposingMs: Math.round(a.startMs),
       startAdoptingMs: Math.round(b.startMs),
-      publishMs: Math.round(publishMs),
+      publishAloneMs: Math.round(solo.publishMs),
+      probeMaxPublishAlone: Math.round(solo.slowest[0] ?? 0),
+      publishMs: Math.round(duo.publishMs),
       probeMaxPublishA: Math.round(probeMaxPublishA),
       probeMaxPublishB: Math.round(probeMaxPublishB),
       replicaBCompositions,
@@ -236,7 +254,7 @@ async function measure(n: number, work: string): Promise<Row> {
       peakRssMiB,
     };
   } finally {
-    await Promise.all([a.stop(), b.stop()]);
+    await Promise.all([a.stop(), b?.stop()]);
     await graph.close();
   }
 }
@@ -248,8 +266,8 @@ function table(rows: readonly Row[]): string {
     'compose on one thread ms (reference)',
     'start, composing ms',
     'start, adopting ms',
-    'publish ms',
-    'slowest answer during publish, A / B ms',
+    'publish ms, one replica / two',
+    'slowest answer during publish, one replica; two: A / B ms',
     'B compositions',
     'slowest answer during hot reload ms',
     'peak RSS MiB',
@@ -260,8 +278,8 @@ function table(rows: readonly Row[]): string {
     r.inlineComposeMs,
     r.startComposingMs,
     `${r.startAdoptingMs} (${(r.startComposingMs / r.startAdoptingMs).toFixed(1)}x faster)`,
-    r.publishMs,
-    `${r.probeMaxPublishA} / ${r.probeMaxPublishB} (${(r.inlineComposeMs / Math.max(r.probeMaxPublishA, r.probeMaxPublishB)).toFixed(1)}x under the reference)`,
+    `${r.publishAloneMs} / ${r.publishMs}`,
+    `${r.probeMaxPublishAlone}; ${r.probeMaxPublishA} / ${r.probeMaxPublishB} (${(r.inlineComposeMs / Math.max(r.probeMaxPublishAlone, r.probeMaxPublishA, r.probeMaxPublishB)).toFixed(1)}x under the reference)`,
     `${r.replicaBCompositions} (adopted ${r.replicaBAdoptions})`,
     r.reloadProbeMax,
     r.peakRssMiB,
