@@ -1,4 +1,4 @@
-import type { SupergraphManager as GatewaySupergraphManager, SupergraphSdlUpdateFunction, SubgraphHealthCheckFunction } from '@apollo/gateway';
+import type { SupergraphSource } from '../gateway/tesseraGateway.js';
 import { compositionId } from './compose.js';
 import { internNames } from './oneByteNames.js';
 
@@ -14,13 +14,11 @@ export interface SupergraphState {
 type Listener = (state: SupergraphState, previous: SupergraphState | undefined) => void;
 
 /**
- * Owns the served supergraph. The gateway's `update()` throws when another update is running,
- * so every swap goes through one promise chain; a graph the gateway rejects leaves the old one
- * served and the error with the caller.
+ * Owns the served supergraph. Swaps go through one promise chain, one at a time; a graph the
+ * gateway cannot build leaves the old one served and the error with the caller.
  */
-export class SupergraphManager implements GatewaySupergraphManager {
-  #update: SupergraphSdlUpdateFunction | undefined;
-  #healthCheck: SubgraphHealthCheckFunction | undefined;
+export class SupergraphManager implements SupergraphSource {
+  #update: ((supergraphSdl: string) => Promise<void>) | undefined;
   #state: SupergraphState | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<Listener>();
@@ -42,11 +40,10 @@ export class SupergraphManager implements GatewaySupergraphManager {
     this.#cleanups.push(cleanup);
   }
 
-  async initialize({ update, healthCheck }: { update: SupergraphSdlUpdateFunction; healthCheck: SubgraphHealthCheckFunction }) {
+  async initialize({ update }: { update: (supergraphSdl: string) => Promise<void> }) {
     this.#update = update;
-    this.#healthCheck = healthCheck;
     const supergraphSdl = internNames(await this.loadInitial());
-    // The gateway applies the returned SDL itself; record it as the first state.
+    // The gateway builds and serves the returned SDL itself; record it as the first state.
     this.#record(supergraphSdl);
     return {
       supergraphSdl,
@@ -56,18 +53,12 @@ export class SupergraphManager implements GatewaySupergraphManager {
     };
   }
 
-  /** Health-checks every subgraph of a candidate graph, as the gateway would before serving it. */
-  healthCheck(supergraphSdl: string): Promise<void> {
-    if (!this.#healthCheck) return Promise.reject(new Error('The gateway has not loaded yet.'));
-    return this.#healthCheck(supergraphSdl);
-  }
-
   /** Swaps in a new supergraph. Resolves with the new state, or with the current one if unchanged. */
   apply(supergraphSdl: string): Promise<SupergraphState> {
     const run = async () => {
       if (!this.#update) throw new Error('The gateway has not loaded yet.');
       if (this.#state && compositionId(supergraphSdl) === this.#state.id) return this.#state;
-      this.#update(internNames(supergraphSdl));
+      await this.#update(internNames(supergraphSdl));
       return this.#record(supergraphSdl);
     };
     const next = this.#queue.then(run, run);

@@ -1,4 +1,4 @@
-import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -16,9 +16,8 @@ import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cach
 import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { meterInProcessAnswers } from './answerSize.js';
 import { LocalDataSource } from './localDataSource.js';
-import { enforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { RemoteDataSource } from './remoteDataSource.js';
-import { installExecutor } from './execution/install.js';
+import { TesseraGateway } from './tesseraGateway.js';
 
 export interface GatewayOptions {
   readonly manager: SupergraphManager;
@@ -42,14 +41,14 @@ export interface GatewayOptions {
   /** Cache hints of the in-process subgraphs beyond their SDL, and the default maxAge; absent = SDL only. */
   readonly cacheHints?: SubgraphCacheHintOptions;
   /**
-   * Query plans kept, least recently used out first (absent: the gateway's default, 30 MiB by
-   * approximate size); each in-process subgraph keeps as many parsed subgraph queries.
+   * Query plans kept per served graph, least recently used out first (absent: 512); each
+   * in-process subgraph keeps as many parsed subgraph queries.
    */
   readonly operationCacheSize?: number;
 }
 
 export interface Gateway {
-  readonly gateway: ApolloGateway;
+  readonly gateway: TesseraGateway;
   readonly dispatcher: Dispatcher;
   close(): Promise<void>;
 }
@@ -70,14 +69,12 @@ export function createSubgraphDispatcher(): Dispatcher {
   });
 }
 
+/** Plans kept per served graph when no OPERATION_CACHE_SIZE is given. */
+const DEFAULT_PLAN_CACHE_SIZE = 512;
+
 export function createGateway(options: GatewayOptions): Gateway {
   const dispatcher = options.dispatcher ?? createSubgraphDispatcher();
   const metrics = options.metrics ?? defaultMetrics;
-  // Process-wide, once: the first gateway's metrics count every Tessera gateway's plans.
-  const ownsDataSource = (source: unknown) => source instanceof LocalDataSource || source instanceof RemoteDataSource;
-  if (!installExecutor(ownsDataSource, (executor) => metrics.queryPlans.inc({ executor }))) {
-    options.log.warn('this @apollo/gateway version runs query plans with its own executor');
-  }
   // Keyed by name and URL: they outlive schema updates, which rebuild the data sources.
   const breakers = new Map<string, SubgraphBreaker>();
   const retryBudgets = new Map<string, RetryBudget>();
@@ -123,17 +120,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     options.maxSubgraphFetches === undefined
       ? undefined
       : createFetchBudget(options.maxSubgraphFetches, () => metrics.operationLimitRejections.inc({ limit: 'subgraphFetches' }));
-  const gateway = new ApolloGateway({
-    // Authorization directives are enforced at the edge (src/policy/), not by the gateway.
-    supergraphSdl: enforcedAtEdge(options.manager),
+  const gateway = new TesseraGateway({
+    source: options.manager,
     buildService,
-    // Every graph reaches the gateway checked already: composed, or validated in the composition
-    // worker (src/composition/worker/tasks.ts); checking again here would hold the serving thread.
-    validateSupergraph: false,
-    logger: options.log.child({ component: 'gateway' }),
-    ...(options.operationCacheSize ? { queryPlannerConfig: { cache: boundedCache<QueryPlan>(options.operationCacheSize) } } : {}),
+    planCache: () => boundedCache<QueryPlan>(options.operationCacheSize ?? DEFAULT_PLAN_CACHE_SIZE),
     // Runs after planning and before any fetch; throwing refuses the operation (400).
-    ...(fetchBudget ? { experimental_didResolveQueryPlan: ({ queryPlan }) => fetchBudget(queryPlan) } : {}),
+    ...(fetchBudget ? { didResolveQueryPlan: fetchBudget } : {}),
+    onRun: (executor) => metrics.queryPlans.inc({ executor }),
   });
   return {
     gateway,

@@ -1,5 +1,3 @@
-import type { SupergraphManager } from '@apollo/gateway';
-
 /** `@link`s of the authorization specs, marked `for: SECURITY` by composition. */
 const SECURITY_LINK = /(@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"[^)]*?),?\s*for:\s*SECURITY/g;
 
@@ -11,14 +9,4 @@ const SECURITY_LINK = /(@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/(?:authe
  */
 export function markEnforcedAtEdge(supergraphSdl: string): string {
   return supergraphSdl.replace(SECURITY_LINK, '$1');
-}
-
-/** Hands the gateway every supergraph (the first and each update) with the authorization links marked. */
-export function enforcedAtEdge(manager: SupergraphManager): SupergraphManager {
-  return {
-    async initialize(options) {
-      const result = await manager.initialize({ ...options, update: (sdl) => options.update(markEnforcedAtEdge(sdl)) });
-      return { ...result, supergraphSdl: markEnforcedAtEdge(result.supergraphSdl) };
-    },
-  };
 }

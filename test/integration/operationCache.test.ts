@@ -5,19 +5,19 @@ import { startStack, type Stack } from '../helpers/stack.js';
 
 /**
  * The caches that grow with distinct operations, read where Apollo keeps them: the document store
- * of the schema Apollo Server serves, and the gateway's query plan store.
+ * of the schema Apollo Server serves, and the plan cache of the graph the gateway serves.
  */
 function operationCaches(stack: Stack): { documents: InMemoryLRUCache<object>; plans: InMemoryLRUCache<object> } {
   const state = (stack.app.apollo as unknown as { internals: { state: { schemaManager: SchemaManager } } }).internals.state;
   const { schemaManager } = state;
   return {
     documents: schemaManager.getSchemaDerivedData().documentStore!,
-    plans: schemaManager.modeSpecificState.gateway.queryPlanStore,
+    plans: schemaManager.modeSpecificState.gateway.planCache!,
   };
 }
 interface SchemaManager {
   getSchemaDerivedData(): { documentStore: InMemoryLRUCache<object> | null };
-  modeSpecificState: { gateway: { queryPlanStore: InMemoryLRUCache<object> } };
+  modeSpecificState: { gateway: { planCache?: InMemoryLRUCache<object> } };
 }
 
 describe('boundedCache', () => {

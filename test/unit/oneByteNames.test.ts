@@ -54,8 +54,8 @@ describe('SDL entry points intern their names', () => {
     const next = freshName();
     const manager = new SupergraphManager(async () => wideSdl(first.field));
     // Stands in for the gateway, which builds a schema from whatever SDL it is handed.
-    const update = (sdl: string) => void buildSchema(sdl);
-    const { supergraphSdl } = await manager.initialize({ update, healthCheck: async () => {} });
+    const update = async (sdl: string) => void buildSchema(sdl);
+    const { supergraphSdl } = await manager.initialize({ update });
     buildSchema(supergraphSdl);
     await manager.apply(wideSdl(next.field));
     expect(keyIsTwoByte(first.probe())).toBe(false);

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { buildOperationContext, executeQueryPlan as apolloExecuteQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan, type QueryPlannerConfig } from '@apollo/query-planner';
+import type {
+  GatewayExecutor,
+  GatewayInterface,
+  GatewayLoadResult,
+  GatewaySchemaLoadOrUpdateCallback,
+  GatewayUnsubscriber,
+} from '@apollo/server-gateway-interface';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { getVariableValues, type GraphQLSchema } from 'graphql';
+import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { markEnforcedAtEdge } from '../policy/edgeAuthorization.js';
+import { executeQueryPlan } from './execution/executeQueryPlan.js';
+
+/** What the gateway needs of the supergraph's owner (src/composition/supergraphManager.ts). */
+export interface SupergraphSource {
+  initialize(hooks: {
+    /** Builds and serves a new supergraph; resolves once it is served, rejects (old graph kept) if it does not build. */
+    update: (supergraphSdl: string) => Promise<void>;
+  }): Promise<{ supergraphSdl: string; cleanup?: () => Promise<void> }>;
+}
+
+export interface TesseraGatewayOptions {
+  readonly source: SupergraphSource;
+  /** A data source per subgraph; kept across graphs while the subgraph's URL stays the same. */
+  readonly buildService: (subgraph: { name: string; url: string }) => GraphQLDataSource;
+  readonly queryPlannerConfig?: QueryPlannerConfig;
+  /** One plan cache per served graph (a new graph plans anew). */
+  readonly planCache: () => InMemoryLRUCache<QueryPlan>;
+  /** Runs after planning and before any fetch; throwing refuses the operation. */
+  readonly didResolveQueryPlan?: (queryPlan: QueryPlan) => void;
+  /** Hears which executor ran each plan: Tessera's, or Apollo's for a request that wants usage traces. */
+  readonly onRun?: (executor: 'tessera' | 'apollo') => void;
+}
+
+/** Everything built from one supergraph; requests take the one served when they start. */
+interface Served {
+  readonly supergraphSdl: string;
+  readonly apiSchema: Schema;
+  /** The API schema as graphql-js, what Apollo Server validates against. */
+  readonly schema: GraphQLSchema;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly planner: QueryPlanner;
+  readonly serviceMap: ServiceMap;
+  readonly plans: InMemoryLRUCache<QueryPlan>;
+}
+
+const tracer = trace.getTracer('tessera-gateway');
+// Apollo Server and its plugins read the gateway's version from the schema's extensions.
+const { version: APOLLO_GATEWAY_VERSION } = createRequire(import.meta.url)('@apollo/gateway/package.json') as { version: string };
+
+/**
+ * Tessera's gateway, behind Apollo Server's public gateway contract: it builds each supergraph's
+ * schemas and query planner, plans operations with `@apollo/query-planner` and runs the plans with
+ * Tessera's executor. Building a graph yields to the event loop between its steps (the supergraph,
+ * the API schema, the graphql-js schemas, the query planner), so answers keep flowing while a new
+ * graph is built instead of waiting for the whole of it; requests keep the old graph until the
+ * new one is complete.
+ */
+export class TesseraGateway implements GatewayInterface {
+  readonly #o: TesseraGatewayOptions;
+  readonly #listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  readonly #dataSources = new Map<string, { url: string; dataSource: GraphQLDataSource }>();
+  #served: Served | undefined;
+  #cleanup: (() => Promise<void>) | undefined;
+
+  constructor(options: TesseraGatewayOptions) {
+    this.#o = options;
+  }
+
+  async load(): Promise<GatewayLoadResult> {
+    const { supergraphSdl, cleanup } = await this.#o.source.initialize({ update: (sdl) => this.#serve(sdl) });
+    this.#cleanup = cleanup;
+    await this.#serve(supergraphSdl);
+    return { executor: this.#execute };
+  }
+
+  /** The query plans kept for the served graph. */
+  get planCache(): InMemoryLRUCache<QueryPlan> | undefined {
+    return this.#served?.plans;
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): GatewayUnsubscriber {
+    this.#listeners.add(callback);
+    return () => this.#listeners.delete(callback);
+  }
+
+  async stop(): Promise<void> {
+    const cleanup = this.#cleanup;
+    this.#cleanup = undefined;
+    await cleanup?.();
+  }
+
+  /** Builds a supergraph step by step, a turn of the event loop between steps, then serves it. */
+  async #serve(rawSdl: string): Promise<void> {
+    // Authorization links are marked as enforced at the edge (src/policy/edgeAuthorization.ts).
+    const supergraphSdl = markEnforcedAtEdge(rawSdl);
+    // Validated already: composed, or checked in the composition worker.
+    const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
+    await nextTurn();
+    const apiSchema = supergraph.apiSchema();
+    await nextTurn();
+    const schema = apiSchema.toGraphQLJSSchema();
+    schema.extensions = { ...schema.extensions, apollo: { gateway: { version: APOLLO_GATEWAY_VERSION } } };
+    await nextTurn();
+    const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    await nextTurn();
+    const planner = new QueryPlanner(supergraph, this.#o.queryPlannerConfig);
+    await nextTurn();
+    const serviceMap: ServiceMap = Object.create(null) as ServiceMap;
+    for (const { name, url } of supergraph.subgraphsMetadata()) {
+      if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
+      serviceMap[name] = this.#dataSource(name, url);
+    }
+    this.#served = { supergraphSdl, apiSchema, schema, supergraphSchema, planner, serviceMap, plans: this.#o.planCache() };
+    for (const listener of this.#listeners) listener({ apiSchema: schema, coreSupergraphSdl: supergraphSdl });
+  }
+
+  #dataSource(name: string, url: string): GraphQLDataSource {
+    const known = this.#dataSources.get(name);
+    if (known?.url === url) return known.dataSource;
+    const dataSource = this.#o.buildService({ name, url });
+    this.#dataSources.set(name, { url, dataSource });
+    return dataSource;
+  }
+
+  readonly #execute: GatewayExecutor = (requestContext) =>
+    tracer.startActiveSpan('gateway.request', async (span) => {
+      try {
+        const served = this.#served;
+        if (!served) throw new Error('The gateway has not loaded a supergraph yet.');
+        const { request, document, queryHash } = requestContext;
+        const operationContext = buildOperationContext({ schema: served.schema, operationDocument: document, operationName: request.operationName });
+        // Apollo Server leaves variable coercion to the gateway.
+        const variableDefinitions = operationContext.operation.variableDefinitions;
+        if (variableDefinitions) {
+          const { errors } = getVariableValues(served.schema, variableDefinitions, request.variables ?? {});
+          if (errors) return { errors };
+        }
+        const planKey = request.operationName ? createHash('sha256').update(queryHash).update(request.operationName).digest('hex') : queryHash;
+        let queryPlan = await served.plans.get(planKey);
+        if (!queryPlan) {
+          queryPlan = tracer.startActiveSpan('gateway.plan', (planSpan) => {
+            try {
+              return served.planner.buildQueryPlan(operationFromDocument(served.apiSchema, document, { operationName: request.operationName }));
+            } finally {
+              planSpan.end();
+            }
+          });
+          await served.plans.set(planKey, queryPlan);
+        }
+        this.#o.didResolveQueryPlan?.(queryPlan);
+        // Usage-reporting traces are built by Apollo's executor only.
+        const wantsTraces = !!requestContext.metrics?.captureTraces;
+        this.#o.onRun?.(wantsTraces ? 'apollo' : 'tessera');
+        // Apollo's executor is typed against its own copy of the gateway interface's types.
+        const run = wantsTraces ? (apolloExecuteQueryPlan as unknown as typeof executeQueryPlan) : executeQueryPlan;
+        const response = await run(queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema, undefined);
+        if (response.errors) span.setStatus({ code: SpanStatusCode.ERROR });
+        return response;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+}
