@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
-import { freePort } from './lib/freePort.js';
+import { freePort, stopChild } from './lib/processes.js';
 import { buildRows, formatTable, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
 import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
@@ -197,15 +197,6 @@ async function signTokens(count: number): Promise<string[]> {
         .sign(key),
     ),
   );
-}
-
-async function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 // ── requests ───────────────────────────────────────────────────────────────────────────────────

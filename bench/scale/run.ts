@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compose, type SubgraphSdl } from '../../src/composition/compose.js';
-import { freePort } from '../lib/freePort.js';
+import { freePort, stopChild } from '../lib/processes.js';
 import { treeStats } from '../lib/procStats.js';
 import { generateGraph, generateSubgraph, subgraphName } from './generateGraph.js';
 import { serveGraph } from './serveGraph.js';
@@ -71,16 +71,7 @@ async function startGateway(env: Record<string, string>, timeoutMs = 600_000): P
     child,
     startMs,
     logs: () => stderr,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }
 

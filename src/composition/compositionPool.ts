@@ -1,21 +1,22 @@
 import { Piscina } from 'piscina';
 import { TesseraError } from '../errors/codes.js';
 import { metrics } from '../observability/metrics.js';
-import type { CompositionTask, CompositionTaskResult } from './worker/tasks.js';
+import type { ComposeResult, CompositionTask, ResultOf, ValidateResult } from './worker/tasks.js';
 
 export interface CompositionLimits {
   /** A task that takes longer (waiting included) is stopped: its worker is terminated. */
   readonly timeoutMs: number;
   /** The worker's heap; a task that needs more ends its worker and is refused. */
   readonly maxMemoryMb: number;
-  /** An idle worker exits after this long and is started again on the next task. */
-  readonly idleMs?: number;
 }
+
+/** An idle worker exits after this long (its heap holds the composition libraries) and starts again on the next task. */
+const IDLE_MS = 30_000;
 
 /** Runs composition tasks off the serving thread. */
 export interface Composer {
   /** Resolves the task's result; rejects with COMPOSITION_LIMIT_EXCEEDED when a limit stopped it. */
-  run(task: CompositionTask): Promise<CompositionTaskResult>;
+  run<T extends CompositionTask>(task: T): Promise<ResultOf<T>>;
   close(): Promise<void>;
 }
 
@@ -41,22 +42,22 @@ const limitError = (task: CompositionTask, limits: CompositionLimits, reason: 't
  * starts a fresh one.
  */
 export function createCompositionPool(limits: CompositionLimits): Composer {
-  const pool = new Piscina<CompositionTask, CompositionTaskResult>({
+  const pool = new Piscina<CompositionTask, ComposeResult | ValidateResult>({
     filename: workerEntry,
     workerData: { entry: taskModule },
     minThreads: 0,
     maxThreads: 1,
-    idleTimeout: limits.idleMs ?? 30_000,
+    idleTimeout: IDLE_MS,
     resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb },
   });
   return {
-    async run(task) {
+    async run<T extends CompositionTask>(task: T): Promise<ResultOf<T>> {
       const stop = metrics.compositionSeconds.startTimer({ kind: task.kind });
       let outcome = 'error';
       try {
         const result = await pool.run(task, { signal: AbortSignal.timeout(limits.timeoutMs) });
         outcome = result.ok ? 'ok' : 'failed';
-        return result;
+        return result as ResultOf<T>;
       } catch (error) {
         const e = error as Error & { code?: string };
         if (e.name === 'AbortError') {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { buildOperationContext, executeQueryPlan as apolloExecuteQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
@@ -40,7 +39,6 @@ export interface TesseraGatewayOptions {
 
 /** Everything built from one supergraph; requests take the one served when they start. */
 interface Served {
-  readonly supergraphSdl: string;
   readonly apiSchema: Schema;
   /** The API schema as graphql-js, what Apollo Server validates against. */
   readonly schema: GraphQLSchema;
@@ -117,7 +115,7 @@ export class TesseraGateway implements GatewayInterface {
       if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
       serviceMap[name] = this.#dataSource(name, url);
     }
-    this.#served = { supergraphSdl, apiSchema, schema, supergraphSchema, planner, serviceMap, plans: this.#o.planCache() };
+    this.#served = { apiSchema, schema, supergraphSchema, planner, serviceMap, plans: this.#o.planCache() };
     for (const listener of this.#listeners) listener({ apiSchema: schema, coreSupergraphSdl: supergraphSdl });
   }
 
@@ -142,7 +140,8 @@ export class TesseraGateway implements GatewayInterface {
           const { errors } = getVariableValues(served.schema, variableDefinitions, request.variables ?? {});
           if (errors) return { errors };
         }
-        const planKey = request.operationName ? createHash('sha256').update(queryHash).update(request.operationName).digest('hex') : queryHash;
+        // queryHash is already a digest of the document; the operation name only has to be told apart.
+        const planKey = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
         let queryPlan = await served.plans.get(planKey);
         if (!queryPlan) {
           queryPlan = tracer.startActiveSpan('gateway.plan', (planSpan) => {

@@ -5,7 +5,7 @@ import { fetchSubgraphSdl } from '../composition/fetchSdl.js';
 import { CompositionFailedError } from '../composition/loadSubgraphs.js';
 import { SUBGRAPH_NAME, printSupergraphConfig, type SubgraphSpec } from '../config/supergraphConfig.js';
 import { TesseraError } from '../errors/codes.js';
-import type { CompositionTask, CompositionTaskResult } from '../composition/worker/tasks.js';
+import type { ComposeResult, ComposeTask } from '../composition/worker/tasks.js';
 import { metrics } from '../observability/metrics.js';
 import type { SchemaChange } from './breakingChanges.js';
 import { checkSubgraphHealth } from './healthCheck.js';
@@ -507,7 +507,7 @@ export class RegistryService {
   }
 
   /** A composition task in the worker; a limit it hits refuses the change like a failed composition. */
-  async #compose(task: CompositionTask): Promise<CompositionTaskResult> {
+  async #compose(task: ComposeTask): Promise<ComposeResult> {
     try {
       return await this.#o.composer.run(task);
     } catch (error) {

@@ -47,6 +47,13 @@ describe('composition runs once per change, in a worker thread', () => {
   const stores: RegistryStore[] = [];
   const services: RegistryService[] = [];
   const subgraphs = generateGraph(SHAPE);
+  // A key prefix per test that needs an empty registry; all are cleared after the last test.
+  const scopes: RedisScope[] = [];
+  const freshScope = async () => {
+    const scope = await redisScope();
+    scopes.push(scope);
+    return scope;
+  };
   // The first subgraph is static (supergraph.yaml); the others are registered.
   const statics: SubgraphSdl[] = [{ name: subgraphs[0]!.name, url: 'http://127.0.0.1:9/static', sdl: subgraphs[0]!.sdl }];
 
@@ -58,7 +65,7 @@ describe('composition runs once per change, in a worker thread', () => {
     await Promise.all(services.map((s) => s.close()));
     await pool.close();
     await graph.close();
-    await redis.close();
+    await Promise.all([redis, ...scopes].map((scope) => scope.close()));
   });
 
   /** A replica: its own store connection, its own served graph, the shared pool behind a counter. */
@@ -136,77 +143,61 @@ describe('composition runs once per change, in a worker thread', () => {
   });
 
   it('a replica whose own subgraphs differ composes for itself instead of adopting', async () => {
-    const scope = await redisScope();
-    try {
-      const a = replica(scope.prefix);
-      await a.start();
-      await importRest(a.service);
-      // Another supergraph.yaml: the static subgraph routes elsewhere, so the stored graph is not its graph.
-      const other = replica(scope.prefix, [{ ...statics[0]!, url: 'http://127.0.0.1:9/elsewhere' }]);
-      const sdl = await other.start();
-      expect(other.counts.compose).toBe(1);
-      expect(sdl).toContain('http://127.0.0.1:9/elsewhere');
-      expect(compositionId(sdl)).not.toBe(compositionId(a.served()!));
-      // It kept its own beside A's; a restart of either adopts its own.
-      const again = replica(scope.prefix, [{ ...statics[0]!, url: 'http://127.0.0.1:9/elsewhere' }]);
-      expect(await again.start()).toBe(sdl);
-      expect(again.counts.compose).toBe(0);
-      const aAgain = replica(scope.prefix);
-      expect(await aAgain.start()).toBe(a.served());
-      expect(aAgain.counts.compose).toBe(0);
-    } finally {
-      await scope.close();
-    }
+    const scope = await freshScope();
+    const a = replica(scope.prefix);
+    await a.start();
+    await importRest(a.service);
+    // Another supergraph.yaml: the static subgraph routes elsewhere, so the stored graph is not its graph.
+    const other = replica(scope.prefix, [{ ...statics[0]!, url: 'http://127.0.0.1:9/elsewhere' }]);
+    const sdl = await other.start();
+    expect(other.counts.compose).toBe(1);
+    expect(sdl).toContain('http://127.0.0.1:9/elsewhere');
+    expect(compositionId(sdl)).not.toBe(compositionId(a.served()!));
+    // It kept its own beside A's; a restart of either adopts its own.
+    const again = replica(scope.prefix, [{ ...statics[0]!, url: 'http://127.0.0.1:9/elsewhere' }]);
+    expect(await again.start()).toBe(sdl);
+    expect(again.counts.compose).toBe(0);
+    const aAgain = replica(scope.prefix);
+    expect(await aAgain.start()).toBe(a.served());
+    expect(aAgain.counts.compose).toBe(0);
   });
 
   it('replicas starting together with nothing stored compose once: one claims it, the others wait for its result', async () => {
-    const scope = await redisScope();
-    try {
-      const fleet = [replica(scope.prefix), replica(scope.prefix), replica(scope.prefix)];
-      const served = await Promise.all(fleet.map((r) => r.start()));
-      expect(fleet.map((r) => r.counts.compose).reduce((a, b) => a + b)).toBe(1);
-      expect(new Set(served).size).toBe(1);
-      // The claim is released once the graph is kept.
-      expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
-    } finally {
-      await scope.close();
-    }
+    const scope = await freshScope();
+    const fleet = [replica(scope.prefix), replica(scope.prefix), replica(scope.prefix)];
+    const served = await Promise.all(fleet.map((r) => r.start()));
+    expect(fleet.map((r) => r.counts.compose).reduce((a, b) => a + b)).toBe(1);
+    expect(new Set(served).size).toBe(1);
+    // The claim is released once the graph is kept.
+    expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
   });
 
   it('a claim whose composition fails is released: the others do not wait for it, and every start-up reports the errors', async () => {
-    const scope = await redisScope();
-    try {
-      const broken: SubgraphSdl[] = [{ name: 'broken', url: 'http://127.0.0.1:9/broken', sdl: 'type Query { a: Nope }' }];
-      const fleet = [replica(scope.prefix, broken), replica(scope.prefix, broken)];
-      const results = await Promise.allSettled(fleet.map((r) => r.start()));
-      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-      for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/Nope/);
-      expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
-    } finally {
-      await scope.close();
-    }
+    const scope = await freshScope();
+    const broken: SubgraphSdl[] = [{ name: 'broken', url: 'http://127.0.0.1:9/broken', sdl: 'type Query { a: Nope }' }];
+    const fleet = [replica(scope.prefix, broken), replica(scope.prefix, broken)];
+    const results = await Promise.allSettled(fleet.map((r) => r.start()));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/Nope/);
+    expect(await scope.client.keys(`${scope.prefix}*composing*`)).toEqual([]);
   });
 
   it('a stored supergraph whose SDL does not match its id is not adopted', async () => {
-    const scope = await redisScope();
-    try {
-      const a = replica(scope.prefix);
-      await a.start();
-      const key = `${scope.prefix}{registry}:supergraphs`;
-      const [hash] = await scope.client.hKeys(key);
-      const stored = (await a.store.readSupergraph(hash!))!;
-      await scope.client.hSet(key, hash!, JSON.stringify({ ...stored, supergraphSdl: `${stored.supergraphSdl}\n# cut` }));
-      const b = replica(scope.prefix);
-      const sdl = await b.start();
-      expect(b.counts.compose).toBe(1);
-      expect(compositionId(sdl)).toBe(stored.id);
-    } finally {
-      await scope.close();
-    }
+    const scope = await freshScope();
+    const a = replica(scope.prefix);
+    await a.start();
+    const key = `${scope.prefix}{registry}:supergraphs`;
+    const [hash] = await scope.client.hKeys(key);
+    const stored = (await a.store.readSupergraph(hash!))!;
+    await scope.client.hSet(key, hash!, JSON.stringify({ ...stored, supergraphSdl: `${stored.supergraphSdl}\n# cut` }));
+    const b = replica(scope.prefix);
+    const sdl = await b.start();
+    expect(b.counts.compose).toBe(1);
+    expect(compositionId(sdl)).toBe(stored.id);
   });
 
   it('refuses a change whose composition passes its time limit, and serves the graph it had', async () => {
-    const scope = await redisScope();
+    const scope = await freshScope();
     const slow = createCompositionPool({ timeoutMs: 1, maxMemoryMb: 1024 });
     try {
       const a = replica(scope.prefix);
@@ -236,7 +227,6 @@ describe('composition runs once per change, in a worker thread', () => {
       expect(a.served()).toBe(before);
     } finally {
       await slow.close();
-      await scope.close();
     }
   });
 });

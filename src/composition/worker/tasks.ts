@@ -1,30 +1,40 @@
 import { Supergraph, errorCauses } from '@apollo/federation-internals';
 import { markEnforcedAtEdge } from '../../policy/edgeAuthorization.js';
 import { compareApiSchemas, type SchemaChange } from '../../registry/breakingChanges.js';
-import { compose, compositionId, type SubgraphSdl } from '../compose.js';
+import { compose, type SubgraphSdl } from '../compose.js';
 
 /**
  * The pure work on a candidate graph, run in a worker thread (compositionPool.ts) so a
  * composition of a hundred subgraphs never holds the thread that answers requests.
  */
-export type CompositionTask =
-  /** Composes a set; with `compareWith`, also diffs the candidate's API schema against that supergraph. */
-  | { readonly kind: 'compose'; readonly subgraphs: readonly SubgraphSdl[]; readonly compareWith?: string }
-  /** Checks a supergraph SDL (a hot-reloaded file) as the gateway would, so the serving thread can skip it. */
-  | { readonly kind: 'validate'; readonly supergraphSdl: string };
+/** Composes a set; with `compareWith`, also diffs the candidate's API schema against that supergraph. */
+export interface ComposeTask {
+  readonly kind: 'compose';
+  readonly subgraphs: readonly SubgraphSdl[];
+  readonly compareWith?: string;
+}
+
+/** Checks a supergraph SDL (a hot-reloaded file) as the gateway would, so the serving thread can skip it. */
+export interface ValidateTask {
+  readonly kind: 'validate';
+  readonly supergraphSdl: string;
+}
+
+export type CompositionTask = ComposeTask | ValidateTask;
 
 /** Errors cross the thread boundary as messages: GraphQLError instances do not survive cloning. */
-export type CompositionTaskResult =
-  | {
-      readonly ok: true;
-      readonly supergraphSdl: string;
-      readonly id: string;
-      readonly hints: readonly string[];
-      readonly changes?: readonly SchemaChange[];
-    }
-  | { readonly ok: false; readonly errors: readonly string[] };
+type Failed = { readonly ok: false; readonly errors: readonly string[] };
 
-export async function runCompositionTask(task: CompositionTask): Promise<CompositionTaskResult> {
+export type ComposeResult =
+  | { readonly ok: true; readonly supergraphSdl: string; readonly id: string; readonly hints: readonly string[]; readonly changes?: readonly SchemaChange[] }
+  | Failed;
+
+/** The SDL checked stays on the serving thread: nothing is sent back but the verdict. */
+export type ValidateResult = { readonly ok: true } | Failed;
+
+export type ResultOf<T extends CompositionTask> = T extends ComposeTask ? ComposeResult : ValidateResult;
+
+export async function runCompositionTask(task: CompositionTask): Promise<ComposeResult | ValidateResult> {
   switch (task.kind) {
     case 'compose': {
       const result = compose(task.subgraphs);
@@ -35,7 +45,7 @@ export async function runCompositionTask(task: CompositionTask): Promise<Composi
     case 'validate':
       try {
         Supergraph.build(markEnforcedAtEdge(task.supergraphSdl), { validateSupergraph: true });
-        return { ok: true, supergraphSdl: task.supergraphSdl, id: compositionId(task.supergraphSdl), hints: [] };
+        return { ok: true };
       } catch (error) {
         const causes = errorCauses(error as Error);
         return { ok: false, errors: causes?.length ? causes.map((c) => c.message) : [(error as Error).message] };
