@@ -55,7 +55,21 @@ export interface SpawnGatewayOptions {
  * `/readiness` answers 200. Killed when the test process exits, whatever happens.
  */
 export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<GatewayProcess> {
-  const port = options.port ?? (await freePort());
+  // A free port can be taken by another test file's process between `freePort()` and the child's
+  // listen; when the port was ours to choose, that race costs a retry on a new one, not the test.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options.port ?? (await freePort()), options);
+    } catch (error) {
+      const portTaken = error instanceof PortTakenError;
+      if (!portTaken || options.port !== undefined || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launch(port: number, options: SpawnGatewayOptions): Promise<GatewayProcess> {
   const entry = options.entry ?? 'src/main.ts';
   const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...(options.args ?? [])], {
     cwd: ROOT,
@@ -98,7 +112,10 @@ export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<G
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
   for (;;) {
-    if (hasExited) throw new Error(`The gateway exited before it was ready (code ${await exited}):\n${output.slice(-4000)}`);
+    if (hasExited) {
+      const message = `The gateway exited before it was ready (code ${await exited}):\n${output.slice(-4000)}`;
+      throw output.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
+    }
     if (Date.now() > deadline) {
       await stop('SIGKILL');
       throw new Error(`The gateway was not ready within ${options.readyTimeoutMs ?? 45_000} ms:\n${output.slice(-4000)}`);
