@@ -16,6 +16,8 @@ export interface BreakerConfig {
   readonly volumeThreshold: number;
   readonly resetMs: number;
   readonly windowMs: number;
+  /** Failures in a row that open the breaker whatever the window holds (a hung subgraph's timeouts). */
+  readonly consecutiveFailures: number;
 }
 
 /** Retries of idempotent subgraph fetches. */
@@ -186,7 +188,8 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       errorThresholdPercent: env.BREAKER_ERROR_THRESHOLD_PERCENT,
       volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
       resetMs: env.BREAKER_RESET_MS,
-      windowMs: env.BREAKER_WINDOW_MS,
+      windowMs: breakerWindowMs(env),
+      consecutiveFailures: env.BREAKER_CONSECUTIVE_FAILURES,
     },
     retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseMs: env.RETRY_BASE_MS, budgetPercent: env.RETRY_BUDGET_PERCENT },
     limits: {
@@ -241,6 +244,22 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
       safelistPath: env.PERSISTED_QUERIES_SAFELIST === undefined ? undefined : resolve(env.PERSISTED_QUERIES_SAFELIST),
     },
   });
+}
+
+/**
+ * The breaker counts a fetch when it starts and its failure when it ends; a window shorter than
+ * twice the timeout would have forgotten a timed-out fetch's start when its failure lands, and the
+ * error rate would never see a hung subgraph. So the window outlives the timeout, or start-up fails.
+ */
+function breakerWindowMs(env: Env): number {
+  const floor = 2 * env.SUBGRAPH_TIMEOUT_MS;
+  if (env.BREAKER_WINDOW_MS === undefined) return Math.max(10_000, floor);
+  if (env.BREAKER_WINDOW_MS < floor) {
+    throw new ConfigError([
+      `BREAKER_WINDOW_MS=${env.BREAKER_WINDOW_MS}: must be at least twice SUBGRAPH_TIMEOUT_MS (${floor}), or a timed-out fetch leaves the window before its failure is counted`,
+    ]);
+  }
+  return env.BREAKER_WINDOW_MS;
 }
 
 /**

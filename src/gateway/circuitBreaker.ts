@@ -34,6 +34,11 @@ export class BreakerOpenError extends Error {
  * One opossum breaker per subgraph. Only transport failures, timeouts and 5xx count: a 200
  * carrying GraphQL errors is the subgraph working as designed. Opossum's own timeout is off;
  * the data source has its deadline. While half-open, opossum lets exactly one probe through.
+ *
+ * Two ways to open: opossum's error rate over the window (after `volumeThreshold` fetches), and
+ * `consecutiveFailures` failures in a row, as Envoy's outlier detection ejects a host. The second
+ * is what catches a hung subgraph: each caller waits a whole timeout, so a quiet gateway never
+ * gathers the window's volume, and every request of the incident would wait.
  */
 export function createSubgraphBreaker(name: string, config: BreakerConfig, metrics: Metrics = defaultMetrics): SubgraphBreaker {
   const breaker = new CircuitBreaker((attempt: Attempt<unknown>) => attempt(), {
@@ -51,12 +56,21 @@ export function createSubgraphBreaker(name: string, config: BreakerConfig, metri
   breaker.on('open', () => gauge('open'));
   breaker.on('halfOpen', () => gauge('halfOpen'));
   breaker.on('close', () => gauge('closed'));
+  let inARow = 0;
   return {
     async fire<T>(attempt: Attempt<T>): Promise<T> {
       try {
-        return (await breaker.fire(attempt)) as T;
+        const result = (await breaker.fire(attempt)) as T;
+        inARow = 0;
+        return result;
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(`The circuit of "${name}" is open.`);
+        if (error instanceof SubgraphFailure) {
+          // Half-open, opossum reopens on the failed probe itself; closed, the run decides.
+          if (++inARow >= config.consecutiveFailures && !breaker.opened && !breaker.halfOpen) breaker.open();
+        } else {
+          inARow = 0;
+        }
         throw error;
       }
     },

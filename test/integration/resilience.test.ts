@@ -80,6 +80,51 @@ describe('circuit breaker per subgraph', () => {
   });
 });
 
+describe('a hung subgraph', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // The breaker's defaults, except a short reset so recovery fits in a test.
+    stack = await startStack({ env: { SUBGRAPH_TIMEOUT_MS: '1000', BREAKER_RESET_MS: '1500' } });
+  });
+  afterAll(() => stack.close());
+
+  const faults = (body: unknown) =>
+    fetch(`${stack.mocks.reviews.url}/__faults`, { method: body ? 'PUT' : 'DELETE', headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : null });
+
+  it('opens its breaker after a few timeouts, even with fewer callers than the volume threshold; requests then fail fast; it closes once the subgraph answers again', async () => {
+    const { reviews } = stack.mocks;
+    expect((await faults({ latencyMs: 30_000 })).status).toBe(200);
+    // Five callers at once, each waiting out the timeout: half the window's volume threshold of 10.
+    const timedOut = await Promise.all(Array.from({ length: 5 }, () => stack.query(PRODUCT)));
+    for (const { status, body } of timedOut) {
+      expect(status).toBe(200);
+      expect(body.data.product.title).toEqual(expect.any(String));
+      expect(body.data.product.reviews).toBeNull();
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'reviews' });
+    }
+    expect(await breakerState('reviews')).toBe(2);
+
+    // Open: the subgraph is not called at all, and the answer says why.
+    reviews.resetStats();
+    for (let i = 0; i < 3; i++) {
+      const { status, body } = await stack.query(PRODUCT);
+      expect(status).toBe(200);
+      expect(body.data.product.title).toEqual(expect.any(String));
+      expect(body.data.product.reviews).toBeNull();
+      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews', breaker: 'open' }) })]);
+    }
+    expect(reviews.stats().total).toBe(0);
+
+    // Recovered: after the reset time one probe goes through and closes the breaker.
+    expect((await faults(undefined)).status).toBe(200);
+    await until(async () => (await breakerState('reviews')) === 1, 5_000);
+    const probe = await stack.query(PRODUCT);
+    expect(probe.body.errors).toBeUndefined();
+    expect(Array.isArray(probe.body.data.product.reviews)).toBe(true);
+    expect(await breakerState('reviews')).toBe(0);
+  });
+});
+
 describe('retries', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -193,7 +238,7 @@ describe('the remote data source retries queries, never mutations', () => {
   });
 
   it('GraphQL errors in a 200 answer never open the breaker', async () => {
-    const breaker = createSubgraphBreaker('svc', { errorThresholdPercent: 1, volumeThreshold: 1, resetMs: 60_000, windowMs: 10_000 });
+    const breaker = createSubgraphBreaker('svc', { errorThresholdPercent: 1, volumeThreshold: 1, resetMs: 60_000, windowMs: 10_000, consecutiveFailures: 5 });
     try {
       const ds = new RemoteDataSource({ name: 'svc', url: url(graphqlErrors), dispatcher: agent, timeoutMs: 2_000, headersFor: () => ({}), breaker });
       hits = 0;

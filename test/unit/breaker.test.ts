@@ -3,7 +3,7 @@ import { BreakerOpenError, createSubgraphBreaker, SubgraphFailure } from '../../
 import { backoffMs, isRetryableCode, isRetryableStatus, RetryBudget } from '../../src/gateway/retry.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
-const config = { errorThresholdPercent: 50, volumeThreshold: 3, resetMs: 200, windowMs: 10_000 };
+const config = { errorThresholdPercent: 50, volumeThreshold: 3, resetMs: 200, windowMs: 10_000, consecutiveFailures: 100 };
 const fail = () => Promise.reject(new SubgraphFailure('refused', 'refused', 'ECONNREFUSED'));
 const gaugeOf = async (metrics: ReturnType<typeof createMetrics>, subgraph: string) =>
   (await metrics.breakerState.get()).values.find((v) => v.labels.subgraph === subgraph)?.value;
@@ -41,6 +41,31 @@ describe('subgraph circuit breaker', () => {
       await expect(probe).resolves.toBe('ok');
       expect(breaker.state).toBe('closed');
       expect(await gaugeOf(metrics, 'b')).toBe(0);
+    } finally {
+      breaker.shutdown();
+    }
+  });
+
+  it('opens on failures in a row below the volume threshold (a hung subgraph: few callers, each waiting a timeout)', async () => {
+    const quiet = { ...config, volumeThreshold: 1_000, consecutiveFailures: 3 };
+    const timeout = () => Promise.reject(new SubgraphFailure('timeout', 'did not answer within 3000 ms'));
+    const breaker = createSubgraphBreaker('d', quiet, createMetrics());
+    try {
+      // A success in between starts the run again.
+      for (const attempt of [timeout, timeout, async () => 'ok', timeout, timeout]) await breaker.fire(attempt).catch(() => {});
+      expect(breaker.state).toBe('closed');
+      await breaker.fire(timeout).catch(() => {});
+      expect(breaker.state).toBe('open');
+      await expect(breaker.fire(async () => 'not run')).rejects.toBeInstanceOf(BreakerOpenError);
+      // A failed probe opens it again at once; a successful one closes it and clears the run.
+      await new Promise((r) => setTimeout(r, 300));
+      await breaker.fire(timeout).catch(() => {});
+      expect(breaker.state).toBe('open');
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(breaker.fire(async () => 'probe')).resolves.toBe('probe');
+      expect(breaker.state).toBe('closed');
+      await breaker.fire(timeout).catch(() => {});
+      expect(breaker.state).toBe('closed');
     } finally {
       breaker.shutdown();
     }

@@ -9,7 +9,7 @@ describe('environment', () => {
   it('applies defaults', () => {
     const env = parseEnv({});
     expect(env.PORT).toBe(4000);
-    expect(env.SUBGRAPH_TIMEOUT_MS).toBe(10_000);
+    expect(env.SUBGRAPH_TIMEOUT_MS).toBe(3_000);
     expect(env.NODE_ENV).toBe('development');
   });
 
@@ -45,6 +45,15 @@ describe('environment', () => {
     const config = loadConfig({ SUPERGRAPH_FILE: 'x', PROPAGATE_HEADERS: 'X-Tenant,accept-language,x-debug', CACHE_UNKEYED_HEADERS: 'X-Debug' });
     expect(config.cache.keyHeaders).toEqual(['accept-language', 'x-tenant']);
     expect(() => loadConfig({ SUPERGRAPH_FILE: 'x', CACHE_UNKEYED_HEADERS: 'x-tenant' })).toThrow(/CACHE_UNKEYED_HEADERS: x-tenant is not in PROPAGATE_HEADERS/);
+  });
+
+  it("keeps the breaker's window at least twice the subgraph timeout, or refuses to start", () => {
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x' }).breaker).toMatchObject({ windowMs: 10_000, consecutiveFailures: 5 });
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x', SUBGRAPH_TIMEOUT_MS: '8000' }).breaker.windowMs).toBe(16_000);
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x', SUBGRAPH_TIMEOUT_MS: '8000', BREAKER_WINDOW_MS: '20000' }).breaker.windowMs).toBe(20_000);
+    expect(() => loadConfig({ SUPERGRAPH_FILE: 'x', SUBGRAPH_TIMEOUT_MS: '10000', BREAKER_WINDOW_MS: '10000' })).toThrow(
+      /BREAKER_WINDOW_MS=10000: must be at least twice SUBGRAPH_TIMEOUT_MS \(20000\)/,
+    );
   });
 
   it('lists every variable in .env.example', () => {
