@@ -253,6 +253,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
           status: ready ? 'ready' : phase === 'draining' ? 'draining' : 'not ready',
           compositionId: state?.id ?? null,
           version: state?.version ?? null,
+          // A store that went back does not take the replica out: it serves its registered set.
+          ...(registry ? { registry: registry.status } : {}),
         });
       },
     ],

@@ -13,6 +13,7 @@ const USAGE = `Usage: tessera subgraph <verb> [options]
   introspect URL                                       Print a subgraph's SDL ({ _service { sdl } })
   export [--out FILE]                                  Print the registered set as supergraph.yaml
   import FILE [--force] [--dry-run]                    Replace the registered set with a supergraph.yaml
+  restore [--dry-run]                                  Put the gateway's registered set back into a store that lost data
 
 Options: --gateway URL (default http://127.0.0.1:4000), --json (machine-readable output).
 The admin token is read from ADMIN_TOKEN.
@@ -98,6 +99,15 @@ function describeOutcome(verb: string, body: any): string {
     ? `Check passed for ${what}: would serve composition ${body.compositionId}`
     : `${verb} ${what}: registry version ${body.version}, composition ${body.compositionId}`;
   return `${head} (${changes} schema change${changes === 1 ? '' : 's'}${breaking ? `, ${breaking} breaking, forced` : ''})`;
+}
+
+function describeRestore(body: any): string {
+  const what = body.subgraphs?.join(', ') || '(none)';
+  if (!body.restored) return `Nothing to restore: the store is at registry version ${body.version}, the one the gateway serves.`;
+  const overwriting = body.overwritten?.length ? `, overwriting ${body.overwritten.join(', ')}` : '';
+  return body.dryRun
+    ? `Would put back ${what} at registry version ${body.version}${overwriting}`
+    : `Restored ${what} at registry version ${body.version}, composition ${body.compositionId}${overwriting}`;
 }
 
 function printList(subgraphs: any[]): void {
@@ -191,6 +201,11 @@ export async function runSubgraph(argv: string[]): Promise<number> {
         if (values['dry-run']) query.set('dryRun', 'true');
         const { body } = await call(gateway, 'PUT', `/admin/supergraph.yaml${query.size ? `?${query}` : ''}`, printSupergraphConfig(specs), 'application/yaml');
         out(json ? JSON.stringify(body, null, 2) : describeOutcome('Imported', body));
+        return 0;
+      }
+      case 'restore': {
+        const { body } = await call(gateway, 'POST', `/admin/registry/restore${values['dry-run'] ? '?dryRun=true' : ''}`);
+        out(json ? JSON.stringify(body, null, 2) : describeRestore(body));
         return 0;
       }
       default:

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   HEALTH_CHECK_FAILED: { status: 502, message: 'The subgraph did not answer its health check.' },
   REGISTRY_CONFLICT: { status: 409, message: 'Another registry change is in progress; retry.' },
   SUBGRAPH_NOT_FOUND: { status: 404, message: 'No subgraph is registered under that name.' },
+  REGISTRY_STORE_BEHIND: { status: 409, message: 'The registry store lost data and holds registrations this replica does not serve; restore it first.' },
   REGISTRY_UNAVAILABLE: { status: 503, message: 'The registry store (Redis or the data directory) did not answer; nothing changed.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },

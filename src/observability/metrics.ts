@@ -109,6 +109,17 @@ export function createMetrics() {
       help: 'Supergraphs taken from the registry store as another replica composed them, without composing here.',
       registers,
     }),
+    registryStoreBehind: new Gauge({
+      name: 'tessera_registry_store_behind',
+      help: '1 while the registry store is at a lower version than this replica serves and holds registrations it does not serve (restore it: tessera subgraph restore); else 0.',
+      registers,
+    }),
+    registryRestores: new Counter({
+      name: 'tessera_registry_restores_total',
+      help: 'Registered sets this replica put back into a registry store that lost them, by trigger (automatic, operator).',
+      labelNames: ['trigger'] as const,
+      registers,
+    }),
     supergraphUpdates: new Counter({
       name: 'tessera_supergraph_updates_total',
       help: 'Supergraphs loaded (start and every registry or file change).',

@@ -9,7 +9,7 @@ import type { ComposeResult, ComposeTask } from '../composition/worker/tasks.js'
 import { metrics } from '../observability/metrics.js';
 import type { SchemaChange } from './breakingChanges.js';
 import { checkSubgraphHealth } from './healthCheck.js';
-import { applyChange, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from './registryStore.js';
+import { applyChange, overwrittenBy, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from './registryStore.js';
 import { guardSubgraphUrl, pinnedDispatcher, UrlRefusedError, type ResolvedAddress, type Resolve } from './urlGuard.js';
 
 /** A registry change was refused; `errors` lists every error of the step that failed. */
@@ -35,7 +35,7 @@ interface Checked {
 /** A version's supergraph: adopted from the store, or composed here; or why it does not compose. */
 type StoredOrComposed = { readonly ok: true; readonly supergraphSdl: string; readonly adopted: boolean } | { readonly ok: false; readonly errors: readonly string[] };
 
-export type RegistryAction = 'publish' | 'remove' | 'import';
+export type RegistryAction = 'publish' | 'remove' | 'import' | 'restore';
 
 /** What an accepted (or, for a dry run, acceptable) change did. */
 export interface ChangeOutcome {
@@ -46,6 +46,20 @@ export interface ChangeOutcome {
   readonly version: number;
   readonly compositionId: string;
   readonly changes: readonly SchemaChange[];
+  /** A restore: whether the store was behind and got this replica's set back (or would, in a dry run). */
+  readonly restored?: boolean;
+  /** A restore: the stored registrations it replaced that this replica did not serve. */
+  readonly overwritten?: readonly string[];
+}
+
+/** The registry as `/readiness` shows it: the version served, and whether the store is behind it. */
+export interface RegistryStatus {
+  readonly version: number;
+  /** `behind`: the store lost data and holds registrations not served here; an operator must restore it. */
+  readonly store: 'ok' | 'behind';
+  readonly storeVersion?: number;
+  /** Stored registrations that a restore would overwrite. */
+  readonly notServed?: readonly string[];
 }
 
 /** A row of `GET /admin/subgraphs` and `tessera subgraph list`. */
@@ -121,6 +135,10 @@ export class RegistryService {
   #staticSdls: SubgraphSdl[] | undefined;
   /** The registry version this replica serves. */
   #appliedVersion = -1;
+  /** The registered set at that version: what this replica puts back if the store loses it. */
+  #served: RegistrySnapshot = { version: -1, subgraphs: [] };
+  /** Set while the store is behind `#appliedVersion` and could not be restored without overwriting. */
+  #behind: { readonly storeVersion: number; readonly notServed: readonly string[] } | undefined;
   #lastFailedVersion = -1;
   #queue: Promise<unknown> = Promise.resolve();
   #stopWatching: (() => void) | undefined;
@@ -138,6 +156,13 @@ export class RegistryService {
     return this.#o.store.kind;
   }
 
+  get status(): RegistryStatus {
+    const behind = this.#behind;
+    return behind
+      ? { version: this.#appliedVersion, store: 'behind', storeVersion: behind.storeVersion, notServed: behind.notServed }
+      : { version: this.#appliedVersion, store: 'ok' };
+  }
+
   /** The first graph: static subgraphs plus everything stored. A failure stops start-up, naming each error. */
   async initialSupergraph(): Promise<string> {
     const snapshot = await this.#o.store.read();
@@ -145,6 +170,7 @@ export class RegistryService {
     if (!result.ok) throw new CompositionFailedError(result.errors);
     this.#o.log.info({ registryVersion: snapshot.version, adopted: result.adopted }, result.adopted ? 'starting on the stored supergraph' : 'composed at start');
     this.#appliedVersion = snapshot.version;
+    this.#served = snapshot;
     return result.supergraphSdl;
   }
 
@@ -152,12 +178,12 @@ export class RegistryService {
   start(): () => void {
     if (this.#stopWatching) return this.#stopWatching;
     const unwatch = this.#o.store.watch((version) => {
-      if (version > this.#appliedVersion) void this.#serial(() => this.#sync());
+      if (version > this.#appliedVersion || this.#behind) void this.#serial(() => this.#sync());
     });
     const timer = setInterval(() => {
       this.#o.store.version().then(
         (version) => {
-          if (version !== this.#appliedVersion) void this.#serial(() => this.#sync());
+          if (version !== this.#appliedVersion || this.#behind) void this.#serial(() => this.#sync());
         },
         (error: unknown) => this.#o.log.warn({ err: error }, 'registry poll failed; serving the current graph'),
       );
@@ -233,7 +259,7 @@ export class RegistryService {
       if (this.#staticNames.has(name)) {
         refuse([new TesseraError('INVALID_SUBGRAPH', `"${name}" is defined in supergraph.yaml; remove it there.`)]);
       }
-      const snapshot = await this.#read();
+      const snapshot = await this.#readForChange();
       if (!snapshot.subgraphs.some((r) => r.name === name)) {
         refuse([new TesseraError('SUBGRAPH_NOT_FOUND', `No subgraph is registered as "${name}".`)]);
       }
@@ -339,7 +365,7 @@ export class RegistryService {
     options: ChangeOptions,
     base?: RegistrySnapshot,
   ): Promise<ChangeOutcome> {
-    const snapshot = base ?? (await this.#read());
+    const snapshot = base ?? (await this.#readForChange());
     const candidate = applyToSnapshot(snapshot, change);
 
     // 3. compose the candidate set with every current subgraph, and 4. diff the API schema clients
@@ -403,6 +429,7 @@ export class RegistryService {
     if (change.kind === 'replace') await Promise.all(health.map(({ name, record }) => this.#o.store.recordHealth(name, record).catch(() => undefined)));
     await this.#o.apply(composed.supergraphSdl);
     this.#appliedVersion = version!;
+    this.#served = { version: version!, subgraphs: candidate.subgraphs };
     return { action, dryRun: false, subgraphs: names, version: version!, compositionId: composed.id, changes };
   }
 
@@ -415,6 +442,8 @@ export class RegistryService {
       this.#o.log.warn({ err: error }, 'registry read failed; serving the current graph');
       return;
     }
+    if (snapshot.version < this.#appliedVersion) return this.#storeWentBack(snapshot);
+    this.#storeCaughtUp();
     if (snapshot.version === this.#appliedVersion || snapshot.version === this.#lastFailedVersion) return;
     let result: StoredOrComposed;
     try {
@@ -432,11 +461,120 @@ export class RegistryService {
     try {
       const state = await this.#o.apply(result.supergraphSdl);
       this.#appliedVersion = snapshot.version;
+      this.#served = snapshot;
       this.#o.log.info({ registryVersion: snapshot.version, compositionId: state.id, adopted: result.adopted }, 'registry change applied');
     } catch (error) {
       this.#lastFailedVersion = snapshot.version;
       this.#o.log.error({ err: error, registryVersion: snapshot.version }, 'registry change rejected by the gateway; still serving the previous graph');
     }
+  }
+
+  /**
+   * The operator's way out when the store went back and holds registrations this replica does not
+   * serve: puts this replica's set back, overwriting them (the outcome names them). Nothing to do
+   * when the store is not behind; refused when it has moved past this replica.
+   */
+  restoreStore(options: ChangeOptions): Promise<ChangeOutcome> {
+    return this.#audited('restore', this.#served.subgraphs.map((r) => r.name), options, async () => {
+      const snapshot = await this.#read();
+      const outcome = (restored: boolean, overwritten: readonly string[] = []): ChangeOutcome => ({
+        action: 'restore',
+        dryRun: options.dryRun ?? false,
+        subgraphs: this.#served.subgraphs.map((r) => r.name),
+        version: this.#appliedVersion,
+        compositionId: compositionId(this.#o.served() ?? ''),
+        changes: [],
+        restored,
+        overwritten,
+      });
+      if (snapshot.version > this.#appliedVersion) {
+        refuse([new TesseraError('REGISTRY_CONFLICT', `The store is at version ${snapshot.version}, past the ${this.#appliedVersion} served here; this replica follows it, nothing to restore.`)]);
+      }
+      if (snapshot.version === this.#appliedVersion) return outcome(false);
+      const overwritten = overwrittenBy(this.#served, snapshot);
+      if (options.dryRun) return outcome(true, overwritten);
+      let restored: boolean;
+      try {
+        restored = await this.#putBack(snapshot.version);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      if (!restored) {
+        refuse([new TesseraError('REGISTRY_CONFLICT', 'The registry changed while it was restored (another replica restored or published); check /readiness and retry.')]);
+      }
+      metrics.registryRestores.inc({ trigger: 'operator' });
+      this.#storeCaughtUp();
+      this.#o.log.warn({ registryVersion: this.#appliedVersion, storeVersion: snapshot.version, overwritten }, 'registry store restored from the set served here');
+      return outcome(true, overwritten);
+    });
+  }
+
+  /**
+   * The store's version is below the one served here: it lost data (Redis restarted without
+   * persistence, an old backup restored, registry.json replaced). Versions never go back, so this
+   * replica keeps serving its set and never adopts the older one. When putting that set back loses
+   * nothing (the store holds only registrations served here, or none), it does so; otherwise it
+   * leaves the store alone, says so once, and waits for an operator (`restoreStore`).
+   */
+  async #storeWentBack(snapshot: RegistrySnapshot): Promise<void> {
+    const overwritten = overwrittenBy(this.#served, snapshot);
+    const facts = { registryVersion: this.#appliedVersion, storeVersion: snapshot.version, storeSubgraphs: snapshot.subgraphs.length };
+    if (overwritten.length === 0) {
+      let restored: boolean;
+      try {
+        restored = await this.#putBack(snapshot.version);
+      } catch (error) {
+        this.#o.log.warn({ err: error, ...facts }, 'registry store went back and could not be restored yet; serving the current graph');
+        return;
+      }
+      // Not restored: another replica restored or published first; the next sync sees which.
+      if (!restored) return;
+      metrics.registryRestores.inc({ trigger: 'automatic' });
+      this.#storeCaughtUp();
+      this.#o.log.error(
+        { ...facts, restored: this.#served.subgraphs.map((r) => r.name) },
+        'registry store went back (it lost data); put back the registered set served here, nothing lost',
+      );
+      return;
+    }
+    const known = this.#behind;
+    this.#behind = { storeVersion: snapshot.version, notServed: overwritten };
+    metrics.registryStoreBehind.set(1);
+    if (known?.storeVersion === snapshot.version && known.notServed.join() === overwritten.join()) return;
+    this.#o.log.error(
+      { ...facts, notServed: overwritten },
+      'registry store went back and holds registrations not served here; still serving the registered set, nothing overwritten. ' +
+        'To put it back run `tessera subgraph restore` against a replica (it overwrites those), then publish again what should stay',
+    );
+  }
+
+  /** Writes the set served here back, at its version, with its supergraph, if the store is still at `storeVersion`. */
+  async #putBack(storeVersion: number): Promise<boolean> {
+    const sdl = this.#o.served();
+    const supergraph = sdl ? { inputsHash: inputsHash(await this.#servedSet(this.#served)), supergraphSdl: sdl, id: compositionId(sdl) } : undefined;
+    return this.#o.store.restore(storeVersion, this.#served, supergraph);
+  }
+
+  #storeCaughtUp(): void {
+    if (!this.#behind) return;
+    this.#behind = undefined;
+    metrics.registryStoreBehind.set(0);
+    this.#o.log.info({ registryVersion: this.#appliedVersion }, 'registry store caught up with the version served here');
+  }
+
+  /** The store as a change starts from; a store that went back is restored first, or the change refused. */
+  async #readForChange(): Promise<RegistrySnapshot> {
+    const snapshot = await this.#read();
+    if (snapshot.version >= this.#appliedVersion) return snapshot;
+    await this.#storeWentBack(snapshot);
+    const again = await this.#read();
+    if (again.version >= this.#appliedVersion) return again;
+    refuse([
+      new TesseraError(
+        'REGISTRY_STORE_BEHIND',
+        `The registry store is at version ${again.version}, behind the ${this.#appliedVersion} served here (it lost data) and holds registrations not served here (${overwrittenBy(this.#served, again).join(', ')}); restore it first: tessera subgraph restore.`,
+      ),
+    ]);
   }
 
   // --- helpers ------------------------------------------------------------------------------

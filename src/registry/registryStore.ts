@@ -75,6 +75,13 @@ export interface RegistryStore {
    * that serves one replica). The others wait for its result, or claim it when it is released or expires.
    */
   claimComposition(inputsHash: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Puts back a registered set a replica still serves after the store lost it (a Redis restart
+   * without persistence, an old backup): if the store is still at `expectedVersion`, replaces the set,
+   * sets the version to `snapshot.version` (the higher one the replicas serve), keeps `supergraph`
+   * for it and notifies. Resolves whether it did. Versions only grow except through this.
+   */
+  restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean>;
   releaseComposition(inputsHash: string): Promise<void>;
   /** Health results are not registry changes: they neither bump the version nor notify. */
   recordHealth(name: string, record: HealthRecord): Promise<void>;
@@ -101,4 +108,19 @@ export function applyChange(current: ReadonlyMap<string, Registration>, change: 
       throw new Error(`Unknown registry change ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * Names of the registrations `store` holds that putting `served` back would replace or drop: absent
+ * from it, or registered there at another URL or with another schema. None: the restore loses nothing.
+ */
+export function overwrittenBy(served: RegistrySnapshot, store: RegistrySnapshot): string[] {
+  const kept = new Map(served.subgraphs.map((r) => [r.name, r]));
+  return store.subgraphs
+    .filter((r) => {
+      const mine = kept.get(r.name);
+      return !mine || mine.url !== r.url || mine.sdlHash !== r.sdlHash;
+    })
+    .map((r) => r.name)
+    .sort();
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MockSet } from '../../services-mock/index.js';
+import type { Registration } from '../../src/registry/registryStore.js';
 import { ROOT } from './processes.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -57,3 +58,14 @@ export async function admin(base: string, method: string, path: string, body?: u
   }
   return { status: res.status, body: parsed };
 }
+
+/** A stored registration for store-level tests; `change` overrides any field. */
+export const registration = (name: string, change: Partial<Registration> = {}): Registration => ({
+  name,
+  url: `http://127.0.0.1/${name}`,
+  sdl: 'type Query { a: Int }',
+  sdlHash: 'h',
+  registeredAt: new Date(0).toISOString(),
+  registeredBy: 'test',
+  ...change,
+});

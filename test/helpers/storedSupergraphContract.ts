@@ -24,3 +24,27 @@ export async function checkStoredSupergraph(store: RegistryStore, reg: (name: st
   await store.commit(v1, { kind: 'put', registration: reg('without') });
   expect(await store.readSupergraph('in-c')).toBeUndefined();
 }
+
+/**
+ * What every registry store promises about `restore`: it puts a set back at the higher version the
+ * replicas serve, only from the version the replica saw, with its supergraph; health of names that
+ * are not in the set goes.
+ */
+export async function checkRestore(store: RegistryStore, reg: (name: string) => Registration): Promise<void> {
+  const v0 = await store.version();
+  const v1 = (await store.commit(v0, { kind: 'put', registration: reg('lost') }))!;
+  await store.recordHealth('lost', { ok: true, at: 't' });
+  const served = { version: v1 + 10, subgraphs: [reg('kept-a'), reg('kept-b')] };
+  const supergraph = { inputsHash: 'in-restored', supergraphSdl: 'sdl-restored', id: 'id-restored' };
+  expect(await store.restore(v0, served, supergraph)).toBe(false);
+  expect(await store.version()).toBe(v1);
+  expect(await store.restore(v1, served, supergraph)).toBe(true);
+  const snapshot = await store.read();
+  expect(snapshot.version).toBe(v1 + 10);
+  expect(snapshot.subgraphs.map((r) => r.name).sort()).toEqual(['kept-a', 'kept-b']);
+  expect(snapshot.subgraphs.find((r) => r.name === 'kept-a')).toEqual(reg('kept-a'));
+  expect(await store.readSupergraph('in-restored')).toEqual({ ...supergraph, version: v1 + 10 });
+  expect(await store.health()).toEqual({});
+  // Versions grow from there as before.
+  expect(await store.commit(v1 + 10, { kind: 'delete', name: 'kept-b' })).toBe(v1 + 11);
+}

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,19 @@ describe('registry with the file store', () => {
     const emptied = await admin(stack.url, 'PUT', '/admin/supergraph.yaml', 'subgraphs: {}\n');
     expect(emptied.status).toBe(409); // removing reviews is breaking
     expect(emptied.body.errors[0].code).toBe('BREAKING_CHANGE');
+  });
+
+  it('puts a registry.json that was deleted under it back before the next change, at the version it serves', async () => {
+    const path = join(env.DATA_DIR!, 'registry.json');
+    const { version } = JSON.parse(await readFile(path, 'utf8'));
+    await rm(path);
+    expect((await stack.query(REVIEWS_QUERY)).body.errors).toBeUndefined();
+    const republished = await admin(stack.url, 'PUT', '/admin/subgraphs/reviews', { url: reviewsUrl });
+    expect(republished.status).toBe(200);
+    expect(republished.body.version).toBe(version + 1);
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    expect(file.version).toBe(version + 1);
+    expect(Object.keys(file.subgraphs)).toEqual(['reviews']);
   });
 
   it('keeps registrations across a restart', async () => {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Registration } from '../../src/registry/registryStore.js';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
-import { checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
+import { registration as reg } from '../helpers/registryFixtures.js';
+import { checkRestore, checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const reg = (name: string): Registration => ({
-  name,
-  url: `http://127.0.0.1/${name}`,
-  sdl: 'type Query { a: Int }',
-  sdlHash: 'h',
-  registeredAt: new Date(0).toISOString(),
-  registeredBy: 'test',
-});
 
 describe('Redis registry store', () => {
   const prefix = `test:${randomUUID()}:`;
@@ -80,5 +72,13 @@ describe('Redis registry store', () => {
 
   it('keeps the supergraph composed with a change; one composed later only for the current version, first one wins', async () => {
     await checkStoredSupergraph(open(`test:${randomUUID()}:`), reg);
+  });
+
+  it('restores a lost set at the version the replicas serve, only from the version seen, and announces it', async () => {
+    const a = open(`test:${randomUUID()}:`);
+    const seen = new Promise<number>((resolve) => a.watch((version) => version > 5 && resolve(version)));
+    await a.subscribed;
+    await checkRestore(a, reg);
+    expect(await seen).toBe(11);
   });
 });

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAllMocks, type MockSet } from '../../services-mock/index.js';
+import type { MockSet } from '../../services-mock/index.js';
 import { runScript, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
-import { ADMIN_TOKEN, admin, CONFLICTING_SDL, tempDir, writeSupergraphWithoutReviews } from '../helpers/registryFixtures.js';
-import { mockEnv, postGraphQL } from '../helpers/stack.js';
+import { ADMIN_TOKEN, admin, CONFLICTING_SDL } from '../helpers/registryFixtures.js';
+import { sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
+import { postGraphQL } from '../helpers/stack.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const REVIEWS_QUERY = '{ topReviews(first: 3) { id rating body } }';
 
 const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/readiness`)).json()) as { compositionId: string };
@@ -17,40 +16,24 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
 
 /** Two gateway processes sharing one Redis: the registry's scaled-out mode. */
 describe('registry shared by two gateway processes over Redis', () => {
+  let shared: SharedRegistry;
   let mocks: MockSet;
-  let dir: { path: string; remove: () => Promise<void> };
+  let dir: SharedRegistry['dir'];
   let env: Record<string, string>;
   let gateways: GatewayProcess[] = [];
   let redis: Redis;
-  const prefix = `test:${randomUUID()}:`;
+  let prefix: string;
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    expect(await redis.ping()).toBe('PONG'); // fails loudly when Redis is down
-    mocks = await startAllMocks();
-    dir = await tempDir();
-    const { REVIEWS_URL: _unused, ...rest } = mockEnv(mocks);
-    env = {
-      ...rest,
-      SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir.path, mocks),
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      ADMIN_TOKEN,
-      // Notices do the work; polling is the fallback for missed ones.
-      REGISTRY_POLL_MS: '1000',
-      SUBGRAPH_TIMEOUT_MS: '3000',
-      DATA_DIR: join(dir.path, 'unused'),
-    };
+    // Notices do the work; polling is the fallback for missed ones.
+    shared = await sharedRedisRegistry({ REGISTRY_POLL_MS: '1000', SUBGRAPH_TIMEOUT_MS: '3000' });
+    ({ mocks, dir, env, redis, prefix } = shared);
     gateways = await Promise.all([spawnGateway({ env }), spawnGateway({ env })]);
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.stop()));
-    await mocks?.close();
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    await dir?.remove();
+    await shared?.close();
   }, 60_000);
 
   it('serves a subgraph published through the CLI on both gateways within 2 s, with the same composition id', async () => {

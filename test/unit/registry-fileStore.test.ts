@@ -1,19 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Registration } from '../../src/registry/registryStore.js';
 import { FileRegistryStore } from '../../src/registry/stores/fileStore.js';
-import { tempDir } from '../helpers/registryFixtures.js';
-import { checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
+import { registration as reg, tempDir } from '../helpers/registryFixtures.js';
+import { checkRestore, checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
-const reg = (name: string, url = `http://127.0.0.1/${name}`): Registration => ({
-  name,
-  url,
-  sdl: 'type Query { a: Int }',
-  sdlHash: 'h',
-  registeredAt: new Date(0).toISOString(),
-  registeredBy: 'test',
-});
 
 describe('file registry store', () => {
   const dirs: { remove: () => Promise<void> }[] = [];
@@ -84,5 +75,9 @@ describe('file registry store', () => {
 
   it('keeps the supergraph composed with a change; one composed later only for the current version, first one wins', async () => {
     await checkStoredSupergraph((await store()).store, reg);
+  });
+
+  it('restores a lost set at the version the replica serves, only from the version seen', async () => {
+    await checkRestore((await store()).store, reg);
   });
 });

@@ -86,6 +86,10 @@ export function createAdminRoutes({ registry, authorize, maxBodyBytes, log }: Ad
           return sendError(res, 'METHOD_NOT_ALLOWED');
       }
     }
+    if (resource === 'registry' && name === 'restore' && parts.length === 3) {
+      if (method !== 'POST') return sendError(res, 'METHOD_NOT_ALLOWED');
+      return sendJson(res, 200, { ok: true, ...(await registry.restoreStore({ actor, dryRun })) });
+    }
     if (resource === 'supergraph.yaml' && parts.length === 2) {
       if (method === 'GET') {
         const yaml = await registry.exportSupergraphConfig();

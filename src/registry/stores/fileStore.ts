@@ -106,6 +106,19 @@ export class FileRegistryStore implements RegistryStore {
     });
   }
 
+  restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
+    return this.#serial(async () => {
+      const data = await this.#load();
+      if (data.version !== expectedVersion) return false;
+      const { version } = snapshot;
+      const health = Object.fromEntries(Object.entries(data.health).filter(([name]) => snapshot.subgraphs.some((r) => r.name === name)));
+      const supergraphs = supergraph ? { [supergraph.inputsHash]: { ...supergraph, version } } : {};
+      await this.#save({ version, subgraphs: Object.fromEntries(snapshot.subgraphs.map((r) => [r.name, r])), health, supergraphs });
+      for (const listener of this.#listeners) listener(version);
+      return true;
+    });
+  }
+
   /** One replica: nobody to share the work with. */
   async claimComposition(): Promise<boolean> {
     return true;

@@ -48,6 +48,27 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
 
+/**
+ * Puts a registered set back at a given version, if the registry is still at the expected one.
+ * KEYS: version, subgraphs hash, health hash, supergraphs hash.
+ * ARGV: expected version, version to set, channel, inputs hash ('' for none), composition id, supergraph SDL, entries…
+ */
+const RESTORE = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[2])
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for _, name in ipairs(redis.call('HKEYS', KEYS[3])) do
+  if redis.call('HEXISTS', KEYS[2], name) == 0 then redis.call('HDEL', KEYS[3], name) end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('DEL', KEYS[4])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[4], cjson.encode({ version = tonumber(ARGV[2]), inputsHash = ARGV[4], id = ARGV[5], supergraphSdl = ARGV[6] }))
+end
+redis.call('PUBLISH', ARGV[3], ARGV[2])
+return 1
+`;
+
 export interface RedisStoreOptions {
   readonly url: string;
   /** Every key and the channel start with it, e.g. `tessera:`; tests isolate by prefix. */
@@ -119,6 +140,14 @@ export class RedisRegistryStore implements RegistryStore {
       await this.#client.eval(COMMIT, 4, version, subgraphs, health, this.#keys.supergraph, String(expectedVersion), change.kind, channel, ...kept, ...entries),
     );
     return result < 0 ? undefined : result;
+  }
+
+  async restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
+    const { version, subgraphs, health, supergraph: kept, channel } = this.#keys;
+    const entries = snapshot.subgraphs.flatMap((r) => [r.name, JSON.stringify(r)]);
+    const keep = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
+    const result = await this.#client.eval(RESTORE, 4, version, subgraphs, health, kept, String(expectedVersion), String(snapshot.version), channel, ...keep, ...entries);
+    return Number(result) === 1;
   }
 
   async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
