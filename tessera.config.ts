@@ -29,6 +29,8 @@ export default defineApp({
       maxBatchSize: appEnv.REST_MAX_BATCH_SIZE,
       // REST answers are capped like remote subgraph answers.
       maxResponseBytes: config.demand.maxSubgraphResponseBytes,
+      // A failing REST service fails fast, as a failing remote subgraph does.
+      breaker: config.breaker,
       cache: cache?.rest,
     });
     return withSubgraphRules(local, subgraphRules);

@@ -40,7 +40,13 @@ export class BreakerOpenError extends Error {
  * is what catches a hung subgraph: each caller waits a whole timeout, so a quiet gateway never
  * gathers the window's volume, and every request of the incident would wait.
  */
-export function createSubgraphBreaker(name: string, config: BreakerConfig, metrics: Metrics = defaultMetrics): SubgraphBreaker {
+export function createSubgraphBreaker(
+  name: string,
+  config: BreakerConfig,
+  metrics: Metrics = defaultMetrics,
+  /** Which errors count against the breaker: by default the `SubgraphFailure`s of the remote data source. */
+  counts: (error: unknown) => boolean = (error) => error instanceof SubgraphFailure,
+): SubgraphBreaker {
   const breaker = new CircuitBreaker((attempt: Attempt<unknown>) => attempt(), {
     timeout: false,
     errorThresholdPercentage: config.errorThresholdPercent,
@@ -49,7 +55,7 @@ export function createSubgraphBreaker(name: string, config: BreakerConfig, metri
     rollingCountTimeout: config.windowMs,
     rollingCountBuckets: 10,
     name,
-    errorFilter: (error: unknown) => !(error instanceof SubgraphFailure),
+    errorFilter: (error: unknown) => !counts(error),
   });
   const gauge = (state: keyof typeof BREAKER_STATE_VALUE) => metrics.breakerState.set({ subgraph: name }, BREAKER_STATE_VALUE[state]);
   gauge('closed');
@@ -65,7 +71,7 @@ export function createSubgraphBreaker(name: string, config: BreakerConfig, metri
         return result;
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(`The circuit of "${name}" is open.`);
-        if (error instanceof SubgraphFailure) {
+        if (counts(error)) {
           // Half-open, opossum reopens on the failed probe itself; closed, the run decides.
           if (++inARow >= config.consecutiveFailures && !breaker.opened && !breaker.halfOpen) breaker.open();
         } else {

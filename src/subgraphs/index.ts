@@ -1,4 +1,5 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { BreakerConfig } from '../config/index.js';
 import { createBffSubgraph } from './bff/schema.js';
 import { createCatalogSource } from './catalog/loaders.js';
 import { createCatalogSubgraph } from './catalog/schema.js';
@@ -30,6 +31,8 @@ export interface LocalSubgraphOptions {
   readonly maxBatchSize?: number;
   /** The largest REST answer read; a larger one fails the call as the service failing. No cap when absent. */
   readonly maxResponseBytes?: number;
+  /** A circuit breaker per REST service (the gateway's `BREAKER_*` settings); none when absent. */
+  readonly breaker?: BreakerConfig;
 }
 
 export interface LocalSubgraphs {
@@ -53,7 +56,14 @@ export function createLocalSubgraphs(options: LocalSubgraphOptions): LocalSubgra
     if (!URL.canParse(baseUrl)) throw new TypeError(`services.${name} must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
   const client = (service: (typeof names)[number]): RestClient =>
-    new RestClient({ service, baseUrl: options.services[service], timeoutMs: options.timeoutMs, cache: options.cache, maxResponseBytes: options.maxResponseBytes });
+    new RestClient({
+      service,
+      baseUrl: options.services[service],
+      timeoutMs: options.timeoutMs,
+      cache: options.cache,
+      maxResponseBytes: options.maxResponseBytes,
+      breaker: options.breaker,
+    });
   const clients = { users: client('users'), orders: client('orders'), catalog: client('catalog') };
 
   const users = createUsersSource(clients.users, { maxBatchSize });

@@ -123,6 +123,35 @@ describe('a hung subgraph', () => {
     expect(Array.isArray(probe.body.data.product.reviews)).toBe(true);
     expect(await breakerState('reviews')).toBe(0);
   });
+
+  it('a hung REST service behind an in-process subgraph opens its breaker the same way', async () => {
+    const { catalog } = stack.mocks;
+    const QUERY = '{ user(id: "2") { name } product(sku: "SKU-0003") { title } }';
+    catalog.setFaults({ latencyMs: 30_000 });
+    try {
+      // Five products no test here has read (the REST cache would answer), so five calls: identical GETs in flight share one.
+      const timedOut = await Promise.all([3, 4, 5, 6, 7].map((n) => stack.query(QUERY.replace('0003', `000${n}`))));
+      for (const { body } of timedOut) {
+        expect(body.data.user.name).toEqual(expect.any(String));
+        expect(body.data.product).toBeNull();
+        expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_TIMEOUT', service: 'catalog' });
+      }
+      expect(await breakerState('catalog')).toBe(2);
+      catalog.resetStats();
+      const { body } = await stack.query(QUERY);
+      expect(body.data.user.name).toEqual(expect.any(String));
+      expect(body.data.product).toBeNull();
+      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', service: 'catalog', breaker: 'open' }) })]);
+      expect(catalog.stats().total).toBe(0);
+    } finally {
+      catalog.clearFaults();
+    }
+    await until(async () => (await breakerState('catalog')) === 1, 5_000);
+    const probe = await stack.query(QUERY);
+    expect(probe.body.errors).toBeUndefined();
+    expect(probe.body.data.product.title).toEqual(expect.any(String));
+    expect(await breakerState('catalog')).toBe(0);
+  });
 });
 
 describe('retries', () => {

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { readAnswerText } from '../../http/readLimited.js';
 import { randomUUID } from 'node:crypto';
+import type { BreakerConfig } from '../../config/index.js';
+import { BreakerOpenError, createSubgraphBreaker, type SubgraphBreaker } from '../../gateway/circuitBreaker.js';
 import { cacheEntry, cacheKey, cachePolicy, epochKey, readCacheEntry, type CachePolicy } from './httpCache.js';
 
 /**
@@ -27,6 +29,11 @@ export interface RestClientOptions {
   readonly connections?: number;
   /** The largest answer read, counted as it arrives; a larger one fails the call (`too_large`). No cap when absent. */
   readonly maxResponseBytes?: number;
+  /**
+   * A circuit breaker for the service, as remote subgraphs have: timeouts, connection failures and
+   * 5xx count; while open, calls fail at once (`breaker_open`). None when absent.
+   */
+  readonly breaker?: BreakerConfig;
 }
 
 export interface RestCallOptions {
@@ -58,8 +65,13 @@ export type Parse<T> = (json: unknown) => T;
  * `status`: the service answered outside 2xx (`status`, and `body` when it sent one).
  * `timeout`: no complete answer within the deadline. `network`: no answer at all (refused, reset).
  * `invalid_body`: a 2xx whose body is not JSON or not of the expected shape.
+ * `breaker_open`: not called; the service's circuit breaker is open.
  */
-export type RestErrorKind = 'status' | 'timeout' | 'network' | 'invalid_body' | 'too_large';
+export type RestErrorKind = 'status' | 'timeout' | 'network' | 'invalid_body' | 'too_large' | 'breaker_open';
+
+/** The service's fault, not the caller's: what counts against its breaker. */
+const isServiceFailure = (error: unknown): boolean =>
+  error instanceof RestError && (error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'status' && (error.status ?? 0) >= 500));
 
 export interface RestErrorInit {
   readonly service: string;
@@ -113,6 +125,7 @@ export class RestClient {
   readonly #cache: KeyValueCache<string> | undefined;
   readonly #pool: Pool;
   readonly #inflight = new Map<string, Promise<CachedGet>>();
+  readonly #breaker: SubgraphBreaker | undefined;
 
   constructor(options: RestClientOptions) {
     const base = parseBaseUrl(options.baseUrl, options.service);
@@ -122,6 +135,7 @@ export class RestClient {
     this.#timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.#maxResponseBytes = options.maxResponseBytes === undefined ? undefined : positive(options.maxResponseBytes, 0, 'maxResponseBytes');
     this.#cache = options.cache;
+    this.#breaker = options.breaker && createSubgraphBreaker(options.service, options.breaker, undefined, isServiceFailure);
     this.#pool = new Pool(base.origin, {
       connections: positive(options.connections, DEFAULT_CONNECTIONS, 'connections'),
       keepAliveTimeout: 10_000,
@@ -156,6 +170,7 @@ export class RestClient {
 
   /** Closes the pool once the calls in flight are done. */
   close(): Promise<void> {
+    this.#breaker?.shutdown();
     return this.#pool.close();
   }
 
@@ -241,6 +256,16 @@ export class RestClient {
   }
 
   async #request(method: Method, target: string, body: string | undefined, options: RestCallOptions): Promise<RestResponse> {
+    if (!this.#breaker) return this.#send(method, target, body, options);
+    try {
+      return await this.#breaker.fire(() => this.#send(method, target, body, options));
+    } catch (err) {
+      if (!(err instanceof BreakerOpenError)) throw err;
+      throw new RestError({ service: this.service, kind: 'breaker_open', method, path: target, message: `${this.service}: ${method} ${target} not called: its circuit breaker is open` });
+    }
+  }
+
+  async #send(method: Method, target: string, body: string | undefined, options: RestCallOptions): Promise<RestResponse> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -14,10 +14,15 @@ export function badUserInput(message: string, field?: string): GraphQLError {
 }
 
 /** The REST service `service` failed; the client learns which, not why (that goes to the log). */
-export function unavailable(service: string, timedOut = false): GraphQLError {
-  return timedOut
-    ? graphqlError('SUBGRAPH_TIMEOUT', `The ${service} service did not answer in time.`, { service })
-    : graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is unavailable.`, { service });
+export function unavailable(service: string, why: 'failed' | 'timeout' | 'breaker_open' = 'failed'): GraphQLError {
+  switch (why) {
+    case 'timeout':
+      return graphqlError('SUBGRAPH_TIMEOUT', `The ${service} service did not answer in time.`, { service });
+    case 'breaker_open':
+      return graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is failing; its circuit breaker is open.`, { service, breaker: 'open' });
+    default:
+      return graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is unavailable.`, { service });
+  }
 }
 
 /**
@@ -41,8 +46,10 @@ export function fromRestError(ctx: TesseraContext, err: unknown, typename: strin
       limit: 'subgraphResponseBytes',
     });
   }
+  // An open breaker is already known; one line per request would flood the log.
+  if (err.kind === 'breaker_open') return unavailable(err.service, 'breaker_open');
   ctx.log.warn({ err, service: err.service, kind: err.kind, status: err.status, path: err.path }, 'REST call failed');
-  return unavailable(err.service, err.kind === 'timeout');
+  return unavailable(err.service, err.kind === 'timeout' ? 'timeout' : 'failed');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
