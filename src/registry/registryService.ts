@@ -181,9 +181,9 @@ export class RegistryService {
       if (version > this.#appliedVersion || this.#behind) void this.#serial(() => this.#sync());
     });
     const timer = setInterval(() => {
-      this.#o.store.version().then(
-        (version) => {
-          if (version !== this.#appliedVersion || this.#behind) void this.#serial(() => this.#sync());
+      this.#o.store.head().then(
+        ({ version, registered }) => {
+          if (version !== this.#appliedVersion || registered !== this.#served.subgraphs.length || this.#behind) void this.#serial(() => this.#sync());
         },
         (error: unknown) => this.#o.log.warn({ err: error }, 'registry poll failed; serving the current graph'),
       );
@@ -442,7 +442,7 @@ export class RegistryService {
       this.#o.log.warn({ err: error }, 'registry read failed; serving the current graph');
       return;
     }
-    if (snapshot.version < this.#appliedVersion) return this.#storeWentBack(snapshot);
+    if (this.#lostData(snapshot)) return this.#storeWentBack(snapshot);
     this.#storeCaughtUp();
     if (snapshot.version === this.#appliedVersion || snapshot.version === this.#lastFailedVersion) return;
     let result: StoredOrComposed;
@@ -490,7 +490,7 @@ export class RegistryService {
       if (snapshot.version > this.#appliedVersion) {
         refuse([new TesseraError('REGISTRY_CONFLICT', `The store is at version ${snapshot.version}, past the ${this.#appliedVersion} served here; this replica follows it, nothing to restore.`)]);
       }
-      if (snapshot.version === this.#appliedVersion) return outcome(false);
+      if (!this.#lostData(snapshot)) return outcome(false);
       const overwritten = overwrittenBy(this.#served, snapshot);
       if (options.dryRun) return outcome(true, overwritten);
       let restored: boolean;
@@ -510,8 +510,8 @@ export class RegistryService {
   }
 
   /**
-   * The store's version is below the one served here: it lost data (Redis restarted without
-   * persistence, an old backup restored, registry.json replaced). Versions never go back, so this
+   * The store lost data (Redis restarted without persistence or evicted a key, an old backup
+   * restored, registry.json replaced; `#lostData`). Versions never go back, so this
    * replica keeps serving its set and never adopts the older one. When putting that set back loses
    * nothing (the store holds only registrations served here, or none), it does so; otherwise it
    * leaves the store alone, says so once, and waits for an operator (`restoreStore`).
@@ -548,6 +548,16 @@ export class RegistryService {
     );
   }
 
+  /**
+   * The store went back: to a version below the one served here, or it lost registrations served
+   * here and kept the version (a key evicted alone). Versions are unique, so at the served version
+   * the store must hold the served set.
+   */
+  #lostData(snapshot: RegistrySnapshot): boolean {
+    if (snapshot.version !== this.#appliedVersion) return snapshot.version < this.#appliedVersion;
+    return overwrittenBy(snapshot, this.#served).length > 0;
+  }
+
   /** Writes the set served here back, at its version, with its supergraph, if the store is still at `storeVersion`. */
   async #putBack(storeVersion: number): Promise<boolean> {
     const sdl = this.#o.served();
@@ -565,10 +575,10 @@ export class RegistryService {
   /** The store as a change starts from; a store that went back is restored first, or the change refused. */
   async #readForChange(): Promise<RegistrySnapshot> {
     const snapshot = await this.#read();
-    if (snapshot.version >= this.#appliedVersion) return snapshot;
+    if (!this.#lostData(snapshot)) return snapshot;
     await this.#storeWentBack(snapshot);
     const again = await this.#read();
-    if (again.version >= this.#appliedVersion) return again;
+    if (!this.#lostData(again)) return again;
     refuse([
       new TesseraError(
         'REGISTRY_STORE_BEHIND',

@@ -24,6 +24,11 @@ export interface RegistrySnapshot {
   readonly subgraphs: readonly Registration[];
 }
 
+export interface RegistryHead {
+  readonly version: number;
+  readonly registered: number;
+}
+
 /**
  * A composed supergraph kept beside the registered set: the replica that accepts a change composes
  * it once, and the others adopt it when its inputs are the ones they see (registryService.ts).
@@ -52,8 +57,11 @@ export type RegistryChange =
 export interface RegistryStore {
   readonly kind: 'file' | 'redis';
   read(): Promise<RegistrySnapshot>;
-  /** The current version alone: what the polling fallback compares. */
-  version(): Promise<number>;
+  /**
+   * The current version and how many subgraphs are registered: what the polling fallback compares.
+   * The count catches a store that lost the set but kept its version (a key evicted alone).
+   */
+  head(): Promise<RegistryHead>;
   /**
    * Applies `change` if the store is still at `expectedVersion`, and keeps `supergraph` (composed from
    * the changed set) with it; resolves the new version, or undefined on a race.
@@ -75,6 +83,7 @@ export interface RegistryStore {
    * that serves one replica). The others wait for its result, or claim it when it is released or expires.
    */
   claimComposition(inputsHash: string, ttlMs: number): Promise<boolean>;
+  releaseComposition(inputsHash: string): Promise<void>;
   /**
    * Puts back a registered set a replica still serves after the store lost it (a Redis restart
    * without persistence, an old backup): if the store is still at `expectedVersion`, replaces the set,
@@ -82,7 +91,6 @@ export interface RegistryStore {
    * for it and notifies. Resolves whether it did. Versions only grow except through this.
    */
   restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean>;
-  releaseComposition(inputsHash: string): Promise<void>;
   /** Health results are not registry changes: they neither bump the version nor notify. */
   recordHealth(name: string, record: HealthRecord): Promise<void>;
   health(): Promise<Readonly<Record<string, HealthRecord>>>;

@@ -7,7 +7,7 @@ import type { Registration, RegistryStore } from '../../src/registry/registrySto
  * every other dropped; one composed later is kept only while its version is current.
  */
 export async function checkStoredSupergraph(store: RegistryStore, reg: (name: string) => Registration): Promise<void> {
-  const v0 = await store.version();
+  const v0 = (await store.head()).version;
   const kept = (version: number, name: string) => ({ version, inputsHash: `in-${name}`, supergraphSdl: `sdl-${name} "quoted" / \\ é`, id: `id-${name}` });
   expect(await store.saveSupergraph(kept(v0 + 1, 'future'))).toBe(false);
   expect(await store.readSupergraph('in-future')).toBeUndefined();
@@ -31,16 +31,17 @@ export async function checkStoredSupergraph(store: RegistryStore, reg: (name: st
  * are not in the set goes.
  */
 export async function checkRestore(store: RegistryStore, reg: (name: string) => Registration): Promise<void> {
-  const v0 = await store.version();
+  const v0 = (await store.head()).version;
   const v1 = (await store.commit(v0, { kind: 'put', registration: reg('lost') }))!;
   await store.recordHealth('lost', { ok: true, at: 't' });
   const served = { version: v1 + 10, subgraphs: [reg('kept-a'), reg('kept-b')] };
   const supergraph = { inputsHash: 'in-restored', supergraphSdl: 'sdl-restored', id: 'id-restored' };
   expect(await store.restore(v0, served, supergraph)).toBe(false);
-  expect(await store.version()).toBe(v1);
+  expect((await store.head()).version).toBe(v1);
   expect(await store.restore(v1, served, supergraph)).toBe(true);
   const snapshot = await store.read();
   expect(snapshot.version).toBe(v1 + 10);
+  expect(await store.head()).toEqual({ version: v1 + 10, registered: 2 });
   expect(snapshot.subgraphs.map((r) => r.name).sort()).toEqual(['kept-a', 'kept-b']);
   expect(snapshot.subgraphs.find((r) => r.name === 'kept-a')).toEqual(reg('kept-a'));
   expect(await store.readSupergraph('in-restored')).toEqual({ ...supergraph, version: v1 + 10 });

@@ -163,4 +163,17 @@ describe('a registry store that goes back', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to restore');
   });
+
+  it('lost the registered set but kept its version (a key evicted alone): put back as well', async () => {
+    const before = await stored();
+    expect(before.names).toEqual(['reviews']);
+    const restores = async () => (await Promise.all(gateways.map((g) => metric(g, 'tessera_registry_restores_total', { trigger: 'automatic' })))).reduce((a, b) => a + b);
+    const restoresBefore = await restores();
+    await redis.del(key('subgraphs'));
+    await bothServeReviews();
+    await until('the set to be put back', async () => ((await stored()).names.length > 0 ? true : undefined));
+    expect(await stored()).toEqual(before);
+    expect((await restores()) - restoresBefore).toBe(1);
+    await bothServeReviews();
+  });
 });

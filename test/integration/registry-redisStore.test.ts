@@ -48,13 +48,13 @@ describe('Redis registry store', () => {
     const b = open();
     const seen = new Promise<number>((resolve) => b.watch(resolve));
     await b.subscribed;
-    const version = await a.commit(await a.version(), { kind: 'delete', name: 'x' });
+    const version = await a.commit((await a.head()).version, { kind: 'delete', name: 'x' });
     expect(await seen).toBe(version);
   });
 
   it('replaces the whole set in one step and prunes health of names that left', async () => {
     const a = open();
-    let version = await a.version();
+    let version = (await a.head()).version;
     version = (await a.commit(version, { kind: 'put', registration: reg('old') }))!;
     await a.recordHealth('old', { ok: true, at: 't' });
     const next = await a.commit(version, { kind: 'replace', registrations: [reg('n1'), reg('n2')] });

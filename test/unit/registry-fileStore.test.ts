@@ -55,7 +55,7 @@ describe('file registry store', () => {
     const { store: s } = await store();
     await s.commit(0, { kind: 'put', registration: reg('a') });
     await s.recordHealth('a', { ok: true, at: 'now' });
-    expect(await s.version()).toBe(1);
+    expect(await s.head()).toEqual({ version: 1, registered: 1 });
     expect(await s.health()).toEqual({ a: { ok: true, at: 'now' } });
     await s.commit(1, { kind: 'delete', name: 'a' });
     expect(await s.health()).toEqual({});

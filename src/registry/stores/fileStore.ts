@@ -6,6 +6,7 @@ import {
   type HealthRecord,
   type Registration,
   type RegistryChange,
+  type RegistryHead,
   type RegistrySnapshot,
   type RegistryStore,
   type StoredSupergraph,
@@ -73,8 +74,9 @@ export class FileRegistryStore implements RegistryStore {
     return { version: data.version, subgraphs: Object.values(data.subgraphs) };
   }
 
-  async version(): Promise<number> {
-    return (await this.#load()).version;
+  async head(): Promise<RegistryHead> {
+    const data = await this.#load();
+    return { version: data.version, registered: Object.keys(data.subgraphs).length };
   }
 
   commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {

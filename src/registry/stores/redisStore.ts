@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { HealthRecord, Registration, RegistryChange, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
+import type { HealthRecord, Registration, RegistryChange, RegistryHead, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
 
 /**
  * Compare-and-set of the whole registry in one script, so two replicas publishing at once
@@ -117,8 +117,13 @@ export class RedisRegistryStore implements RegistryStore {
     return { version, subgraphs: Object.values(hash).map((json) => JSON.parse(json) as Registration) };
   }
 
-  async version(): Promise<number> {
-    return Number((await this.#client.get(this.#keys.version)) ?? 0);
+  async head(): Promise<RegistryHead> {
+    const results = await this.#client.multi().get(this.#keys.version).hlen(this.#keys.subgraphs).exec();
+    const [version, registered] = (results ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return Number(value ?? 0);
+    });
+    return { version: version ?? 0, registered: registered ?? 0 };
   }
 
   async commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
