@@ -11,8 +11,9 @@ import type {
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { getVariableValues, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { coercedVariables } from '../graphql/document.js';
 import { markEnforcedAtEdge } from '../policy/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 
@@ -134,11 +135,14 @@ export class TesseraGateway implements GatewayInterface {
         if (!served) throw new Error('The gateway has not loaded a supergraph yet.');
         const { request, document, queryHash } = requestContext;
         const operationContext = buildOperationContext({ schema: served.schema, operationDocument: document, operationName: request.operationName });
-        // Apollo Server leaves variable coercion to the gateway.
-        const variableDefinitions = operationContext.operation.variableDefinitions;
-        if (variableDefinitions) {
-          const { errors } = getVariableValues(served.schema, variableDefinitions, request.variables ?? {});
-          if (errors) return { errors };
+        // Apollo Server leaves variable coercion to the gateway; a plugin that read the variables
+        // (demand control, policy) has coerced them for this request already.
+        if (operationContext.operation.variableDefinitions?.length) {
+          try {
+            coercedVariables(served.schema, operationContext.operation, request);
+          } catch (error) {
+            return { errors: [error as GraphQLError] };
+          }
         }
         // queryHash is already a digest of the document; the operation name only has to be told apart.
         const planKey = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;

@@ -35,20 +35,25 @@ export function fragmentsOf(document: DocumentNode): Readonly<Record<string, Fra
   return fragments;
 }
 
-const coercions = new WeakMap<object, Variables>();
+const coercions = new WeakMap<OperationDefinitionNode, WeakMap<object, Variables>>();
 
 /**
  * The request's variables coerced against the operation's definitions (defaults filled in, types
- * checked), once per request however many plugins read them: keyed by the request object, which
- * each operation of a batch has of its own. Variables that do not fit are BAD_USER_INPUT (400).
+ * checked), once per request however many readers: the plugins and then the gateway, which gets a
+ * copy of the request but the same variables object. Keyed by the operation node and that object
+ * (the request itself when none was sent); each operation of a batch has its own. Variables that do
+ * not fit are BAD_USER_INPUT (400).
  */
 export function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, request: { readonly variables?: Variables | undefined }): Variables {
-  let variables = coercions.get(request);
+  let byRequest = coercions.get(operation);
+  if (!byRequest) coercions.set(operation, (byRequest = new WeakMap()));
+  const key = request.variables ?? request;
+  let variables = byRequest.get(key);
   if (variables) return variables;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) {
     throw new GraphQLError(coerced.errors[0]!.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }
-  coercions.set(request, (variables = coerced.coerced));
+  byRequest.set(key, (variables = coerced.coerced));
   return variables;
 }

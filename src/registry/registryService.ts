@@ -133,11 +133,9 @@ export class RegistryService {
   readonly #o: RegistryServiceOptions;
   readonly #staticNames: ReadonlySet<string>;
   #staticSdls: SubgraphSdl[] | undefined;
-  /** The registry version this replica serves. */
-  #appliedVersion = -1;
-  /** The registered set at that version: what this replica puts back if the store loses it. */
+  /** The registry version this replica serves and its registered set: what it puts back if the store loses it. */
   #served: RegistrySnapshot = { version: -1, subgraphs: [] };
-  /** Set while the store is behind `#appliedVersion` and could not be restored without overwriting. */
+  /** Set while the store went back and could not be restored without overwriting. */
   #behind: { readonly storeVersion: number; readonly notServed: readonly string[] } | undefined;
   #lastFailedVersion = -1;
   #queue: Promise<unknown> = Promise.resolve();
@@ -149,7 +147,7 @@ export class RegistryService {
   }
 
   get appliedVersion(): number {
-    return this.#appliedVersion;
+    return this.#served.version;
   }
 
   get storeKind(): RegistryStore['kind'] {
@@ -159,8 +157,8 @@ export class RegistryService {
   get status(): RegistryStatus {
     const behind = this.#behind;
     return behind
-      ? { version: this.#appliedVersion, store: 'behind', storeVersion: behind.storeVersion, notServed: behind.notServed }
-      : { version: this.#appliedVersion, store: 'ok' };
+      ? { version: this.#served.version, store: 'behind', storeVersion: behind.storeVersion, notServed: behind.notServed }
+      : { version: this.#served.version, store: 'ok' };
   }
 
   /** The first graph: static subgraphs plus everything stored. A failure stops start-up, naming each error. */
@@ -169,7 +167,6 @@ export class RegistryService {
     const result = await this.#supergraphOf(snapshot);
     if (!result.ok) throw new CompositionFailedError(result.errors);
     this.#o.log.info({ registryVersion: snapshot.version, adopted: result.adopted }, result.adopted ? 'starting on the stored supergraph' : 'composed at start');
-    this.#appliedVersion = snapshot.version;
     this.#served = snapshot;
     return result.supergraphSdl;
   }
@@ -178,12 +175,12 @@ export class RegistryService {
   start(): () => void {
     if (this.#stopWatching) return this.#stopWatching;
     const unwatch = this.#o.store.watch((version) => {
-      if (version > this.#appliedVersion || this.#behind) void this.#serial(() => this.#sync());
+      if (version > this.#served.version || this.#behind) void this.#serial(() => this.#sync());
     });
     const timer = setInterval(() => {
       this.#o.store.head().then(
         ({ version, registered }) => {
-          if (version !== this.#appliedVersion || registered !== this.#served.subgraphs.length || this.#behind) void this.#serial(() => this.#sync());
+          if (version !== this.#served.version || registered !== this.#served.subgraphs.length || this.#behind) void this.#serial(() => this.#sync());
         },
         (error: unknown) => this.#o.log.warn({ err: error }, 'registry poll failed; serving the current graph'),
       );
@@ -428,7 +425,6 @@ export class RegistryService {
     // Health was recorded before the commit; a replace prunes unknown names, so record again.
     if (change.kind === 'replace') await Promise.all(health.map(({ name, record }) => this.#o.store.recordHealth(name, record).catch(() => undefined)));
     await this.#o.apply(composed.supergraphSdl);
-    this.#appliedVersion = version!;
     this.#served = { version: version!, subgraphs: candidate.subgraphs };
     return { action, dryRun: false, subgraphs: names, version: version!, compositionId: composed.id, changes };
   }
@@ -444,7 +440,7 @@ export class RegistryService {
     }
     if (this.#lostData(snapshot)) return this.#storeWentBack(snapshot);
     this.#storeCaughtUp();
-    if (snapshot.version === this.#appliedVersion || snapshot.version === this.#lastFailedVersion) return;
+    if (snapshot.version === this.#served.version || snapshot.version === this.#lastFailedVersion) return;
     let result: StoredOrComposed;
     try {
       result = await this.#supergraphOf(snapshot);
@@ -460,7 +456,6 @@ export class RegistryService {
     }
     try {
       const state = await this.#o.apply(result.supergraphSdl);
-      this.#appliedVersion = snapshot.version;
       this.#served = snapshot;
       this.#o.log.info({ registryVersion: snapshot.version, compositionId: state.id, adopted: result.adopted }, 'registry change applied');
     } catch (error) {
@@ -481,30 +476,27 @@ export class RegistryService {
         action: 'restore',
         dryRun: options.dryRun ?? false,
         subgraphs: this.#served.subgraphs.map((r) => r.name),
-        version: this.#appliedVersion,
+        version: this.#served.version,
         compositionId: compositionId(this.#o.served() ?? ''),
         changes: [],
         restored,
         overwritten,
       });
-      if (snapshot.version > this.#appliedVersion) {
-        refuse([new TesseraError('REGISTRY_CONFLICT', `The store is at version ${snapshot.version}, past the ${this.#appliedVersion} served here; this replica follows it, nothing to restore.`)]);
+      if (snapshot.version > this.#served.version) {
+        refuse([new TesseraError('REGISTRY_CONFLICT', `The store is at version ${snapshot.version}, past the ${this.#served.version} served here; this replica follows it, nothing to restore.`)]);
       }
       if (!this.#lostData(snapshot)) return outcome(false);
       const overwritten = overwrittenBy(this.#served, snapshot);
       if (options.dryRun) return outcome(true, overwritten);
       let restored: boolean;
       try {
-        restored = await this.#putBack(snapshot.version);
+        restored = await this.#putBack(snapshot, 'operator');
       } catch (error) {
         throw unavailable(error);
       }
       if (!restored) {
         refuse([new TesseraError('REGISTRY_CONFLICT', 'The registry changed while it was restored (another replica restored or published); check /readiness and retry.')]);
       }
-      metrics.registryRestores.inc({ trigger: 'operator' });
-      this.#storeCaughtUp();
-      this.#o.log.warn({ registryVersion: this.#appliedVersion, storeVersion: snapshot.version, overwritten }, 'registry store restored from the set served here');
       return outcome(true, overwritten);
     });
   }
@@ -518,22 +510,11 @@ export class RegistryService {
    */
   async #storeWentBack(snapshot: RegistrySnapshot): Promise<void> {
     const overwritten = overwrittenBy(this.#served, snapshot);
-    const facts = { registryVersion: this.#appliedVersion, storeVersion: snapshot.version, storeSubgraphs: snapshot.subgraphs.length };
+    const facts = { registryVersion: this.#served.version, storeVersion: snapshot.version, storeSubgraphs: snapshot.subgraphs.length };
     if (overwritten.length === 0) {
-      let restored: boolean;
-      try {
-        restored = await this.#putBack(snapshot.version);
-      } catch (error) {
-        this.#o.log.warn({ err: error, ...facts }, 'registry store went back and could not be restored yet; serving the current graph');
-        return;
-      }
-      // Not restored: another replica restored or published first; the next sync sees which.
-      if (!restored) return;
-      metrics.registryRestores.inc({ trigger: 'automatic' });
-      this.#storeCaughtUp();
-      this.#o.log.error(
-        { ...facts, restored: this.#served.subgraphs.map((r) => r.name) },
-        'registry store went back (it lost data); put back the registered set served here, nothing lost',
+      // Not put back (false): another replica restored or published first; the next sync sees which.
+      await this.#putBack(snapshot, 'automatic').catch((error: unknown) =>
+        this.#o.log.warn({ err: error, ...facts }, 'registry store went back and could not be restored yet; serving the current graph'),
       );
       return;
     }
@@ -554,22 +535,33 @@ export class RegistryService {
    * the store must hold the served set.
    */
   #lostData(snapshot: RegistrySnapshot): boolean {
-    if (snapshot.version !== this.#appliedVersion) return snapshot.version < this.#appliedVersion;
+    if (snapshot.version !== this.#served.version) return snapshot.version < this.#served.version;
     return overwrittenBy(snapshot, this.#served).length > 0;
   }
 
-  /** Writes the set served here back, at its version, with its supergraph, if the store is still at `storeVersion`. */
-  async #putBack(storeVersion: number): Promise<boolean> {
+  /**
+   * Writes the set served here back over `store`, at its version and with its supergraph, if the
+   * store is still at `store.version`; counts and logs it. False: another replica changed it first.
+   */
+  async #putBack(store: RegistrySnapshot, trigger: 'automatic' | 'operator'): Promise<boolean> {
     const sdl = this.#o.served();
     const supergraph = sdl ? { inputsHash: inputsHash(await this.#servedSet(this.#served)), supergraphSdl: sdl, id: compositionId(sdl) } : undefined;
-    return this.#o.store.restore(storeVersion, this.#served, supergraph);
+    if (!(await this.#o.store.restore(store.version, this.#served, supergraph))) return false;
+    metrics.registryRestores.inc({ trigger });
+    this.#storeCaughtUp();
+    // Automatic: an incident someone should hear of, though nothing was lost. Operator: their choice.
+    this.#o.log[trigger === 'automatic' ? 'error' : 'warn'](
+      { trigger, registryVersion: this.#served.version, storeVersion: store.version, restored: this.#served.subgraphs.map((r) => r.name), overwritten: overwrittenBy(this.#served, store) },
+      'registry store lost data; put back the registered set served here',
+    );
+    return true;
   }
 
   #storeCaughtUp(): void {
     if (!this.#behind) return;
     this.#behind = undefined;
     metrics.registryStoreBehind.set(0);
-    this.#o.log.info({ registryVersion: this.#appliedVersion }, 'registry store caught up with the version served here');
+    this.#o.log.info({ registryVersion: this.#served.version }, 'registry store caught up with the version served here');
   }
 
   /** The store as a change starts from; a store that went back is restored first, or the change refused. */
@@ -582,7 +574,7 @@ export class RegistryService {
     refuse([
       new TesseraError(
         'REGISTRY_STORE_BEHIND',
-        `The registry store is at version ${again.version}, behind the ${this.#appliedVersion} served here (it lost data) and holds registrations not served here (${overwrittenBy(this.#served, again).join(', ')}); restore it first: tessera subgraph restore.`,
+        `The registry store is at version ${again.version}, behind the ${this.#served.version} served here (it lost data) and holds registrations not served here (${overwrittenBy(this.#served, again).join(', ')}); restore it first: tessera subgraph restore.`,
       ),
     ]);
   }

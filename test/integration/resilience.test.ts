@@ -127,6 +127,9 @@ describe('a hung subgraph', () => {
   it('a hung REST service behind an in-process subgraph opens its breaker the same way', async () => {
     const { catalog } = stack.mocks;
     const QUERY = '{ user(id: "2") { name } product(sku: "SKU-0003") { title } }';
+    // A product read while the service was healthy, and kept in the REST cache.
+    const CACHED = QUERY.replace('0003', '0008');
+    expect((await stack.query(CACHED)).body.errors).toBeUndefined();
     catalog.setFaults({ latencyMs: 30_000 });
     try {
       // Five products no test here has read (the REST cache would answer), so five calls: identical GETs in flight share one.
@@ -142,6 +145,10 @@ describe('a hung subgraph', () => {
       expect(body.data.user.name).toEqual(expect.any(String));
       expect(body.data.product).toBeNull();
       expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', service: 'catalog', breaker: 'open' }) })]);
+      // What the REST cache holds still comes from there.
+      const cached = await stack.query(CACHED);
+      expect(cached.body.errors).toBeUndefined();
+      expect(cached.body.data.product.title).toEqual(expect.any(String));
       expect(catalog.stats().total).toBe(0);
     } finally {
       catalog.clearFaults();

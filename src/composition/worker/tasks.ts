@@ -3,10 +3,9 @@ import { markEnforcedAtEdge } from '../../policy/edgeAuthorization.js';
 import { compareApiSchemas, type SchemaChange } from '../../registry/breakingChanges.js';
 import { compose, type SubgraphSdl } from '../compose.js';
 
-/**
- * The pure work on a candidate graph, run in a worker thread (compositionPool.ts) so a
- * composition of a hundred subgraphs never holds the thread that answers requests.
- */
+// The pure work on a candidate graph, run in a worker thread (compositionPool.ts) so a
+// composition of a hundred subgraphs never holds the thread that answers requests.
+
 /** Composes a set; with `compareWith`, also diffs the candidate's API schema against that supergraph. */
 export interface ComposeTask {
   readonly kind: 'compose';

@@ -80,11 +80,21 @@ export class FileRegistryStore implements RegistryStore {
   }
 
   commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
+    return this.#commit(expectedVersion, change, supergraph);
+  }
+
+  async restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
+    const change = { kind: 'replace', registrations: snapshot.subgraphs } as const;
+    return (await this.#commit(expectedVersion, change, supergraph, snapshot.version)) !== undefined;
+  }
+
+  /** A commit adds one to the version; a restore sets the one given. */
+  #commit(expectedVersion: number, change: RegistryChange, supergraph: Omit<StoredSupergraph, 'version'> | undefined, setVersion?: number): Promise<number | undefined> {
     return this.#serial(async () => {
       const data = await this.#load();
       if (data.version !== expectedVersion) return undefined;
       const next = applyChange(new Map(Object.entries(data.subgraphs)), change);
-      const version = data.version + 1;
+      const version = setVersion ?? data.version + 1;
       const health = Object.fromEntries(Object.entries(data.health).filter(([name]) => next.has(name)));
       const supergraphs = supergraph ? { [supergraph.inputsHash]: { ...supergraph, version } } : {};
       await this.#save({ version, subgraphs: Object.fromEntries(next), health, supergraphs });
@@ -104,19 +114,6 @@ export class FileRegistryStore implements RegistryStore {
       const data = await this.#load();
       if (data.version !== supergraph.version) return false;
       await this.#save({ ...data, supergraphs: { ...data.supergraphs, [supergraph.inputsHash]: supergraph } });
-      return true;
-    });
-  }
-
-  restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
-    return this.#serial(async () => {
-      const data = await this.#load();
-      if (data.version !== expectedVersion) return false;
-      const { version } = snapshot;
-      const health = Object.fromEntries(Object.entries(data.health).filter(([name]) => snapshot.subgraphs.some((r) => r.name === name)));
-      const supergraphs = supergraph ? { [supergraph.inputsHash]: { ...supergraph, version } } : {};
-      await this.#save({ version, subgraphs: Object.fromEntries(snapshot.subgraphs.map((r) => [r.name, r])), health, supergraphs });
-      for (const listener of this.#listeners) listener(version);
       return true;
     });
   }

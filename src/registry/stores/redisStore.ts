@@ -5,31 +5,39 @@ import type { HealthRecord, Registration, RegistryChange, RegistryHead, Registry
 /**
  * Compare-and-set of the whole registry in one script, so two replicas publishing at once
  * serialize in Redis: the change applies only if the version is still the one the caller
- * validated against; then the version grows by one and every replica is told.
+ * validated against; then the version grows by one (or, for a restore, is set to the one given)
+ * and every replica is told.
  * The supergraphs kept for the old version are dropped and the one composed for the change written
  * in the same step, so no replica ever reads a version with another version's supergraph.
  * KEYS: version, subgraphs hash, health hash, supergraphs hash (inputs hash → JSON).
- * ARGV: expected version, mode, channel, inputs hash ('' for none), composition id, supergraph SDL, entries…
+ * ARGV: expected version, mode, channel, inputs hash ('' for none), composition id, supergraph SDL,
+ * the version to set ('' to add one), entries…
  */
 const COMMIT = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
 local mode = ARGV[2]
 if mode == 'put' then
-  redis.call('HSET', KEYS[2], ARGV[7], ARGV[8])
+  redis.call('HSET', KEYS[2], ARGV[8], ARGV[9])
 elseif mode == 'delete' then
-  redis.call('HDEL', KEYS[2], ARGV[7])
-  redis.call('HDEL', KEYS[3], ARGV[7])
+  redis.call('HDEL', KEYS[2], ARGV[8])
+  redis.call('HDEL', KEYS[3], ARGV[8])
 elseif mode == 'replace' then
   redis.call('DEL', KEYS[2])
-  for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
   for _, name in ipairs(redis.call('HKEYS', KEYS[3])) do
     if redis.call('HEXISTS', KEYS[2], name) == 0 then redis.call('HDEL', KEYS[3], name) end
   end
 else
   return redis.error_reply('unknown mode ' .. mode)
 end
-local version = redis.call('INCR', KEYS[1])
+local version
+if ARGV[7] == '' then
+  version = redis.call('INCR', KEYS[1])
+else
+  version = tonumber(ARGV[7])
+  redis.call('SET', KEYS[1], ARGV[7])
+end
 redis.call('DEL', KEYS[4])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[4], cjson.encode({ version = version, inputsHash = ARGV[4], id = ARGV[5], supergraphSdl = ARGV[6] }))
@@ -45,27 +53,6 @@ return version
 const SAVE_SUPERGRAPH = `
 if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1
-`;
-
-/**
- * Puts a registered set back at a given version, if the registry is still at the expected one.
- * KEYS: version, subgraphs hash, health hash, supergraphs hash.
- * ARGV: expected version, version to set, channel, inputs hash ('' for none), composition id, supergraph SDL, entries…
- */
-const RESTORE = `
-if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return 0 end
-redis.call('DEL', KEYS[2])
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-for _, name in ipairs(redis.call('HKEYS', KEYS[3])) do
-  if redis.call('HEXISTS', KEYS[2], name) == 0 then redis.call('HDEL', KEYS[3], name) end
-end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('DEL', KEYS[4])
-if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[4], ARGV[4], cjson.encode({ version = tonumber(ARGV[2]), inputsHash = ARGV[4], id = ARGV[5], supergraphSdl = ARGV[6] }))
-end
-redis.call('PUBLISH', ARGV[3], ARGV[2])
 return 1
 `;
 
@@ -126,7 +113,17 @@ export class RedisRegistryStore implements RegistryStore {
     return { version: version ?? 0, registered: registered ?? 0 };
   }
 
-  async commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
+  commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
+    return this.#commit(expectedVersion, change, supergraph, '');
+  }
+
+  async restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
+    const change = { kind: 'replace', registrations: snapshot.subgraphs } as const;
+    return (await this.#commit(expectedVersion, change, supergraph, String(snapshot.version))) !== undefined;
+  }
+
+  /** The COMMIT script: `setVersion` '' adds one to the version, a number sets it (a restore). */
+  async #commit(expectedVersion: number, change: RegistryChange, supergraph: Omit<StoredSupergraph, 'version'> | undefined, setVersion: string): Promise<number | undefined> {
     const entries: string[] = [];
     switch (change.kind) {
       case 'put':
@@ -142,17 +139,9 @@ export class RedisRegistryStore implements RegistryStore {
     const { version, subgraphs, health, channel } = this.#keys;
     const kept = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
     const result = Number(
-      await this.#client.eval(COMMIT, 4, version, subgraphs, health, this.#keys.supergraph, String(expectedVersion), change.kind, channel, ...kept, ...entries),
+      await this.#client.eval(COMMIT, 4, version, subgraphs, health, this.#keys.supergraph, String(expectedVersion), change.kind, channel, ...kept, setVersion, ...entries),
     );
     return result < 0 ? undefined : result;
-  }
-
-  async restore(expectedVersion: number, snapshot: RegistrySnapshot, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<boolean> {
-    const { version, subgraphs, health, supergraph: kept, channel } = this.#keys;
-    const entries = snapshot.subgraphs.flatMap((r) => [r.name, JSON.stringify(r)]);
-    const keep = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
-    const result = await this.#client.eval(RESTORE, 4, version, subgraphs, health, kept, String(expectedVersion), String(snapshot.version), channel, ...keep, ...entries);
-    return Number(result) === 1;
   }
 
   async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
