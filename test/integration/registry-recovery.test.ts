@@ -7,6 +7,7 @@ import { parsePrometheus } from '../helpers/prometheus.js';
 import { ADMIN_TOKEN, admin } from '../helpers/registryFixtures.js';
 import { sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
 import { postGraphQL } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const REVIEWS_QUERY = '{ topReviews(first: 3) { id rating body } }';
 
@@ -18,16 +19,6 @@ const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/rea
 const metric = async (g: GatewayProcess, name: string, labels?: Record<string, string>) =>
   parsePrometheus(await (await fetch(`${g.url}/metrics`)).text()).value(name, labels);
 const cli = (args: string[]) => runScript('src/cli/main.ts', ['subgraph', ...args], { env: { ADMIN_TOKEN } });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The registry's Redis loses its data while two replicas serve a registered subgraph. Neither ever
@@ -63,7 +54,7 @@ describe('a registry store that goes back', () => {
     expect(published.status).toBe(200);
     await until('both replicas to serve reviews', async () => {
       const ids = await Promise.all(gateways.map(async (g) => (await readiness(g)).compositionId));
-      return ids.every((id) => id === published.body.compositionId) ? true : undefined;
+      return ids.every((id) => id === published.body.compositionId);
     });
   }, 120_000);
 
@@ -99,7 +90,7 @@ describe('a registry store that goes back', () => {
     expect(republished.status).toBe(200);
     await until('both replicas to serve reviews again', async () => {
       const ids = await Promise.all(gateways.map(async (g) => (await readiness(g)).compositionId));
-      return ids.every((id) => id === republished.body.compositionId) ? true : undefined;
+      return ids.every((id) => id === republished.body.compositionId);
     });
   });
 
@@ -153,7 +144,7 @@ describe('a registry store that goes back', () => {
     expect(restored.stdout).toContain(`Restored reviews at registry version ${served}`);
     expect(await stored()).toEqual({ version: served, names: ['reviews'] });
     for (const g of gateways) {
-      await until('the replica to see the store caught up', async () => ((await readiness(g)).registry.store === 'ok' ? true : undefined));
+      await until('the replica to see the store caught up', async () => (await readiness(g)).registry.store === 'ok');
       expect(await metric(g, 'tessera_registry_store_behind')).toBe(0);
     }
     expect(await metric(gateways[1]!, 'tessera_registry_restores_total', { trigger: 'operator' })).toBe(1);
@@ -171,7 +162,7 @@ describe('a registry store that goes back', () => {
     const restoresBefore = await restores();
     await redis.del(key('subgraphs'));
     await bothServeReviews();
-    await until('the set to be put back', async () => ((await stored()).names.length > 0 ? true : undefined));
+    await until('the set to be put back', async () => (await stored()).names.length > 0);
     expect(await stored()).toEqual(before);
     expect((await restores()) - restoresBefore).toBe(1);
     await bothServeReviews();

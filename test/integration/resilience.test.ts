@@ -8,6 +8,7 @@ import { RemoteDataSource } from '../../src/gateway/remoteDataSource.js';
 import { RetryBudget } from '../../src/gateway/retry.js';
 import { metrics } from '../../src/observability/metrics.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const PRODUCT = '{ product(sku: "SKU-0002") { title reviews { rating } } }';
 
@@ -17,14 +18,6 @@ async function counterValue(counter: typeof metrics.subgraphRetries, subgraph: s
 
 async function breakerState(subgraph: string): Promise<number | undefined> {
   return (await metrics.breakerState.get()).values.find((v) => v.labels.subgraph === subgraph)?.value;
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('circuit breaker per subgraph', () => {
@@ -71,7 +64,7 @@ describe('circuit breaker per subgraph', () => {
 
     // Back, and after the reset timeout one probe goes through and closes the breaker.
     reviews.clearFaults();
-    await until(async () => (await breakerState('reviews')) === 1, 5_000);
+    await until('the breaker to half-open', async () => (await breakerState('reviews')) === 1, 5_000);
     const probe = await stack.query(PRODUCT);
     expect(probe.body.errors).toBeUndefined();
     expect(Array.isArray(probe.body.data.product.reviews)).toBe(true);
@@ -117,7 +110,7 @@ describe('a hung subgraph', () => {
 
     // Recovered: after the reset time one probe goes through and closes the breaker.
     expect((await faults(undefined)).status).toBe(200);
-    await until(async () => (await breakerState('reviews')) === 1, 5_000);
+    await until('the breaker to half-open', async () => (await breakerState('reviews')) === 1, 5_000);
     const probe = await stack.query(PRODUCT);
     expect(probe.body.errors).toBeUndefined();
     expect(Array.isArray(probe.body.data.product.reviews)).toBe(true);
@@ -153,7 +146,7 @@ describe('a hung subgraph', () => {
     } finally {
       catalog.clearFaults();
     }
-    await until(async () => (await breakerState('catalog')) === 1, 5_000);
+    await until('the breaker to half-open', async () => (await breakerState('catalog')) === 1, 5_000);
     const probe = await stack.query(QUERY);
     expect(probe.body.errors).toBeUndefined();
     expect(probe.body.data.product.title).toEqual(expect.any(String));
@@ -174,7 +167,7 @@ describe('retries', () => {
     await reviews.stop();
     const pending = stack.query(PRODUCT);
     // The first attempt failed and a retry is scheduled (backoff 500–1000 ms): bring the service back.
-    await until(async () => (await counterValue(metrics.subgraphRetries, 'reviews')) > before);
+    await until('a retry', async () => (await counterValue(metrics.subgraphRetries, 'reviews')) > before);
     await reviews.resume();
     const { status, body } = await pending;
     expect(status).toBe(200);

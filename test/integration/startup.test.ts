@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { composeFromSpecs } from '../../src/composition/loadSubgraphs.js';
 import { mockEnv, postGraphQL } from '../helpers/stack.js';
 import { freePort } from '../helpers/processes.js';
+import { until } from '../helpers/until.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -34,16 +35,6 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 20_000) {
   });
 }
 
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('start-up', () => {
   let dir: string;
@@ -120,7 +111,7 @@ describe('serving a pre-composed supergraph file', () => {
     const firstId = app.manager.state?.id;
 
     writeFileSync(file, withoutInventory);
-    await until(async () => (app.manager.state?.id !== firstId ? true : undefined));
+    await until('the reloaded supergraph', () => app.manager.state?.id !== firstId);
     const second = await postGraphQL(app.url, query);
     expect(second.status).toBe(200); // application/json: a request error is a 200 with errors (GraphQL over HTTP)
     expect(second.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -144,7 +135,7 @@ describe('serving a pre-composed supergraph file', () => {
     });
     try {
       const url = `http://127.0.0.1:${port}`;
-      await until(async () => ((await fetch(`${url}/readiness`)).status === 200 ? true : undefined), 15_000);
+      await until('readiness', async () => (await fetch(`${url}/readiness`)).status === 200, 15_000);
       const { body } = await postGraphQL(url, '{ user(id: "1") { name } }');
       expect(body.data.user.name).toBe('Ada Lovelace');
     } finally {
@@ -162,7 +153,7 @@ describe('readiness', () => {
       const env = { ...mockEnv(mocks), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
       await using app = createApp(loadConfig(env), { app: demoApp, env, log: pino({ level: 'silent' }) });
       const starting = app.start();
-      const url = await until(async () => (app.http.listening ? app.url : undefined));
+      const url = await until('the listener', () => app.http.listening && app.url);
       const early = await fetch(`${url}/readiness`);
       expect(early.status).toBe(503);
       expect(((await early.json()) as { status: string }).status).toBe('not ready');
