@@ -4,6 +4,7 @@
 // gateways call every subgraph remotely (the usual federated deployment).
 import { pino } from 'pino';
 import type { Viewer } from '../src/auth/viewer.js';
+import { viewerFromIdentityHeaders } from '../src/auth/identityHeaders.js';
 import { createLocalSubgraphs } from '../src/subgraphs/index.js';
 import { startAllMocks } from '../services-mock/index.js';
 import { graphqlRoutes } from '../services-mock/lib/graphql.js';
@@ -25,16 +26,7 @@ if (process.env.BENCH_REMOTE === '1') {
   local = createLocalSubgraphs({ services: { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url } });
   const log = pino({ level: 'silent' });
   // What the gateway says about the viewer arrives as x-user-* headers.
-  const viewerOf = (req: MockRequest): Viewer => {
-    const sub = req.headers['x-user-id'];
-    const scopes = req.headers['x-user-scopes'];
-    return {
-      sub: typeof sub === 'string' ? sub : undefined,
-      scopes: new Set(typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : []),
-      client: undefined,
-      authenticated: typeof sub === 'string',
-    };
-  };
+  const viewerOf = (req: MockRequest): Viewer => viewerFromIdentityHeaders(req.headers);
   for (const subgraph of local.subgraphs) {
     const service = await startMockService(
       `${subgraph.name}-subgraph`,

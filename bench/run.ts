@@ -189,7 +189,7 @@ async function signTokens(count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
       // Scopes that let every field of the scenarios through: the rules still run on each request.
-      new SignJWT({ scope: 'orders:read:all user:email inventory:read', ...claims })
+      new SignJWT({ scope: 'orders:read:all orders:write:all user:email inventory:read', ...claims })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(`bench-${i + 1}`)
         .setIssuedAt()

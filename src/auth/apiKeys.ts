@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApiKeyEntry } from './config.js';
-import type { Viewer } from './viewer.js';
+import { apiKeyViewer, type Viewer } from './viewer.js';
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 
@@ -9,11 +9,6 @@ export const sha256Hex = (value: string): string => createHash('sha256').update(
  * configured or held, and a lookup by hash reveals nothing about how close a wrong key was.
  */
 export function createApiKeyLookup(entries: readonly ApiKeyEntry[]): (key: string) => Viewer | undefined {
-  const byHash = new Map<string, Viewer>(
-    entries.map((e) => [
-      e.sha256,
-      Object.freeze({ sub: e.id, scopes: new Set(e.scopes), client: e.client ?? e.id, authenticated: true }),
-    ]),
-  );
+  const byHash = new Map<string, Viewer>(entries.map((e) => [e.sha256, apiKeyViewer(e.id, { scopes: e.scopes, client: e.client ?? e.id })]));
   return (key) => (byHash.size === 0 ? undefined : byHash.get(sha256Hex(key)));
 }

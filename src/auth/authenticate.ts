@@ -48,16 +48,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   const now = options.now ?? Date.now;
   const lookupApiKey = createApiKeyLookup(options.apiKeys ?? []);
   // Keyed by a hash so the cache never holds a usable credential.
-  // The viewer as the token alone says: a client name from the request's header is not the token's.
   const verified = new LRUCache<string, { viewer: Viewer; expiresAt: number }>({ max: options.cacheMax ?? 10_000 });
-  const withClient = (viewer: Viewer, clientHeader: string | undefined): Viewer =>
-    viewer.client !== undefined || clientHeader === undefined ? viewer : Object.freeze({ ...viewer, client: clientHeader });
 
-  const fromToken = async (token: string, clientHeader: string | undefined): Promise<Viewer> => {
+  const fromToken = async (token: string): Promise<Viewer> => {
     const key = sha256Hex(token);
     const hit = verified.get(key);
     if (hit) {
-      if (hit.expiresAt > now()) return withClient(hit.viewer, clientHeader);
+      if (hit.expiresAt > now()) return hit.viewer;
       verified.delete(key);
     }
     if (!verify) throw new Refused('no JWT key source is configured');
@@ -65,7 +62,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const viewer = viewerFromClaims(claims);
     // exp is required by the verifier; entries leave the cache when the token expires.
     if (typeof claims.exp === 'number') verified.set(key, { viewer, expiresAt: claims.exp * 1000 });
-    return withClient(viewer, clientHeader);
+    return viewer;
   };
 
   return async (headers, log) => {
@@ -76,7 +73,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       if (authorization !== undefined) {
         const match = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i.exec(authorization);
         if (!match?.[1]) throw new Refused('the authorization header is not "Bearer <token>"');
-        return await fromToken(match[1], headers['apollographql-client-name']);
+        return await fromToken(match[1]);
       }
       const viewer = lookupApiKey(apiKey!);
       if (!viewer) throw new Refused('unknown API key');

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import type { Viewer } from './viewer.js';
+import { userViewer, type Viewer } from './viewer.js';
 
 /** Scopes from `scope` (space-separated, RFC 8693) or `scopes` (an array); both are merged. */
 export function scopesOf(claims: JWTPayload): Set<string> {
@@ -9,13 +9,8 @@ export function scopesOf(claims: JWTPayload): Set<string> {
   return scopes;
 }
 
-/** Maps verified claims to the viewer. The client name comes from `client_id` or `azp` (else each request's header, see authenticate.ts). */
+/** Maps verified claims to the viewer. The client name comes from `client_id` or `azp` (never a request header). */
 export function viewerFromClaims(claims: JWTPayload): Viewer {
   const client = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
-  return Object.freeze({
-    sub: typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined,
-    scopes: scopesOf(claims),
-    client,
-    authenticated: true,
-  });
+  return userViewer(typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined, { scopes: scopesOf(claims), client });
 }

@@ -4,6 +4,8 @@ export interface DevTokenOptions {
   readonly secret: string;
   readonly sub: string;
   readonly scopes?: readonly string[];
+  /** The `client_id` claim: the client the token was issued to. */
+  readonly client?: string;
   /** Lifetime in seconds. */
   readonly ttlS?: number;
   readonly issuer?: string | undefined;
@@ -12,7 +14,7 @@ export interface DevTokenOptions {
 
 /** Signs an HS256 token for development with `JWT_SECRET`; production uses an identity provider. */
 export function signDevToken(options: DevTokenOptions): Promise<string> {
-  let jwt = new SignJWT({ scope: (options.scopes ?? []).join(' ') })
+  let jwt = new SignJWT({ scope: (options.scopes ?? []).join(' '), ...(options.client === undefined ? {} : { client_id: options.client }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.sub)
     .setIssuedAt()

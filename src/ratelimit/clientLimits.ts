@@ -16,9 +16,9 @@ export interface ClientLimits {
   readonly onStoreError?: LimitSpec['onStoreError'];
 }
 
-/** Who a request counts against: the verified subject, else the client IP. Pure. */
+/** Who a request counts against: the viewer in its credential's namespace (`user:1`, `apikey:1`), else the client IP. Pure. */
 export function identityOf(viewer: Viewer, ip: string): string {
-  return viewer.sub !== undefined ? `sub:${viewer.sub}` : `ip:${ip}`;
+  return viewer.id ?? `ip:${ip}`;
 }
 
 /** The request limit that applies to a client, if any. Pure. */

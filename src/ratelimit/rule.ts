@@ -27,8 +27,9 @@ export interface RateLimitOptions {
   /** Seconds, or `"10s"`, `"1m"`, `"1h"`. */
   readonly window: number | string;
   /**
-   * `viewer` (default): the token's or API key's subject, the IP for the anonymous viewer;
-   * `apiKey`: the API key, the IP without one; `client`: the client name, the IP without one;
+   * `viewer` (default): the viewer's namespaced id (`user:<sub>`, `apikey:<id>`), the IP for the
+   * anonymous viewer; `apiKey`: the API key, the IP without one; `client`: the credential's client
+   * (API key `client`, token `client_id`/`azp`), the viewer without one;
    * `ip`; or a function of the context and the field's arguments (e.g. per `userId`).
    */
   readonly by?: RateLimitBy;
@@ -57,7 +58,6 @@ export interface FieldLimitScope {
 
 export const FIELD_LIMITS: unique symbol = Symbol('tessera.fieldLimits');
 const BATCHER = Symbol('tessera.spendBatcher');
-const CLIENT_NAME_HEADER = 'apollographql-client-name';
 
 // Without the gateway (a rule decided in a unit test, say) counts stay in this process.
 let fallbackScope: FieldLimitScope | undefined;
@@ -93,21 +93,18 @@ const byLabel = (by: RateLimitBy) => (typeof by === 'function' ? 'custom' : by);
 const bounded = (key: string) => (key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`);
 
 function keyOf(by: RateLimitBy, ctx: RateLimitContext, args: Readonly<Record<string, unknown>>): string {
-  const { viewer, ip, headers } = ctx;
+  const { viewer, ip } = ctx;
   switch (by) {
     case 'viewer':
       return identityOf(viewer, ip);
     case 'ip':
       return `ip:${ip}`;
     case 'apiKey':
-      // The viewer came from the key only when no bearer token was sent (a token wins).
-      return viewer.authenticated && viewer.sub !== undefined && headers['x-api-key'] !== undefined && headers.authorization === undefined
-        ? `key:${viewer.sub}`
-        : `ip:${ip}`;
-    case 'client': {
-      const client = viewer.client ?? headers[CLIENT_NAME_HEADER];
-      return client ? bounded(`client:${client}`) : `ip:${ip}`;
-    }
+      return viewer.kind === 'apikey' && viewer.id !== undefined ? viewer.id : `ip:${ip}`;
+    case 'client':
+      // The credential's client only: a client-name header is the caller's own word, and a new
+      // name per request would be a new budget per request.
+      return viewer.client !== undefined ? bounded(`client:${viewer.client}`) : identityOf(viewer, ip);
     default: {
       const value = by(ctx, args);
       return value ? bounded(`by:${value}`) : identityOf(viewer, ip);

@@ -152,6 +152,7 @@ describe('RS256 through a JWKS URL', () => {
     const signedIn = await stack.query(query, undefined, { ...bearer(await sign(current)), 'x-user-id': '42' });
     expect(signedIn.body.errors).toBeUndefined();
     seen = mocks.reviews.stats().lastHeaders;
+    expect(seen['x-user-kind']).toBe('user');
     expect(seen['x-user-id']).toBe('1');
     expect(seen['x-user-scopes']).toBe('user:email');
     expect(seen.authorization).toBeUndefined();
@@ -161,10 +162,15 @@ describe('RS256 through a JWKS URL', () => {
 describe('HS256 through a secret, and API keys', () => {
   const SECRET = 'hs256-test-secret-that-is-long-enough!';
   const PARTNER_KEY = 'partner-a-key-0123456789';
+  const KEY_ONE = 'key-with-id-1-0123456789';
   let stack: Stack;
 
   beforeAll(async () => {
-    const apiKeys = [{ id: 'partner-a', sha256: createHash('sha256').update(PARTNER_KEY).digest('hex'), scopes: ['user:email'] }];
+    const apiKeys = [
+      { id: 'partner-a', sha256: createHash('sha256').update(PARTNER_KEY).digest('hex'), scopes: ['user:email'] },
+      // The same id as user 1: a key of its own all the same.
+      { id: '1', sha256: createHash('sha256').update(KEY_ONE).digest('hex'), scopes: ['user:email'] },
+    ];
     stack = await startStack({ mocks, env: { JWT_SECRET: SECRET, API_KEYS: JSON.stringify(apiKeys) } });
   });
   afterAll(() => stack?.close());
@@ -191,6 +197,42 @@ describe('HS256 through a secret, and API keys', () => {
     expect(body.data.user.email).toBe('ada@example.com');
     expect(mocks.users.stats().lastHeaders['x-user-id']).toBeUndefined();
     expect401(await stack.query(QUERY, undefined, { 'x-api-key': 'not-a-key' }));
+  });
+
+  it("an API key with id 1 is not user 1: not the owner of user 1's orders, cannot order for them, not x-user-id", async () => {
+    const user = bearer(await hs(SECRET));
+    const key = { 'x-api-key': KEY_ONE };
+    const listed = await stack.query('{ user(id: "1") { orders(first: 1) { id } } }', undefined, user);
+    const orderId = listed.body.data.user.orders[0].id as string;
+    const read = `{ order(id: "${orderId}") { id total } }`;
+    expect((await stack.query(read, undefined, user)).body.data.order.total).toEqual(expect.any(Number));
+    const asKey = await stack.query(read, undefined, key);
+    expect(asKey.body.data?.order ?? null).toBeNull();
+    expect(asKey.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const create = 'mutation { createOrder(input: { userId: "1", items: [{ sku: "SKU-0001", quantity: 1 }] }) { id } }';
+    const created = await stack.query(create, undefined, key);
+    expect(created.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(created.body.data).toBeNull();
+
+    await stack.query('{ product(sku: "SKU-0002") { reviews { rating } } }', undefined, key);
+    const seen = mocks.reviews.stats().lastHeaders;
+    expect(seen['x-user-id']).toBeUndefined();
+    expect(seen['x-user-api-key']).toBe('1');
+    expect(seen['x-user-kind']).toBe('apikey');
+  });
+
+  it('createOrder is bound to the viewer: another user is FORBIDDEN, orders:write:all may order for anyone', async () => {
+    const create = (userId: string) => `mutation { createOrder(input: { userId: "${userId}", items: [{ sku: "SKU-0001", quantity: 1 }] }) { id } }`;
+    const asUser1 = bearer(await hs(SECRET));
+    const forOther = await stack.query(create('2'), undefined, asUser1);
+    expect(forOther.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const forSelf = await stack.query(create('1'), undefined, asUser1);
+    expect(forSelf.body.errors).toBeUndefined();
+    const admin = await new SignJWT({ scope: 'orders:write:all' }).setProtectedHeader({ alg: 'HS256' }).setSubject('9').setExpirationTime(now() + 600).sign(new TextEncoder().encode(SECRET));
+    const byAdmin = await stack.query(create('2'), undefined, bearer(admin));
+    expect(byAdmin.body.errors).toBeUndefined();
+    expect(byAdmin.body.data.createOrder.id).toEqual(expect.any(String));
   });
 });
 

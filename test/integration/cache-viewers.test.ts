@@ -26,14 +26,17 @@ describe('the response cache never shows one viewer what was meant for another',
     redis = await redisScope();
     mocks = await startAllMocks();
     gateway = await startGateway(mocks, { REDIS_URL, REDIS_PREFIX: redis.prefix });
-    const bearer = async (sub: string, scopes: string[]) => ({
-      authorization: `Bearer ${await signDevToken({ secret: TEST_JWT_SECRET, sub, scopes })}`,
+    const bearer = async (sub: string, scopes: string[], client?: string) => ({
+      authorization: `Bearer ${await signDevToken({ secret: TEST_JWT_SECRET, sub, scopes, ...(client === undefined ? {} : { client }) })}`,
     });
     auth['A'] = await bearer('1', ['user:email']); // may read emails
     auth['B'] = await bearer('2', ['user:email']); // may read emails too, but is someone else
     auth['A without scope'] = await bearer('1', []); // A's sub, fewer scopes: email denied
     auth['anonymous'] = {};
+    clientTokens.web = await bearer('1', ['user:email'], 'web');
+    clientTokens.ios = await bearer('1', ['user:email'], 'ios');
   });
+  const clientTokens: Record<string, Record<string, string>> = {};
   afterAll(async () => {
     await gateway?.close();
     await mocks?.close();
@@ -114,11 +117,14 @@ describe('the response cache never shows one viewer what was meant for another',
   it("a PRIVATE answer is the viewer's on one client: the same sub on another client has its own entry", async () => {
     // A subgraph may answer per client (it sees x-user-client): a private entry never crosses clients.
     const query = '{ user(id: "1") { orders(first: 1) { id } } }';
-    const on = (client: string) => gateway.query(query, undefined, { ...auth['A'], 'apollographql-client-name': client });
+    const on = (client: string, header?: string) =>
+      gateway.query(query, undefined, { ...clientTokens[client], ...(header === undefined ? {} : { 'apollographql-client-name': header }) });
     expect((await on('web')).headers.get('x-cache')).toBe('MISS');
     await settle();
     expect((await on('web')).headers.get('x-cache')).toBe('HIT');
     expect((await on('ios')).headers.get('x-cache')).toBe('MISS');
+    // The client-name header is the caller's own word: it names no client of the credential's.
+    expect((await on('web', 'ios')).headers.get('x-cache')).toBe('HIT');
   });
 
   it('a pruned operation whose pruned text another client cached gets the stored data with its denials, never an empty body', async () => {

@@ -64,7 +64,7 @@ describe('RestClient', () => {
   it('shares one upstream call between identical GETs in flight, per viewer', async () => {
     users.setFaults({ latencyMs: 50 });
     const c = client(users);
-    const get = (viewerSub?: string) => c.get('/users', parseUsers, { query: { ids: '1' }, viewerSub });
+    const get = (viewerId?: string) => c.get('/users', parseUsers, { query: { ids: '1' }, viewerId });
     await Promise.all([get('alice'), get('alice'), get('alice'), get('bob'), get()]);
     expect(calls(users, 'GET /users')).toBe(3);
     // Once settled, the next call goes upstream again (no cache configured).
@@ -74,7 +74,7 @@ describe('RestClient', () => {
 
   it('caches public responses for every viewer when a cache is given', async () => {
     const c = client(catalog, { cache: new InMemoryLRUCache() });
-    const get = (viewerSub?: string) => c.get('/products', parseProducts, { query: { skus: 'SKU-0001' }, viewerSub });
+    const get = (viewerId?: string) => c.get('/products', parseProducts, { query: { skus: 'SKU-0001' }, viewerId });
     expect((await get('alice'))[0]?.sku).toBe('SKU-0001');
     expect((await get('bob'))[0]?.sku).toBe('SKU-0001');
     await get();
@@ -90,7 +90,7 @@ describe('RestClient', () => {
 
   it('keys private responses by viewer and does not store them for the anonymous viewer', async () => {
     const c = client(users, { cache: new InMemoryLRUCache() });
-    const get = (viewerSub?: string) => c.get('/users', parseUsers, { query: { ids: '2' }, viewerSub });
+    const get = (viewerId?: string) => c.get('/users', parseUsers, { query: { ids: '2' }, viewerId });
     await get('alice');
     await get('alice');
     expect(calls(users, 'GET /users')).toBe(1);

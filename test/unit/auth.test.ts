@@ -7,9 +7,9 @@ import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { viewerFromClaims } from '../../src/auth/claims.js';
 import { authConfigFromEnv } from '../../src/auth/config.js';
 import { parseTtl, signDevToken } from '../../src/auth/devToken.js';
-import { identityHeaders } from '../../src/auth/identityHeaders.js';
+import { identityHeaders, viewerFromIdentityHeaders } from '../../src/auth/identityHeaders.js';
 import { createTokenVerifier } from '../../src/auth/verifyToken.js';
-import { ANONYMOUS } from '../../src/auth/viewer.js';
+import { ANONYMOUS, apiKeyViewer } from '../../src/auth/viewer.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 const SECRET = 'unit-test-secret-that-is-32-bytes-long';
@@ -39,7 +39,22 @@ describe('claims and headers', () => {
     identityHeaders(ANONYMOUS, headers);
     expect(headers).toEqual({});
     identityHeaders(viewerFromClaims({ sub: '7', scope: 'a b', client_id: 'web' }), headers);
-    expect(headers).toEqual({ 'x-user-id': '7', 'x-user-scopes': 'a b', 'x-user-client': 'web' });
+    expect(headers).toEqual({ 'x-user-kind': 'user', 'x-user-id': '7', 'x-user-scopes': 'a b', 'x-user-client': 'web' });
+    expect(viewerFromIdentityHeaders(headers)).toEqual(viewerFromClaims({ sub: '7', scope: 'a b', client_id: 'web' }));
+  });
+
+  it('an API key and a user with the same id share no namespace: viewer id, headers', () => {
+    const user = viewerFromClaims({ sub: '1' });
+    const key = apiKeyViewer('1', { scopes: ['catalog:read'], client: 'partner' });
+    expect(user).toMatchObject({ kind: 'user', id: 'user:1', sub: '1', apiKey: undefined });
+    expect(key).toMatchObject({ kind: 'apikey', id: 'apikey:1', sub: undefined, apiKey: '1' });
+    const headers: Record<string, string> = {};
+    identityHeaders(key, headers);
+    // No x-user-id: a subgraph comparing it with its user ids cannot take the key for user 1.
+    expect(headers).toEqual({ 'x-user-kind': 'apikey', 'x-user-api-key': '1', 'x-user-scopes': 'catalog:read', 'x-user-client': 'partner' });
+    expect(viewerFromIdentityHeaders(headers)).toEqual(key);
+    // A client's own headers without a kind read as nobody.
+    expect(viewerFromIdentityHeaders({ 'x-user-id': '1' })).toBe(ANONYMOUS);
   });
 
   it('parses token lifetimes', () => {
@@ -80,13 +95,12 @@ describe('authenticator', () => {
     expect(verifications).toBe(2);
   });
 
-  it("the client is the token's claim, else each request's apollographql-client-name, never an earlier request's", async () => {
+  it("the client is the token's claim, never the apollographql-client-name header", async () => {
     const authenticate = createAuthenticator({ verify: createTokenVerifier(config) });
     const token = await signDevToken({ secret: SECRET, sub: '1', ttlS: 60 });
     const as = (client?: string) =>
       authenticate({ authorization: `Bearer ${token}`, ...(client ? { 'apollographql-client-name': client } : {}) }, () => silent);
-    expect((await as('web')).client).toBe('web');
-    expect((await as('ios')).client).toBe('ios');
+    expect((await as('web')).client).toBeUndefined();
     expect((await as()).client).toBeUndefined();
     const claimed = await new SignJWT({ azp: 'partner' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1m').sign(new TextEncoder().encode(SECRET));
     expect((await authenticate({ authorization: `Bearer ${claimed}`, 'apollographql-client-name': 'web' }, () => silent)).client).toBe('partner');
@@ -121,7 +135,7 @@ describe('authenticator', () => {
       apiKeys: [{ id: 'partner-a', sha256: sha256Hex('k-123'), scopes: ['catalog:read'], client: undefined }],
     });
     const viewer = await authenticate({ 'x-api-key': 'k-123' }, () => silent);
-    expect(viewer).toMatchObject({ sub: 'partner-a', client: 'partner-a', authenticated: true });
+    expect(viewer).toMatchObject({ kind: 'apikey', id: 'apikey:partner-a', apiKey: 'partner-a', sub: undefined, client: 'partner-a', authenticated: true });
     expect([...viewer.scopes]).toEqual(['catalog:read']);
     await expect(authenticate({ 'x-api-key': 'k-124' }, () => silent)).rejects.toThrow();
   });

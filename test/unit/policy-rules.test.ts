@@ -1,12 +1,12 @@
 import { allow, deny, rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, type Viewer } from '../../src/auth/viewer.js';
+import { ANONYMOUS, userViewer, type Viewer } from '../../src/auth/viewer.js';
 import { directiveRules } from '../../src/policy/directives.js';
 import { markEnforcedAtEdge } from '../../src/policy/edgeAuthorization.js';
 import { createRuleLookup, validateRuleTree } from '../../src/policy/ruleTree.js';
 import { hasScopes, isAuthenticated, isContextOnly, requiresScopes, type ShieldRule } from '../../src/policy/rules.js';
 
-const viewer = (...scopes: string[]): Viewer => ({ sub: '1', scopes: new Set(scopes), client: undefined, authenticated: true });
+const viewer = (...scopes: string[]): Viewer => userViewer('1', { scopes });
 const decide = (r: ShieldRule, v: Viewer) =>
   r.resolve({}, {}, { viewer: v, _shield: { cache: {} } } as never, {} as never, {
     debug: false,

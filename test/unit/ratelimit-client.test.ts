@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../../src/auth/viewer.js';
+import { ANONYMOUS, apiKeyViewer, userViewer } from '../../src/auth/viewer.js';
 import { identityOf, parseBudget, requestLimitFor } from '../../src/ratelimit/clientLimits.js';
 
 describe('client limits', () => {
-  it('counts a verified subject by sub, anyone else by IP', () => {
-    expect(identityOf({ ...ANONYMOUS, sub: '7', authenticated: true }, '10.0.0.1')).toBe('sub:7');
+  it('counts a viewer in its credential namespace, anyone else by IP', () => {
+    expect(identityOf(userViewer('7'), '10.0.0.1')).toBe('user:7');
+    expect(identityOf(apiKeyViewer('7'), '10.0.0.1')).toBe('apikey:7');
+    // A token without sub (client credentials) has no identity of its own.
+    expect(identityOf(userViewer(undefined), '10.0.0.1')).toBe('ip:10.0.0.1');
     expect(identityOf(ANONYMOUS, '10.0.0.1')).toBe('ip:10.0.0.1');
   });
 

@@ -1,7 +1,7 @@
 import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
 import { allow, and } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, type Viewer } from '../../src/auth/viewer.js';
+import { ANONYMOUS, apiKeyViewer, userViewer, type Viewer } from '../../src/auth/viewer.js';
 import { ConfigError, parseEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/index.js';
 import { toDenial } from '../../src/policy/evaluate.js';
@@ -13,7 +13,7 @@ import { createRateLimiter } from '../../src/ratelimit/limiter.js';
 import { FIELD_LIMITS, parseWindow, rateLimit, type FieldLimitScope, type FieldRejection } from '../../src/ratelimit/rule.js';
 
 const OPTIONS = { debug: false, allowExternalErrors: false, fallbackRule: allow, hashFunction: () => '' };
-const viewer = (sub: string): Viewer => ({ sub, scopes: new Set(), client: undefined, authenticated: true });
+const viewer = (sub: string): Viewer => userViewer(sub);
 const info = (parentType: string, fieldName: string) => ({ parentType: { name: parentType }, fieldName }) as never;
 
 function requestContext(v: Viewer, scope: FieldLimitScope, ip = '10.0.0.1') {
@@ -56,11 +56,28 @@ describe('rateLimit rule', () => {
     expect(await byUser.resolve({}, { userId: '1' }, ctx as never, info('Q', 'f'), OPTIONS)).toBeInstanceOf(GraphQLError);
 
     const byKey = rateLimit({ max: 1, window: 60, by: 'apiKey' });
-    const keyed = { ...requestContext(viewer('partner-a'), scope, '10.0.0.7'), headers: { 'x-api-key': 'k' } };
+    const keyed = requestContext(apiKeyViewer('partner-a'), scope, '10.0.0.7');
     const sameIpNoKey = requestContext(ANONYMOUS, scope, '10.0.0.7');
     expect(await byKey.resolve({}, {}, keyed as never, info('Q', 'g'), OPTIONS)).toBe(true);
     expect(await byKey.resolve({}, {}, sameIpNoKey as never, info('Q', 'g'), OPTIONS)).toBe(true);
     expect(await byKey.resolve({}, {}, keyed as never, info('Q', 'g'), OPTIONS)).toBeInstanceOf(GraphQLError);
+
+    // by client: the credential's client; a client-name header opens no budget of its own.
+    const byClient = rateLimit({ max: 1, window: 60, by: 'client' });
+    const named = (header: string) => ({ ...requestContext(ANONYMOUS, scope, '10.0.0.8'), headers: { 'apollographql-client-name': header } });
+    expect(await byClient.resolve({}, {}, named('a') as never, info('Q', 'h'), OPTIONS)).toBe(true);
+    expect(await byClient.resolve({}, {}, named('b') as never, info('Q', 'h'), OPTIONS)).toBeInstanceOf(GraphQLError);
+    const partner = (id: string) => requestContext(apiKeyViewer(id, { client: 'partner' }), scope, '10.0.0.8');
+    expect(await byClient.resolve({}, {}, partner('k1') as never, info('Q', 'h'), OPTIONS)).toBe(true);
+    expect(await byClient.resolve({}, {}, partner('k2') as never, info('Q', 'h'), OPTIONS)).toBeInstanceOf(GraphQLError);
+  });
+
+  it('a user and an API key with the same id never share a counter', async () => {
+    const scope: FieldLimitScope = { limiter: createRateLimiter() };
+    const limit = rateLimit({ max: 1, window: 60 });
+    expect(await limit.resolve({}, {}, requestContext(viewer('1'), scope) as never, info('Q', 'i'), OPTIONS)).toBe(true);
+    expect(await limit.resolve({}, {}, requestContext(apiKeyViewer('1'), scope) as never, info('Q', 'i'), OPTIONS)).toBe(true);
+    expect(await limit.resolve({}, {}, requestContext(viewer('1'), scope) as never, info('Q', 'i'), OPTIONS)).toBeInstanceOf(GraphQLError);
   });
 
   it('is never cached nor context-only, counts occurrences, and composes', () => {

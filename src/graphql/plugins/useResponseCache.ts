@@ -98,7 +98,7 @@ export function useResponseCache({
             JSON.stringify(keyHeaders.map((name) => headers[name] ?? null)),
           ].join('\n');
           const publicKey = sha256(`public\n${base}`);
-          const privateKey = viewer.sub === undefined ? undefined : sha256(`private\n${JSON.stringify([viewer.sub, viewer.client ?? null])}\n${base}`);
+          const privateKey = viewer.id === undefined ? undefined : sha256(`private\n${JSON.stringify([viewer.id, viewer.client ?? null])}\n${base}`);
           const values = await store.getMany(privateKey ? [privateKey, publicKey] : [publicKey]);
           const parts = answerParts(rc.request);
           const now = Date.now();

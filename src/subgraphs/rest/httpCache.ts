@@ -38,9 +38,9 @@ export function cachePolicy(cacheControl: string | undefined, age?: string, vary
  * The cache key of a GET. Private entries carry the viewer, so one viewer's answer never serves
  * another; a private response for a viewer without a `sub` is not stored at all (`undefined`).
  */
-export function cacheKey(scope: CacheScope, url: string, viewerSub: string | undefined): string | undefined {
+export function cacheKey(scope: CacheScope, url: string, viewerId: string | undefined): string | undefined {
   if (scope === 'public') return `rest:public:${url}`;
-  return viewerSub === undefined ? undefined : `rest:private:${encodeURIComponent(viewerSub)}:${url}`;
+  return viewerId === undefined ? undefined : `rest:private:${encodeURIComponent(viewerId)}:${url}`;
 }
 
 /**
@@ -48,8 +48,8 @@ export function cacheKey(scope: CacheScope, url: string, viewerSub: string | und
  * renews it, and private entries stored under an older epoch are misses: after their own write,
  * viewers read fresh data (RFC 9111 §4.4 invalidates only the POSTed URL; lists need more).
  */
-export function epochKey(service: string, viewerSub: string): string {
-  return `rest:epoch:${encodeURIComponent(service)}:${encodeURIComponent(viewerSub)}`;
+export function epochKey(service: string, viewerId: string): string {
+  return `rest:epoch:${encodeURIComponent(service)}:${encodeURIComponent(viewerId)}`;
 }
 
 /**

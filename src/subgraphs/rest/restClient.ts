@@ -38,8 +38,8 @@ export interface RestClientOptions {
 
 export interface RestCallOptions {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
-  /** The viewer's `sub`: keys private cache entries and in-flight de-duplication. */
-  readonly viewerSub?: string | undefined;
+  /** The viewer's namespaced id (`user:1`, `apikey:1`): keys private cache entries and in-flight de-duplication. */
+  readonly viewerId?: string | undefined;
   /** Sent as `x-request-id`, so the service's logs line up with ours. */
   readonly requestId?: string | undefined;
   /** Overrides the client's deadline for this call. */
@@ -149,7 +149,7 @@ export class RestClient {
    */
   async get<T>(path: string, parse: Parse<T>, options: RestCallOptions = {}): Promise<T> {
     const target = this.#target(path, options.query);
-    const key = JSON.stringify([options.viewerSub ?? null, target]);
+    const key = JSON.stringify([options.viewerId ?? null, target]);
     let pending = this.#inflight.get(key);
     if (pending === undefined) {
       pending = this.#cachedGet(target, options).finally(() => this.#inflight.delete(key));
@@ -164,7 +164,7 @@ export class RestClient {
   async post<T>(path: string, body: unknown, parse: Parse<T>, options: RestCallOptions = {}): Promise<T> {
     const target = this.#target(path, options.query);
     const res = await this.#request('POST', target, JSON.stringify(body), options);
-    if (this.#cache !== undefined && options.viewerSub !== undefined) await this.#renewEpoch(this.#cache, options.viewerSub, options);
+    if (this.#cache !== undefined && options.viewerId !== undefined) await this.#renewEpoch(this.#cache, options.viewerId, options);
     return this.#parse('POST', target, res.json, parse);
   }
 
@@ -202,7 +202,7 @@ export class RestClient {
   async #cacheRead(cache: KeyValueCache<string>, url: string, options: RestCallOptions): Promise<{ hit?: CachedGet; epoch: string }> {
     // We learn whether a response is public or private only from the response, so look for both;
     // the viewer's write epoch comes in the same round trip.
-    const sub = options.viewerSub;
+    const sub = options.viewerId;
     const keys = [cacheKey('public', url, sub), cacheKey('private', url, sub), sub === undefined ? undefined : epochKey(this.service, sub)];
     const found = await Promise.all(
       keys.map(async (key) => {
@@ -233,17 +233,17 @@ export class RestClient {
     return { epoch };
   }
 
-  async #renewEpoch(cache: KeyValueCache<string>, viewerSub: string, options: RestCallOptions): Promise<void> {
+  async #renewEpoch(cache: KeyValueCache<string>, viewerId: string, options: RestCallOptions): Promise<void> {
     try {
       // Outlives any private entry it guards; if it expires first, older entries only become misses.
-      await cache.set(epochKey(this.service, viewerSub), randomUUID(), { ttl: 86_400 });
+      await cache.set(epochKey(this.service, viewerId), randomUUID(), { ttl: 86_400 });
     } catch (err) {
       options.log?.warn({ err, service: this.service }, 'REST cache epoch renewal failed; private entries expire by their TTL');
     }
   }
 
   #cacheWrite(cache: KeyValueCache<string>, url: string, res: RestResponse, policy: CachePolicy, options: RestCallOptions, epoch: string): void {
-    const key = cacheKey(policy.scope, url, options.viewerSub);
+    const key = cacheKey(policy.scope, url, options.viewerId);
     if (key === undefined) return;
     const value = cacheEntry(Date.now() + policy.ttlSeconds * 1000, policy.scope === 'private' ? epoch : '', res.text);
     // Not awaited: the answer does not wait for the cache, and a failed write only costs a later miss.

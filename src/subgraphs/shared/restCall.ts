@@ -8,7 +8,7 @@ import type { RestCallOptions } from '../rest/restClient.js';
  */
 export function restCallOptions(ctx: TesseraContext): RestCallOptions {
   return {
-    viewerSub: ctx.viewer.sub,
+    viewerId: ctx.viewer.id,
     requestId: ctx.requestId,
     log: ctx.log,
     onCachePolicy: (policy) =>
