@@ -1,14 +1,13 @@
 import './gateway/noTelemetry.js';
 import './gateway/flatExports.js';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppDefinition, InProcessSubgraphs } from './appDefinition.js';
 import { appProblems, createAppScope, refusable, type ScopedApp } from './appScope.js';
 import { createAuthenticator } from './auth/authenticate.js';
-import { ANONYMOUS } from './auth/viewer.js';
 import { identityHeaders, isIdentityHeader } from './auth/identityHeaders.js';
 import { createTokenVerifier } from './auth/verifyToken.js';
 import { createCacheStores } from './cache/createCacheStores.js';
@@ -28,13 +27,13 @@ import { usePolicy } from './graphql/plugins/usePolicy.js';
 import { useRequestErrors } from './graphql/plugins/useRequestErrors.js';
 import { useResponseCache } from './graphql/plugins/useResponseCache.js';
 import { adminJwtVerifier } from './http/admin/adminAuth.js';
+import { createAdmission } from './http/admission.js';
 import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
 import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
 import { applyCors } from './http/cors.js';
 import { createHttpServer, type RouteHandler } from './http/createHttpServer.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
-import { requestIdOf } from './http/requestId.js';
 import { sendJson } from './http/respond.js';
 import { createLogger } from './observability/logger.js';
 import { metrics, recordSupergraph } from './observability/metrics.js';
@@ -199,7 +198,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       useOperationLimits(config.limits),
       // static cost from @cost/@listSize, refused over MAX_COST; heavy operations take turns
       useDemandControl({ ...config.demand, log }),
-      // request-level limits per identity and client profile, and the field-limit counters
+      // the field-limit counters (the request limit was spent as the request arrived: src/http/admission.ts)
       ...rateLimits.plugins,
       // the rule tree and the supergraph's auth directives: denied fields pruned before planning
       usePolicy({ rules: (sdl) => rateLimits.rules(sdl === undefined ? {} : appScope(sdl).rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
@@ -210,29 +209,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     ],
   });
 
-  const buildContext = async (req: IncomingMessage): Promise<TesseraContext> => {
-    const requestId = requestIdOf(req);
-    // Most requests never log through the context: the child logger is made on first use only.
-    let requestLog: Logger | undefined;
-    const context = {
-      requestId,
-      viewer: ANONYMOUS,
-      get log() {
-        return (requestLog ??= log.child({ reqId: requestId }));
-      },
-      ip: req.socket.remoteAddress ?? '',
-      headers: req.headers as Record<string, string | undefined>,
-      scratch: new Map(),
-      maxResponseBytes: config.demand.maxResponseBytes,
-    };
-    context.viewer = await authenticate(context.headers, () => context.log);
-    return context;
-  };
+  const admission = createAdmission({ authenticate, requestLimit: rateLimits.request, log, maxResponseBytes: config.demand.maxResponseBytes });
 
   const graphql = createGraphQLHandler({
     server: apollo,
     maxBodyBytes: config.maxBodyBytes,
-    buildContext,
+    admission,
     batchMaxOperations: config.batchMaxOperations,
     onFinish: observeGraphQLRequest(metrics),
   });

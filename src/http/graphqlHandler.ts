@@ -1,18 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { STORED_DATA, withStoredData, type StoredDataSlot } from '../cache/storedData.js';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
+import type { Admission } from './admission.js';
 import { readLimited } from './readLimited.js';
-import { sendGraphQLError } from './respond.js';
+import { sendGraphQLError, sendGraphQLErrorOf } from './respond.js';
 
 export interface GraphQLHandlerOptions {
   readonly server: ApolloServer<TesseraContext>;
   readonly maxBodyBytes: number;
-  readonly buildContext: (req: IncomingMessage, res: ServerResponse) => Promise<TesseraContext>;
+  /** Who is asking and whether their budget allows it: before anything else about the request. */
+  readonly admission: Admission;
   /** Operations per batched request; 0 (default) leaves batches to Apollo, which refuses them. */
   readonly batchMaxOperations?: number;
-  /** Told when the response is written (metrics), with the context if one was built. */
+  /** Told when the response is written (metrics), with the context if Apollo ran the request. */
   readonly onFinish?: (res: ServerResponse, startedAt: number, context: TesseraContext | undefined) => void;
 }
 
@@ -69,12 +72,19 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 }
 
 /** Hands an HTTP request to Apollo Server and writes its answer. */
-export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batchMaxOperations = 0, onFinish }: GraphQLHandlerOptions) {
+export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMaxOperations = 0, onFinish }: GraphQLHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
-    let context: TesseraContext | undefined;
+    let handed: TesseraContext | undefined;
     if (onFinish) {
       const startedAt = performance.now();
-      res.once('finish', () => onFinish(res, startedAt, context));
+      res.once('finish', () => onFinish(res, startedAt, handed));
+    }
+    let context: TesseraContext;
+    try {
+      context = await admission.enter(req, res);
+    } catch (error) {
+      if (error instanceof GraphQLError) return sendGraphQLErrorOf(req, res, error);
+      throw error;
     }
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
       return sendGraphQLError(res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
@@ -93,6 +103,15 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
     if (Array.isArray(body) && batchMaxOperations > 0 && body.length > batchMaxOperations) {
       return sendGraphQLError(res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
     }
+    if (Array.isArray(body) && body.length > 1) {
+      // Each operation of a batch counts; the first was spent on arrival.
+      try {
+        await admission.more(context, res, body.length - 1);
+      } catch (error) {
+        if (error instanceof GraphQLError) return sendGraphQLErrorOf(req, res, error);
+        throw error;
+      }
+    }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers: toHeaderMap(req),
@@ -105,9 +124,8 @@ export function createGraphQLHandler({ server, maxBodyBytes, buildContext, batch
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {
-        context = await buildContext(req, res);
         if (single) context.scratch.set(STORED_DATA, stored);
-        return context;
+        return (handed = context);
       },
     });
     for (const [name, value] of response.headers) {

@@ -4,7 +4,7 @@ import { OPERATION_LABELS, UNKNOWN_OPERATION, type OperationLabels } from '../gr
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import type { RouteHandler } from './createHttpServer.js';
 
-const STATUS_CODES: Record<number, string> = { 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 500: 'INTERNAL_SERVER_ERROR' };
+const STATUS_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED', 500: 'INTERNAL_SERVER_ERROR' };
 
 /** `GET /metrics`: the Prometheus text exposition of Tessera's own registry. */
 export function metricsRoute(metrics: Metrics = defaultMetrics): RouteHandler {
@@ -19,7 +19,7 @@ export function metricsRoute(metrics: Metrics = defaultMetrics): RouteHandler {
 export function observeGraphQLRequest(metrics: Metrics = defaultMetrics) {
   return (res: ServerResponse, startedAt: number, context: TesseraContext | undefined): void => {
     const labels = (context?.scratch.get(OPERATION_LABELS) as OperationLabels | undefined) ?? UNKNOWN_OPERATION;
-    // Refused before Apollo built a context (body, media type, CSRF): the plugin never saw the error.
+    // Refused before Apollo ran (credential, budget, body, media type): the plugin never saw the error.
     if (!context && res.statusCode >= 400) metrics.graphqlErrors.inc({ code: STATUS_CODES[res.statusCode] ?? 'BAD_REQUEST' });
     metrics.httpRequestDuration.observe(
       { operation_type: labels.operationType, operation_name: labels.operationName, status: String(res.statusCode) },

@@ -7,12 +7,22 @@ export interface RequestBudget {
   readonly windowS: number;
 }
 
+/** A client profile's budget, and whether the caller's own `apollographql-client-name` may choose it. */
+export interface ClientProfile extends RequestBudget {
+  /**
+   * Chosen by the `apollographql-client-name` header as well as by a credential's client. Off by
+   * default: the header is the caller's own word, so each name it may choose is one more budget
+   * for the same identity. Turn it on only for a profile no more generous than the default.
+   */
+  readonly fromHeader?: boolean;
+}
+
 /** Request-level limits per identity, with per-client profiles (chosen by client name). */
 export interface ClientLimits {
   /** For every identity without a profile; absent: no request-level limit. */
   readonly default?: RequestBudget;
-  /** By client name: the API key's client, the JWT's client claim, or `apollographql-client-name`. */
-  readonly profiles?: Readonly<Record<string, RequestBudget>>;
+  /** By client name: the credential's client (API key `client`, token `client_id`/`azp`), or the header where the profile allows it. */
+  readonly profiles?: Readonly<Record<string, ClientProfile>>;
   readonly onStoreError?: LimitSpec['onStoreError'];
 }
 
@@ -21,13 +31,25 @@ export function identityOf(viewer: Viewer, ip: string): string {
   return viewer.id ?? `ip:${ip}`;
 }
 
-/** The request limit that applies to a client, if any. Pure. */
-export function requestLimitFor(limits: ClientLimits, clientName: string | undefined): LimitSpec | undefined {
-  const profile = clientName !== undefined ? limits.profiles?.[clientName] : undefined;
-  const budget = profile ?? limits.default;
+/**
+ * The client profile a request falls under: the credential's client, else the client-name header
+ * when that profile lets the header choose it. Pure.
+ */
+export function profileOf(limits: ClientLimits, credentialClient: string | undefined, headerClient: string | undefined): string | undefined {
+  const profiles = limits.profiles;
+  if (!profiles) return undefined;
+  if (credentialClient !== undefined && Object.hasOwn(profiles, credentialClient)) return credentialClient;
+  if (headerClient !== undefined && Object.hasOwn(profiles, headerClient) && profiles[headerClient]!.fromHeader === true) return headerClient;
+  return undefined;
+}
+
+/** The request limit of a profile (undefined: the default), if any. Pure. */
+export function requestLimitFor(limits: ClientLimits, profile: string | undefined): LimitSpec | undefined {
+  const chosen = profile !== undefined ? limits.profiles?.[profile] : undefined;
+  const budget = chosen ?? limits.default;
   if (!budget) return undefined;
   return {
-    name: profile ? `request:${clientName}` : 'request',
+    name: chosen ? `request:${profile}` : 'request',
     max: budget.max,
     windowS: budget.windowS,
     onStoreError: limits.onStoreError,

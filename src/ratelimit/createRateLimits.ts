@@ -3,12 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TesseraContext } from '../graphql/context.js';
 import { useFieldRateLimits } from '../graphql/plugins/useFieldRateLimits.js';
-import { useRequestRateLimit } from '../graphql/plugins/useRequestRateLimit.js';
 import type { RuleTree } from '../policy/rules.js';
 import { createRedis } from '../redis/createRedis.js';
-import { parseBudget, type ClientLimits, type RequestBudget } from './clientLimits.js';
+import { parseBudget, type ClientLimits, type ClientProfile, type RequestBudget } from './clientLimits.js';
 import { withFieldLimits, type FieldLimit } from './fieldLimits.js';
 import { createRateLimiter, type LimitSpec } from './limiter.js';
+import { createRequestLimit, type RequestLimit } from './requestLimit.js';
 import type { FieldRejection } from './rule.js';
 
 /** The engine's rate-limit settings (from the environment). */
@@ -23,8 +23,11 @@ export interface RateLimitConfig {
   readonly onStoreError: NonNullable<LimitSpec['onStoreError']>;
 }
 
-/** The app's client profiles: a request budget per client name, e.g. `{ 'mobile-app': '300/60s' }`. */
-export type ClientProfiles = Readonly<Record<string, RequestBudget | string>>;
+/**
+ * The app's client profiles: a request budget per client name, e.g. `{ 'mobile-app': '300/60s' }`
+ * or `{ 'web': { max: 600, windowS: 60, fromHeader: true } }` (see ClientProfile.fromHeader).
+ */
+export type ClientProfiles = Readonly<Record<string, ClientProfile | string>>;
 
 export interface RateLimitsOptions {
   readonly config: RateLimitConfig;
@@ -41,7 +44,9 @@ export interface RateLimitsOptions {
 }
 
 export interface RateLimits {
-  /** The request limit (when any budget is configured), then the field limits' store; before the policy. */
+  /** The request limit, spent as a request arrives (src/http/admission.ts); undefined when no budget is configured. */
+  readonly request: RequestLimit | undefined;
+  /** The field limits' store; before the policy. */
   readonly plugins: readonly ApolloServerPlugin<TesseraContext>[];
   /** The app's rule tree with the configured field limits added. */
   rules(tree: RuleTree | undefined): RuleTree;
@@ -49,14 +54,13 @@ export interface RateLimits {
   close(): Promise<void>;
 }
 
-const CLIENT_NAME_HEADER = 'apollographql-client-name';
-
 /** Checks the profiles once, at start; the message names the bad one. */
-function parseProfiles(profiles: ClientProfiles): Record<string, RequestBudget> {
-  const out: Record<string, RequestBudget> = {};
+function parseProfiles(profiles: ClientProfiles): Record<string, ClientProfile> {
+  const out: Record<string, ClientProfile> = {};
   for (const [client, budget] of Object.entries(profiles)) {
     try {
-      out[client] = typeof budget === 'string' ? parseBudget(budget) : parseBudget(`${budget.max}/${budget.windowS}s`);
+      out[client] =
+        typeof budget === 'string' ? parseBudget(budget) : { ...parseBudget(`${budget.max}/${budget.windowS}s`), fromHeader: budget.fromHeader === true };
     } catch (error) {
       throw new TypeError(`clientLimits.profiles.${client}: ${(error as Error).message}`);
     }
@@ -71,7 +75,7 @@ function parseProfiles(profiles: ClientProfiles): Record<string, RequestBudget> 
  */
 export function createRateLimits({ config, redisUrl, prefix, profiles = {}, profilesApply = () => true, log, onReject }: RateLimitsOptions): RateLimits {
   const budgets = parseProfiles(profiles);
-  // Label values stay bounded: a client name the operator did not configure counts as `default`.
+  // Label values stay bounded: a client without a profile counts as `default`.
   const clientLabel = (client: string | undefined) => (client !== undefined && Object.hasOwn(budgets, client) ? client : 'default');
   const redis: Redis | undefined = redisUrl ? createRedis({ url: redisUrl, commandTimeoutMs: config.timeoutMs, log, role: 'rate-limit' }) : undefined;
   let warned = false;
@@ -96,21 +100,18 @@ export function createRateLimits({ config, redisUrl, prefix, profiles = {}, prof
   const hasRequestLimit = config.default !== undefined || Object.keys(budgets).length > 0;
 
   const onFieldReject = ({ rule, ctx, spend, first }: FieldRejection) => {
-    const client = ctx.viewer.client ?? ctx.headers[CLIENT_NAME_HEADER];
+    const client = ctx.viewer.client;
     onReject?.(rule, clientLabel(client));
     if (!first) return;
     const requestLog = (ctx as Partial<TesseraContext>).log ?? log;
     requestLog.warn({ rule, client, retryAfter: spend.resetS, degraded: spend.degraded }, 'field rate limited');
   };
 
-  const plugins: ApolloServerPlugin<TesseraContext>[] = [];
-  if (hasRequestLimit) {
-    plugins.push(useRequestRateLimit({ limiter, limits, log, onReject: (rule, client) => onReject?.(rule, clientLabel(client)) }));
-  }
-  plugins.push(useFieldRateLimits({ limiter, onStoreError: config.onStoreError, onReject: onFieldReject }));
+  const request = hasRequestLimit ? createRequestLimit({ limiter, limits, log, onReject: (rule, profile) => onReject?.(rule, clientLabel(profile)) }) : undefined;
 
   return {
-    plugins,
+    request,
+    plugins: [useFieldRateLimits({ limiter, onStoreError: config.onStoreError, onReject: onFieldReject })],
     rules: (tree) => withFieldLimits(tree ?? {}, config.fields),
     async close() {
       await limiter.close();

@@ -171,38 +171,79 @@ describe('request limits per client', () => {
     expect((await s.query('{ product(sku: "SKU-0001") { sku } }', undefined, await bearer('grace'))).status).toBe(200);
   });
 
-  it('a client profile (here chosen by apollographql-client-name) has its own budget', async () => {
+  it("a client profile is chosen by the credential's client; the client-name header opens no budget of its own", async () => {
     // The demo app's profile: nightly-export gets 60/60s whatever RATE_LIMIT_DEFAULT says.
     const s = await stack({ RATE_LIMIT_DEFAULT: '1/30s' });
-    const headers = { 'apollographql-client-name': 'nightly-export' };
-    const res = await s.query('{ product(sku: "SKU-0001") { sku } }', undefined, headers);
+    const query = '{ product(sku: "SKU-0001") { sku } }';
+    const exporter = { authorization: `Bearer ${await signDevToken({ secret: JWT_SECRET, sub: 'exporter', client: 'nightly-export' })}` };
+    const res = await s.query(query, undefined, exporter);
     expect(res.status).toBe(200);
     expect(res.headers.get('ratelimit-limit')).toBe('60');
-    expect((await s.query('{ product(sku: "SKU-0001") { sku } }', undefined, headers)).status).toBe(200);
-    expect((await s.query('{ product(sku: "SKU-0001") { sku } }')).status).toBe(200);
-    expect((await s.query('{ product(sku: "SKU-0001") { sku } }')).status).toBe(429);
+    expect((await s.query(query, undefined, exporter)).status).toBe(200);
+
+    // The header alone is the caller's own word: the default budget, one counter whatever the name.
+    const ada = await bearer('ada');
+    const named = (client: string) => s.query(query, undefined, { ...ada, 'apollographql-client-name': client });
+    const first = await named('nightly-export');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('1');
+    expect((await named('nightly-export')).status).toBe(429);
+    expect((await named('another-name')).status).toBe(429);
+    expect((await s.query(query, undefined, ada)).status).toBe(429);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toMatch(/tessera_rate_limit_rejections_total\{rule="request",client="default"\} [1-9]/);
   });
 
+  it('every request counts: refused at parse, validation, an APQ miss, a bad body or a bad credential', async () => {
+    const s = await stack({ RATE_LIMIT_DEFAULT: '5/30s' });
+    const ada = await bearer('ada');
+    const post = (body: string, headers: Record<string, string> = ada) =>
+      fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const parse = await post(JSON.stringify({ query: '{ product(' }));
+    expect(parse.headers.get('ratelimit-remaining')).toBe('4');
+    expect(((await parse.json()) as GraphQLResponse['body']).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const invalid = await post(JSON.stringify({ query: '{ noSuchField }' }));
+    expect(((await invalid.json()) as GraphQLResponse['body']).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const apqMiss = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    expect(((await apqMiss.json()) as GraphQLResponse['body']).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const badJson = await post('{ not json');
+    expect(badJson.status).toBe(400);
+    expect(badJson.headers.get('ratelimit-remaining')).toBe('1');
+    expect((await post(JSON.stringify({ query: '{ product(sku: "SKU-0001") { sku } }' }))).status).toBe(200);
+    const refused = await post(JSON.stringify({ query: '{ product(sku: "SKU-0001") { sku } }' }));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as GraphQLResponse['body']).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+
+    // A refused credential is no identity: its attempts count against the address, then 429 instead of 401.
+    const guess = () => post(JSON.stringify({ query: '{ __typename }' }), { authorization: 'Bearer not.a.token' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await guess()).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // The anonymous caller at that address has spent the same budget.
+    expect((await s.query('{ __typename }')).status).toBe(429);
+  });
+
   it('batched HTTP operations: every operation counts, for request and field limits', async () => {
-    const s = await stack({ BATCH_MAX_OPERATIONS: '10', RATE_LIMIT_DEFAULT: '4/30s', RATE_LIMIT_FIELDS: 'Query.product=2/30s' });
+    const s = await stack({ BATCH_MAX_OPERATIONS: '10', RATE_LIMIT_DEFAULT: '5/30s', RATE_LIMIT_FIELDS: 'Query.product=2/30s' });
     const ada = await bearer('ada');
     const op = { query: '{ product(sku: "SKU-0001") { sku } }' };
-    const res = await fetch(`${s.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...ada },
-      body: JSON.stringify([op, op, op, op, op]),
-    });
+    const batch = (size: number) =>
+      fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...ada }, body: JSON.stringify(Array(size).fill(op)) });
+    const res = await batch(4);
     const body = (await res.json()) as GraphQLResponse['body'][];
-    expect(body).toHaveLength(5);
-    // The operations run concurrently: 4 pass the request limit (1 refused whole), 2 of those get the field.
+    expect(body).toHaveLength(4);
+    expect(res.headers.get('ratelimit-remaining')).toBe('1');
+    // The operations run concurrently: all 4 pass the request limit, 2 of them get the field.
     const served = body.filter((b) => !b.errors && b.data?.product?.sku === 'SKU-0001');
     const fieldLimited = body.filter((b) => b.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && b.data?.product === null);
-    const requestLimited = body.filter((b) => b.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && b.data === undefined);
-    expect([served.length, fieldLimited.length, requestLimited.length]).toEqual([2, 2, 1]);
+    expect([served.length, fieldLimited.length]).toEqual([2, 2]);
     // Every refused field has its error at its path, even though the operations were parsed concurrently.
     for (const b of fieldLimited) expect(b.errors![0]!.path).toEqual(['product']);
+    // Two more operations do not fit the one left: the whole batch is refused.
+    const over = await batch(2);
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as GraphQLResponse['body']).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
   it('identical operations parsed concurrently in one batch are each denied (the policy plan matches its own document)', async () => {

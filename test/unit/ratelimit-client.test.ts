@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, apiKeyViewer, userViewer } from '../../src/auth/viewer.js';
-import { identityOf, parseBudget, requestLimitFor } from '../../src/ratelimit/clientLimits.js';
+import { identityOf, parseBudget, profileOf, requestLimitFor } from '../../src/ratelimit/clientLimits.js';
 
 describe('client limits', () => {
   it('counts a viewer in its credential namespace, anyone else by IP', () => {
@@ -9,6 +9,16 @@ describe('client limits', () => {
     // A token without sub (client credentials) has no identity of its own.
     expect(identityOf(userViewer(undefined), '10.0.0.1')).toBe('ip:10.0.0.1');
     expect(identityOf(ANONYMOUS, '10.0.0.1')).toBe('ip:10.0.0.1');
+  });
+
+  it("a profile is chosen by the credential's client, by the header only where the profile allows it", () => {
+    const limits = { profiles: { export: { max: 5, windowS: 60 }, web: { max: 100, windowS: 60, fromHeader: true } } };
+    expect(profileOf(limits, 'export', undefined)).toBe('export');
+    expect(profileOf(limits, undefined, 'export')).toBeUndefined();
+    expect(profileOf(limits, undefined, 'web')).toBe('web');
+    expect(profileOf(limits, 'export', 'web')).toBe('export');
+    expect(profileOf(limits, 'unknown', 'toString')).toBeUndefined();
+    expect(profileOf({}, 'export', 'web')).toBeUndefined();
   });
 
   it('chooses the client profile, else the default, else none', () => {
