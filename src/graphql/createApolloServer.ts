@@ -41,6 +41,9 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
     // One shutdown path: Tessera's own, which drains readiness first.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
+    // No "Did you mean …?" in production: suggestions spell out a schema that introspection hides
+    // (formatError drops those of variable and enum coercion too).
+    hideSchemaDetailsFromClientErrors: options.production,
     formatError: createFormatError(options.production),
     // Apollo's default appends a newline: a second string, which every write of the answer (its
     // length, its bytes) must first copy into one.

@@ -5,9 +5,15 @@ import { ERROR_CODES, TesseraError } from '../errors/codes.js';
 const OWN_CODES = new Set<string>(Object.keys(ERROR_CODES));
 
 /**
+ * graphql-js ends many messages with `Did you mean "secretField"?` (validation, variable and
+ * enum coercion): a way to read the schema without introspection. Production drops them.
+ */
+export const withoutSuggestions = (message: string): string => message.replace(/ ?Did you mean .+\?$/s, '');
+
+/**
  * Shapes errors for clients. In production, what a subgraph said about its own failure
  * (messages, stack traces, internal codes) is replaced by a generic message; Tessera's own
- * codes are stable and safe, so they pass as they are.
+ * codes are stable and safe, so they pass, without field suggestions.
  */
 export function createFormatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -20,7 +26,7 @@ export function createFormatError(production: boolean) {
     const serviceName = formatted.extensions?.serviceName;
     if (typeof code === 'string' && OWN_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
     if (serviceName !== undefined) {
       return {

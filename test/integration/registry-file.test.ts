@@ -42,6 +42,15 @@ describe('registry with the file store', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('a path that is not valid percent-encoding is a 400, not a 500', async () => {
+    for (const path of ['/admin/subgraphs/%zz', '/admin/subgraphs/%E0%A4%A', '/admin/subgraphs/a%']) {
+      const res = await admin(stack.url, 'GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.errors[0].code).toBe('BAD_REQUEST');
+    }
+    expect((await admin(stack.url, 'GET', '/admin/subgraphs')).status).toBe(200);
+  });
+
   it('refuses a subgraph that would take a field the app guards away from the app (its rule would lift), even while one of the app’s subgraphs is missing', async () => {
     // reviews, which the app owns, is not registered yet: the check must not wait for it.
     const takeover = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@override"])

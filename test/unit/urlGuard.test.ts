@@ -2,6 +2,7 @@ import { lookup } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import {
   checkSubgraphUrl,
+  embeddedIPv4,
   guardSubgraphUrl,
   hostAllowed,
   isForbiddenAddress,
@@ -30,6 +31,32 @@ describe('isForbiddenAddress', () => {
     for (const a of ['169.254.169.254', '169.254.0.1', 'fd00:ec2::254', 'fe80::1', '::ffff:169.254.169.254', '0.0.0.0', '100.100.100.200', '224.0.0.1', '::']) {
       expect(isForbiddenAddress(a), a).toBe(true);
     }
+  });
+  it('refuses them written in NAT64, 6to4, Teredo and IPv4-compatible IPv6 forms too', () => {
+    const forms = [
+      '64:ff9b::a9fe:a9fe', // NAT64 of 169.254.169.254
+      '64:ff9b::169.254.169.254',
+      '64:ff9b:1::a9fe:a9fe', // local-use NAT64
+      '2002:a9fe:a9fe::1', // 6to4
+      '2002:6464:64c8::', // 6to4 of 100.100.100.200
+      '::169.254.169.254', // IPv4-compatible
+      '::a9fe:a9fe',
+      '2001:0:4136:e378:8000:63bf:5601:5601', // Teredo: the client 169.254.169.254, inverted
+      '::ffff:0.0.0.0',
+    ];
+    for (const a of forms) expect(isForbiddenAddress(a), a).toBe(true);
+    expect(embeddedIPv4('64:ff9b::a00:1')).toBe('10.0.0.1');
+    expect(embeddedIPv4('2002:0a00:0001::')).toBe('10.0.0.1');
+    expect(embeddedIPv4('::1')).toBeUndefined();
+    expect(embeddedIPv4('2001:db8::1')).toBeUndefined();
+  });
+  it('judges an IPv6 literal that carries an IPv4 address by that address', () => {
+    // A private address in NAT64 or 6to4 form is refused unless its IPv4 form is allowed.
+    expect(codes('http://[64:ff9b::a00:1]/graphql', ['64:ff9b::/96'])).toEqual(['SUBGRAPH_URL_FORBIDDEN']);
+    expect(codes('http://[2002:a00:1::]/graphql', ['2002::/16'])).toEqual(['SUBGRAPH_URL_FORBIDDEN']);
+    expect(codes('http://[64:ff9b::a00:1]/graphql', ['10.0.0.0/8'])).toEqual([]);
+    expect(codes('http://[::ffff:127.0.0.1]:4001/graphql')).toEqual([]);
+    expect(codes('http://[64:ff9b::a9fe:a9fe]/graphql', ['*'])).toEqual(['SUBGRAPH_URL_FORBIDDEN']);
   });
   it('lets ordinary addresses through (the allowlist decides about them)', () => {
     for (const a of ['127.0.0.1', '10.0.0.5', '192.168.1.10', '8.8.8.8', '::1', 'fd00:ec2::253', '169.253.255.255', '169.255.0.0']) {

@@ -33,6 +33,15 @@ function sendErrors(res: ServerResponse, errors: readonly TesseraError[], extra:
 const sendError = (res: ServerResponse, code: ErrorCode, message: string = ERROR_CODES[code].message, status?: number) =>
   sendErrors(res, [new TesseraError(code, message)], {}, status);
 
+/** The path's segments, percent-decoded; undefined when one is not valid percent-encoding (`%zz`, `%E0%A4`). */
+function decodedSegments(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   return (await readLimited(req, maxBytes)).toString('utf8');
 }
@@ -44,7 +53,8 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
 export function createAdminRoutes({ registry, authorize, maxBodyBytes, log }: AdminRoutesOptions): RouteHandler {
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL, actor: string): Promise<void> => {
     const method = req.method ?? 'GET';
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // ['admin', …]
+    const parts = decodedSegments(url.pathname); // ['admin', …]
+    if (!parts) return sendError(res, 'BAD_REQUEST', 'The path is not valid percent-encoding.');
     const [, resource, name, verb] = parts;
     const dryRun = flag(url, 'dryRun');
     const force = flag(url, 'force');

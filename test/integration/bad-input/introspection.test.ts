@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectRefused, expectStillServing, post, send, useStack } from './harness.js';
 
-describe('bad input: introspection and the landing page in production', () => {
+describe('bad input: introspection, suggestions and the landing page in production', () => {
   const stack = useStack({ NODE_ENV: 'production' });
 
   it('__schema → 400 GRAPHQL_VALIDATION_FAILED', async () => {
@@ -29,6 +29,21 @@ describe('bad input: introspection and the landing page in production', () => {
   it('production error bodies carry no stack traces', async () => {
     const answer = await send(stack(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(JSON.stringify(answer.body)).not.toContain('stacktrace');
+  });
+
+  it('no field suggestions: unknown fields, arguments and input fields name nothing the caller did not send', async () => {
+    const typo = await post(stack(), { query: '{ product(sku: "SKU-0001") { titel } }' });
+    expectRefused(typo, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(typo.body.errors?.[0]?.message).toBe('Cannot query field "titel" on type "Product".');
+    const input = await post(stack(), {
+      query: 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }',
+      variables: { input: { userId: '1', items: [], userID: '2' } },
+    });
+    expect(input.body.errors?.[0]?.message).toMatch(/Field "userID" is not defined by type "CreateOrderInput"\.$/);
+    expect(JSON.stringify(input.body)).not.toMatch(/Did you mean/);
+    const argument = await post(stack(), { query: '{ searchProducts(query: "a", frist: 1) { sku } }' });
+    expectRefused(argument, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(argument.body)).not.toMatch(/Did you mean|"first"/);
   });
 
   it('keeps serving', () => expectStillServing(stack()));
