@@ -156,7 +156,7 @@ async function startGateway(config: GatewayConfig, baseEnv: Record<string, strin
     options.profile === config.id ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles', config.id)}`] : [];
   const child = spawn(process.execPath, [...profileArgs, ...(config.nodeFlags ?? []), config.entry], {
     cwd: ROOT,
-    env: { ...process.env, ...baseEnv, ...config.env, PORT: String(port) },
+    env: { ...process.env, ...baseEnv, ...config.env, PORT: String(port), METRICS_PORT: '0' },
     // Tessera logs one line per request (LOG_LEVEL=info): written, as in production, but not kept.
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -53,6 +53,8 @@ export interface App {
   readonly phase: Phase;
   /** Base URL once listening, e.g. `http://127.0.0.1:4000`. */
   readonly url: string;
+  /** `/metrics` on its own listener once started, e.g. `http://127.0.0.1:9090/metrics`. */
+  readonly metricsUrl: string;
   start(): Promise<void>;
   /** Drains: readiness turns 503, in-flight requests finish, then everything closes. */
   stop(): Promise<void>;
@@ -225,7 +227,6 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     ['/graphql', graphqlRoute],
     ['/', graphqlRoute],
     ['/health', (_req, res) => sendJson(res, 200, { status: 'ok' })],
-    ['/metrics', metricsRoute(metrics)],
     [
       '/readiness',
       (_req, res) => {
@@ -251,6 +252,9 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   });
   if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
   const http = createHttpServer({ log, routes, prefixRoutes });
+  // Metrics name operations, clients and subgraphs: they are for the operator's scraper, on a
+  // listener of its own (loopback only by default), as Apollo Router and Hive Gateway serve them.
+  const metricsHttp = createHttpServer({ log, routes: new Map([['/metrics', metricsRoute(metrics)]]) });
 
   /** Says when the app's policy, or part of it, acts on nothing in a served graph. */
   function reportScope(scoped: ScopedApp, compositionId: string) {
@@ -281,21 +285,21 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       return phase;
     },
     get url() {
-      const address = http.address() as AddressInfo | null;
-      if (!address) throw new Error('The gateway is not listening.');
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+      return baseUrl(http);
+    },
+    get metricsUrl() {
+      return `${baseUrl(metricsHttp)}/metrics`;
     },
     async start() {
       phase = 'starting';
       // Readiness answers 503 while the supergraph loads, so the port opens first.
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(config.port, config.host, () => {
-          http.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(http, config.port, config.host);
+      try {
+        await listen(metricsHttp, config.metrics.port, config.metrics.host);
+      } catch (error) {
+        await app.stop();
+        throw error;
+      }
       try {
         await apollo.start();
         apolloStarted = true;
@@ -324,6 +328,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         clearInterval(idle);
         clearTimeout(grace);
       }
+      // Scrapes are answered while the GraphQL port drains, then that listener closes too.
+      if (metricsHttp.listening) {
+        const closed = new Promise<void>((resolve) => metricsHttp.close(() => resolve()));
+        metricsHttp.closeAllConnections();
+        await closed;
+      }
       // Stores (Redis) and watchers close after the last request in flight is answered.
       for (const cleanup of cleanups.splice(0)) await cleanup();
       if (apolloStarted) await apollo.stop().catch((error) => log.warn({ err: error }, 'apollo stop failed'));
@@ -337,4 +347,22 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     },
   };
   return app;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** `http://host:port` of a listening server; the unspecified address reads as loopback. */
+function baseUrl(server: Server): string {
+  const address = server.address() as AddressInfo | null;
+  if (!address) throw new Error('The gateway is not listening.');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
 }

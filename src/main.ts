@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  log.info({ url: `${gateway.url}/graphql`, compositionId: gateway.manager.state?.id }, 'Tessera is serving');
+  log.info({ url: `${gateway.url}/graphql`, metrics: gateway.metricsUrl, compositionId: gateway.manager.state?.id }, 'Tessera is serving');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

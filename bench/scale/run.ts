@@ -32,6 +32,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Gateway {
   readonly url: string;
+  /** Its `/metrics` listener. */
+  readonly metricsUrl: string;
   readonly child: ChildProcess;
   readonly startMs: number;
   /** The last 4 KB it logged (warn and above). */
@@ -42,10 +44,20 @@ interface Gateway {
 /** Starts the built gateway and resolves once `/readiness` answers 200; `startMs` is spawn → ready. */
 async function startGateway(env: Record<string, string>, timeoutMs = 600_000): Promise<Gateway> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [join(BUILD, 'src', 'main.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      APOLLO_TELEMETRY_DISABLED: '1',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Logs (warn and above) are kept for the error message of a gateway that fails.
@@ -68,6 +80,7 @@ async function startGateway(env: Record<string, string>, timeoutMs = 600_000): P
   const startMs = performance.now() - started;
   return {
     url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     child,
     startMs,
     logs: () => stderr,
@@ -115,8 +128,8 @@ async function until(gateway: Gateway, check: () => Promise<boolean>, timeoutMs:
 }
 
 /** Sum of a Prometheus metric's samples whose line matches `filter`. */
-async function metric(url: string, name: string, filter = ''): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metric(metricsUrl: string, name: string, filter = ''): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   return text
     .split('\n')
     .filter((l) => l.startsWith(name) && l.includes(filter))
@@ -206,8 +219,8 @@ async function measure(n: number, work: string): Promise<Row> {
     b = await startGateway(env);
     const duo = await publishWhileProbing(a, [a, b], together, graph.url(together.name));
     const [probeMaxPublishA = 0, probeMaxPublishB = 0] = duo.slowest;
-    const replicaBCompositions = await metric(b.url, 'tessera_composition_seconds_count', 'kind="compose"');
-    const replicaBAdoptions = await metric(b.url, 'tessera_supergraph_adoptions_total');
+    const replicaBCompositions = await metric(b.metricsUrl, 'tessera_composition_seconds_count', 'kind="compose"');
+    const replicaBAdoptions = await metric(b.metricsUrl, 'tessera_supergraph_adoptions_total');
     const peakRssMiB = Math.max(peakRss(a), peakRss(b));
 
     // Hot reload: a third gateway serving the same graph from a file, swapped for one with a new field.

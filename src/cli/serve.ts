@@ -73,7 +73,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const { app, note } = await chooseApp(choice, await readFile(config.supergraph.path, 'utf8'));
   const gateway = createApp(config, { app, log });
   await gateway.start();
-  log.info({ url: `${gateway.url}/graphql`, compositionId: gateway.manager.state?.id, app: note }, 'Tessera is serving');
+  log.info({ url: `${gateway.url}/graphql`, metrics: gateway.metricsUrl, compositionId: gateway.manager.state?.id, app: note }, 'Tessera is serving');
   const stop = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

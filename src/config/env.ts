@@ -23,6 +23,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PORT: port.default(9090),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPERGRAPH_CONFIG: z.string().min(1).default('schema/supergraph.yaml'),
   SUPERGRAPH_FILE: z.string().min(1).optional(),

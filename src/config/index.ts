@@ -65,6 +65,8 @@ export interface Config {
   readonly production: boolean;
   readonly port: number;
   readonly host: string;
+  /** Where `/metrics` is served: its own listener, loopback only unless set otherwise. */
+  readonly metrics: { readonly port: number; readonly host: string };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly supergraph: SupergraphSource;
   readonly subgraphTimeoutMs: number;
@@ -172,6 +174,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     production,
     port: env.PORT,
     host: env.HOST,
+    metrics: metricsListener(env),
     logLevel: env.LOG_LEVEL,
     supergraph,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
@@ -260,6 +263,14 @@ function breakerWindowMs(env: Env): number {
     ]);
   }
   return env.BREAKER_WINDOW_MS;
+}
+
+/** `/metrics` never shares the GraphQL port: the two listeners need two ports (or any free ones). */
+function metricsListener(env: Env): Config['metrics'] {
+  if (env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    throw new ConfigError([`METRICS_PORT=${env.METRICS_PORT}: must differ from PORT; /metrics has a listener of its own`]);
+  }
+  return { port: env.METRICS_PORT, host: env.METRICS_HOST };
 }
 
 /**

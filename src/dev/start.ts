@@ -30,6 +30,7 @@ try {
 const lines = [
   '',
   `  Tessera gateway   ${gateway.url}/graphql   (open it in a browser for Apollo Sandbox)`,
+  `  Metrics           ${gateway.metricsUrl}   (Prometheus; loopback only)`,
   `  Composition id    ${gateway.manager.state?.id}`,
   '',
   '  Mock services:',

@@ -24,7 +24,7 @@ export async function startGateway(
   { waitForCache = true }: { waitForCache?: boolean } = {},
 ): Promise<Gateway> {
   const fullEnv: Record<string, string> = {
-    PORT: '0',
+    PORT: '0', METRICS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SUBGRAPH_TIMEOUT_MS: '2000',

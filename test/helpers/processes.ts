@@ -27,6 +27,8 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export interface GatewayProcess {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
+  /** Its `/metrics` listener (METRICS_PORT), e.g. `http://127.0.0.1:9999/metrics`. */
+  readonly metricsUrl: string;
   readonly port: number;
   readonly pid: number;
   /** Everything the process wrote so far (stdout and stderr, last 256 KB). */
@@ -38,7 +40,7 @@ export interface GatewayProcess {
 }
 
 export interface SpawnGatewayOptions {
-  /** Added to the child's environment (PORT, HOST and APOLLO_TELEMETRY_DISABLED are set for you). */
+  /** Added to the child's environment (PORT, METRICS_PORT, HOST and APOLLO_TELEMETRY_DISABLED are set for you). */
   readonly env?: Record<string, string>;
   /** A fixed port (e.g. to restart on the same one); a free one otherwise. */
   readonly port?: number;
@@ -71,6 +73,7 @@ class PortTakenError extends Error {}
 
 async function launch(port: number, options: SpawnGatewayOptions): Promise<GatewayProcess> {
   const entry = options.entry ?? 'src/main.ts';
+  const metricsPort = options.env?.['METRICS_PORT'] ?? String(await freePort());
   const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
@@ -80,6 +83,7 @@ async function launch(port: number, options: SpawnGatewayOptions): Promise<Gatew
       APOLLO_TELEMETRY_DISABLED: '1',
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: metricsPort,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -127,7 +131,7 @@ async function launch(port: number, options: SpawnGatewayOptions): Promise<Gatew
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, port, pid: child.pid!, output: () => output, exited, stop };
+  return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, port, pid: child.pid!, output: () => output, exited, stop };
 }
 
 export interface RunResult {

@@ -73,7 +73,7 @@ export function parsePrometheus(text: string): Exposition {
   };
 }
 
-/** Scrapes a gateway's `/metrics`. */
-export async function scrapeMetrics(baseUrl: string): Promise<Exposition> {
-  return parsePrometheus(await (await fetch(`${baseUrl}/metrics`)).text());
+/** Scrapes a gateway's `/metrics` (its own listener: `metricsUrl`). */
+export async function scrapeMetrics(metricsUrl: string): Promise<Exposition> {
+  return parsePrometheus(await (await fetch(metricsUrl)).text());
 }

@@ -9,6 +9,8 @@ export interface Stack extends AsyncDisposable {
   readonly app: App;
   readonly mocks: MockSet;
   readonly url: string;
+  /** The gateway's `/metrics`, on its own listener. */
+  readonly metricsUrl: string;
   readonly env: Record<string, string>;
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
@@ -61,7 +63,7 @@ export async function postGraphQL<T = any>(
 export async function startStack(options: { env?: Record<string, string>; mocks?: MockSet } = {}): Promise<Stack> {
   const mocks = options.mocks ?? (await startAllMocks());
   const env: Record<string, string> = {
-    PORT: '0',
+    PORT: '0', METRICS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     // Tests of other features count upstream calls; the response cache's own tests turn it on.
@@ -88,6 +90,7 @@ export async function startStack(options: { env?: Record<string, string>; mocks?
     app,
     mocks,
     url,
+    metricsUrl: app.metricsUrl,
     env,
     query: (query, variables, headers) => postGraphQL(url, query, variables, headers),
     close,

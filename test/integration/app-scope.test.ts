@@ -57,7 +57,7 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
     await writeFile(file, supergraphSdl);
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     stock = { server, url: (await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } })).url.replace(/\/$/, '') };
-    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, RESPONSE_CACHE: 'false' });
+    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, RESPONSE_CACHE: 'false' });
     // As `npm run gateway` with SUPERGRAPH_FILE would run it: the app given whatever the graph.
     withApp = createApp(config, { app: demoApp, log: createLogger('warn', logged.sink) });
     engineOnly = createApp(config, { log: pino({ level: 'silent' }) });
@@ -89,7 +89,7 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
   });
 
   it('the app’s client profiles do not apply either: every client gets RATE_LIMIT_DEFAULT', async () => {
-    const env = { SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false', RATE_LIMIT_DEFAULT: '1/60s' };
+    const env = { SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false', RATE_LIMIT_DEFAULT: '1/60s' };
     await using limited = createApp(loadConfig(env), { app: demoApp, log: pino({ level: 'silent' }) });
     await limited.start();
     // The demo app gives nightly-export 60/60s in its own graph (ratelimit-fields.test.ts).
@@ -139,7 +139,7 @@ describe('the demo graph with the app', () => {
   });
 
   it('start-up refuses a rule that names no field of the app’s subgraphs', async () => {
-    const env = { ...mockEnv(mocks), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dir };
+    const env = { ...mockEnv(mocks), PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dir };
     const app = { ...demoApp, rules: { ...demoApp.rules, User: { emial: isAuthenticated } } };
     const gateway = createApp(loadConfig(env), { app, env, log: pino({ level: 'silent' }) });
     const started = gateway.start();
@@ -150,7 +150,7 @@ describe('the demo graph with the app', () => {
 
   it('while a subgraph of the app is missing, start-up lists the entries that wait for it', async () => {
     const logged = warnSink();
-    const env = { ...mockEnv(mocks), SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir, mocks), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir };
+    const env = { ...mockEnv(mocks), SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir, mocks), PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir };
     await using gateway = createApp(loadConfig(env), { app: demoApp, env, log: createLogger('warn', logged.sink) });
     await gateway.start();
     expect(logged.warnings).toEqual([
@@ -165,7 +165,7 @@ describe('the demo graph with the app', () => {
   it('a reloaded file without the app’s subgraphs switches its policy off, and the log says so', async () => {
     const file = await composeDemo(mockEnv(mocks), join(dir, 'reloaded.graphql'));
     const logged = warnSink();
-    const env = { ...mockEnv(mocks), SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', RESPONSE_CACHE: 'false' };
+    const env = { ...mockEnv(mocks), SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', RESPONSE_CACHE: 'false' };
     await using gateway = createApp(loadConfig(env), { app: demoApp, env, log: createLogger('warn', logged.sink) });
     await gateway.start();
     const email = await postGraphQL(gateway.url, '{ user(id: "1") { email } }');

@@ -29,7 +29,7 @@ describe('the response cache keys on what changes the answer', () => {
     const file = join(dir, 'supergraph.graphql');
     const config = loadConfig({
       SUPERGRAPH_FILE: file,
-      PORT: '0',
+      PORT: '0', METRICS_PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       REDIS_URL,

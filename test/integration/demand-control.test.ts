@@ -55,7 +55,7 @@ describe('demand control against a gateway with a 512 MB heap', () => {
       expect(answered.status).toBe(200);
       expect(answered.body).toEqual({ data: { product: { sku: 'SKU-0001', title: expect.any(String) } } });
       expect(alive).toBe(200);
-      const exposition = await scrapeMetrics(gateway.url);
+      const exposition = await scrapeMetrics(gateway.metricsUrl);
       expect(exposition.value('tessera_operation_limit_rejections_total', { limit: 'cost' })).toBe(3);
       expect(exposition.value('tessera_operation_cost_estimated_count')).toBeGreaterThanOrEqual(4);
     } finally {
@@ -77,7 +77,7 @@ describe('demand control against a gateway with a 512 MB heap', () => {
       }
       expect(answered.body.data?.product?.sku).toBe('SKU-0001');
       expect(alive).toBe(200);
-      const exposition = await scrapeMetrics(gateway.url);
+      const exposition = await scrapeMetrics(gateway.metricsUrl);
       expect(exposition.value('tessera_operation_limit_rejections_total', { limit: 'cost_measured' })).toBe(3);
       expect(exposition.value('tessera_operation_cost_actual_count')).toBeGreaterThanOrEqual(1);
     } finally {

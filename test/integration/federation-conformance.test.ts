@@ -432,7 +432,7 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
     const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
     stock = { server, url };
 
-    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false' });
+    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false' });
     tessera = createApp(config, { log: pino({ level: 'silent' }) });
     // An app over these subgraphs, as if they were its own (its rules apply to their fields only).
     const owns = { remote: fixture.subgraphs.map((s) => s.name) };

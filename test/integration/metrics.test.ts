@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { metrics } from '../../src/observability/metrics.js';
 import { parsePrometheus, type Exposition } from '../helpers/prometheus.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -11,11 +12,24 @@ describe('/metrics', () => {
   afterAll(() => stack.close());
 
   const scrape = async (): Promise<Exposition> => {
-    const res = await fetch(`${stack.url}/metrics`);
+    const res = await fetch(stack.metricsUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return parsePrometheus(await res.text());
   };
+
+  it('is served on its own listener, loopback only by default, never on the GraphQL port', async () => {
+    expect(new URL(stack.metricsUrl).port).not.toBe(new URL(stack.url).port);
+    expect(new URL(stack.metricsUrl).hostname).toBe('127.0.0.1');
+    expect(stack.app.config.metrics.host).toBe(loadConfig({ SUPERGRAPH_FILE: 'x' }).metrics.host);
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x' }).metrics).toEqual({ port: 9090, host: '127.0.0.1' });
+    const onGraphQLPort = await fetch(`${stack.url}/metrics`);
+    expect(onGraphQLPort.status).toBe(404);
+    expect(await onGraphQLPort.text()).not.toContain('tessera_');
+    // The metrics listener serves nothing else.
+    expect((await fetch(stack.metricsUrl.replace('/metrics', '/graphql'))).status).toBe(404);
+    expect(() => loadConfig({ SUPERGRAPH_FILE: 'x', PORT: '4000', METRICS_PORT: '4000' })).toThrow(/METRICS_PORT=4000: must differ from PORT/);
+  });
 
   it('parses as Prometheus text with every family declared', async () => {
     const m = await scrape();

@@ -58,7 +58,7 @@ describe('field rate limits (rules in the edge rule tree)', () => {
     expect(codesOf(await s.query(query, undefined, await bearer('grace')))).toEqual([]);
     expect(codesOf(await s.query(query))).toEqual([]);
     // The rejection is counted for operators, by rule and client profile.
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(s.metricsUrl)).text();
     expect(metrics).toMatch(/tessera_rate_limit_rejections_total\{rule="Query\.searchProducts:5\/10s:viewer",client="default"\} [1-9]/);
   });
 
@@ -190,7 +190,7 @@ describe('request limits per client', () => {
     expect((await named('nightly-export')).status).toBe(429);
     expect((await named('another-name')).status).toBe(429);
     expect((await s.query(query, undefined, ada)).status).toBe(429);
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(s.metricsUrl)).text();
     expect(metrics).toMatch(/tessera_rate_limit_rejections_total\{rule="request",client="default"\} [1-9]/);
   });
 

@@ -17,7 +17,7 @@ interface Readiness {
 }
 const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/readiness`)).json()) as Readiness;
 const metric = async (g: GatewayProcess, name: string, labels?: Record<string, string>) =>
-  parsePrometheus(await (await fetch(`${g.url}/metrics`)).text()).value(name, labels);
+  parsePrometheus(await (await fetch(g.metricsUrl)).text()).value(name, labels);
 const cli = (args: string[]) => runScript('src/cli/main.ts', ['subgraph', ...args], { env: { ADMIN_TOKEN } });
 
 /**

@@ -61,6 +61,7 @@ describe('graceful shutdown of a real gateway process', () => {
         APOLLO_TELEMETRY_DISABLED: '1',
         NODE_ENV: 'test',
         PORT: String(port),
+        METRICS_PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
         SHUTDOWN_DELAY_MS: '700',

@@ -29,7 +29,7 @@ describe('a start that fails', () => {
       },
     });
     // A readiness delay this long would outlast the test if a failed start waited for it.
-    const config = loadConfig({ SUPERGRAPH_CONFIG: path, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '600000', DATA_DIR: dir });
+    const config = loadConfig({ SUPERGRAPH_CONFIG: path, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '600000', DATA_DIR: dir });
     const gateway = createApp(config, { app: demoApp, log: createLogger('debug', sink) });
 
     await expect(gateway.start()).rejects.toBeInstanceOf(CompositionFailedError);

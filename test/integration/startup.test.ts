@@ -56,7 +56,7 @@ describe('start-up', () => {
 `;
     const path = join(dir, 'conflict.yaml');
     writeFileSync(path, yaml);
-    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()) });
+    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
     expect(code).toBe(1);
     expect(stderr).toContain('Composition failed');
     expect(stderr).toMatch(/Thing\.name/);
@@ -73,7 +73,7 @@ describe('start-up', () => {
     const yaml = `subgraphs:\n  ghost:\n    routing_url: http://127.0.0.1:${await freePort()}/graphql\n`;
     const path = join(dir, 'ghost.yaml');
     writeFileSync(path, yaml);
-    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()) });
+    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
     expect(code).toBe(1);
     expect(stderr).toContain('[ghost]');
     expect(stderr).toContain('Could not fetch the schema');
@@ -102,7 +102,7 @@ describe('serving a pre-composed supergraph file', () => {
   it('serves the file and hot-reloads it; a broken file keeps the served graph', async () => {
     const file = join(dir, 'supergraph.graphql');
     writeFileSync(file, full);
-    const env = { ...mockEnv(mocks), SUPERGRAPH_FILE: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const env = { ...mockEnv(mocks), SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
     await using app = createApp(loadConfig(env), { app: demoApp, env, log: pino({ level: 'silent' }) });
     await app.start();
     const query = '{ product(sku: "SKU-0007") { title inStock } }';
@@ -150,7 +150,7 @@ describe('readiness', () => {
     const mocks = await startAllMocks();
     try {
       mocks.reviews.setFaults({ latencyMs: 1_000 });
-      const env = { ...mockEnv(mocks), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+      const env = { ...mockEnv(mocks), PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
       await using app = createApp(loadConfig(env), { app: demoApp, env, log: pino({ level: 'silent' }) });
       const starting = app.start();
       const url = await until('the listener', () => app.http.listening && app.url);

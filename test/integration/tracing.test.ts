@@ -40,7 +40,7 @@ describe('tracing over OTLP/HTTP', () => {
       for (const text of line.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(text));
     });
     mocks = await startAllMocks();
-    const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...mockEnv(mocks) };
+    const env = { PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...mockEnv(mocks) };
     app = createApp(loadConfig(env), { app: demoApp, env, log: createLogger('info', sink, traceLogMixin) });
     await app.start();
   });
