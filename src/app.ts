@@ -32,6 +32,7 @@ import { adminPrefixRoutes } from './http/admin/adminRoutes.js';
 import { cachePurgeRoute } from './http/cacheAdminRoutes.js';
 import { applyCors } from './http/cors.js';
 import { createHttpServer, type RouteHandler } from './http/createHttpServer.js';
+import { stopAccepting, trackConnections } from './http/drain.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { metricsRoute, observeGraphQLRequest } from './http/metricsRoute.js';
 import { sendJson } from './http/respond.js';
@@ -40,6 +41,13 @@ import { metrics, recordSupergraph } from './observability/metrics.js';
 import { withServerSpan } from './observability/tracing.js';
 import { createRateLimits } from './ratelimit/createRateLimits.js';
 import { createRegistry } from './registry/createRegistry.js';
+
+/**
+ * How long a keep-alive socket without a request in flight must have been quiet before a draining
+ * gateway closes it: a client that just got an answer sends its next request within far less, so
+ * closing after this resets nothing it was sending.
+ */
+const QUIET_KEEP_ALIVE_MS = 250;
 
 /** The lifecycle of one gateway process. */
 export type Phase = 'created' | 'starting' | 'ready' | 'draining' | 'stopped';
@@ -251,7 +259,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     verifyJwt: adminJwtVerifier(verifyToken),
   });
   if (purgeRoute) routes.set('/admin/cache/purge', purgeRoute);
-  const http = createHttpServer({ log, routes, prefixRoutes });
+  // Set once the listener stops accepting: from then on every answer says `Connection: close`.
+  let closing = false;
+  const http = createHttpServer({ log, routes, prefixRoutes, closing: () => closing });
+  const connections = trackConnections(http);
   // Metrics name operations, clients and subgraphs: they are for the operator's scraper, on a
   // listener of its own (loopback only by default), as Apollo Router and Hive Gateway serve them.
   const metricsHttp = createHttpServer({ log, routes: new Map([['/metrics', metricsRoute(metrics)]]) });
@@ -319,13 +330,14 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       if (http.listening) {
         // Readiness answers 503 for a while first, so load balancers stop sending before the door shuts.
         if (wasReady && config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        // Keep-alive connections close as soon as their request in flight is answered.
-        http.closeIdleConnections();
-        const idle = setInterval(() => http.closeIdleConnections(), 50);
+        // No new connections. Each open one closes after an answer that says so, or once it has
+        // been quiet long enough that closing it resets no request a client is sending (drain.ts).
+        closing = true;
+        const closed = stopAccepting(http);
+        const quiet = setInterval(() => connections.closeQuiet(QUIET_KEEP_ALIVE_MS), 25);
         const grace = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
         await closed;
-        clearInterval(idle);
+        clearInterval(quiet);
         clearTimeout(grace);
       }
       // Scrapes are answered while the GraphQL port drains, then that listener closes too.

@@ -10,18 +10,22 @@ export interface HttpServerOptions {
   /** Exact paths first, then the longest matching prefix (e.g. `/admin/`). */
   readonly routes: ReadonlyMap<string, RouteHandler>;
   readonly prefixRoutes?: ReadonlyMap<string, RouteHandler>;
+  /** True once the server is closing: every answer then says `Connection: close` (see drain.ts). */
+  readonly closing?: () => boolean;
 }
 
 /**
  * The HTTP front door: request ids, one log line per request, routing, and a last-resort 500.
  * node:http directly — a framework would add work to every request and nothing Tessera needs.
  */
-export function createHttpServer({ log, routes, prefixRoutes = new Map() }: HttpServerOptions): Server {
+export function createHttpServer({ log, routes, prefixRoutes = new Map(), closing = () => false }: HttpServerOptions): Server {
   const prefixes = [...prefixRoutes.entries()].sort((a, b) => b[0].length - a[0].length);
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    // The socket closes once this answer is written, and the client knows not to send on it again.
+    if (closing()) res.setHeader('connection', 'close');
     res.once('finish', () => {
       log.info(
         {

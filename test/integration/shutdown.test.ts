@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
@@ -11,12 +11,19 @@ const QUERY = JSON.stringify({ query: '{ product(sku: "SKU-0002") { title review
 
 
 type Outcome = 'ok' | 'refused' | 'failed';
+interface Result {
+  outcome: Outcome;
+  status?: number;
+  detail?: string;
+  /** The answer's `Connection` header. */
+  connection?: string;
+}
 
 /** One request on a fresh connection: refused = never accepted; anything else must be a full, correct answer. */
-function once(port: number, path = '/graphql', body: string | undefined = QUERY): Promise<{ outcome: Outcome; status?: number; detail?: string }> {
+function once(port: number, path = '/graphql', body: string | undefined = QUERY, agent: Agent | false = false): Promise<Result> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent: false, headers: body ? { 'content-type': 'application/json' } : {} },
+      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent, headers: body ? { 'content-type': 'application/json' } : {} },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -27,7 +34,11 @@ function once(port: number, path = '/graphql', body: string | undefined = QUERY)
           try {
             const parsed = JSON.parse(text) as { data?: { product?: { reviews?: unknown[] } }; errors?: unknown };
             const good = res.statusCode === 200 && !parsed.errors && Array.isArray(parsed.data?.product?.reviews);
-            resolve(good ? { outcome: 'ok', status: res.statusCode } : { outcome: 'failed', status: res.statusCode, detail: text.slice(0, 200) });
+            resolve(
+              good
+                ? { outcome: 'ok', status: res.statusCode, connection: res.headers.connection ?? '' }
+                : { outcome: 'failed', status: res.statusCode, detail: text.slice(0, 200) },
+            );
           } catch {
             resolve({ outcome: 'failed', status: res.statusCode, detail: text.slice(0, 200) });
           }
@@ -37,6 +48,37 @@ function once(port: number, path = '/graphql', body: string | undefined = QUERY)
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ outcome: e.code === 'ECONNREFUSED' ? 'refused' : 'failed', detail: `${e.code} ${e.message}` }));
     req.end(body);
   });
+}
+
+/** A gateway process on `port` over the mocks; resolves once it serves, with its exit and its output. */
+async function startGateway(mocks: MockSet, port: number, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...mockEnv(mocks),
+      APOLLO_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'test',
+      PORT: String(port),
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const deadline = Date.now() + 25_000;
+  while (!output.includes('Tessera is serving')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, exited, output: () => output };
 }
 
 describe('graceful shutdown of a real gateway process', () => {
@@ -53,33 +95,9 @@ describe('graceful shutdown of a real gateway process', () => {
 
   it('on SIGTERM: readiness 503, in-flight and accepted requests all answered, exit 0 within the grace period', async () => {
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...mockEnv(mocks),
-        APOLLO_TELEMETRY_DISABLED: '1',
-        NODE_ENV: 'test',
-        PORT: String(port),
-        METRICS_PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        SHUTDOWN_DELAY_MS: '700',
-        SHUTDOWN_GRACE_MS: '8000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child!.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const deadline = Date.now() + 25_000;
-    while (!output.includes('Tessera is serving')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const started = await startGateway(mocks, port, { SHUTDOWN_DELAY_MS: '700', SHUTDOWN_GRACE_MS: '8000' });
+    child = started.child;
+    const { exited } = started;
 
     // Slow subgraph answers keep requests in flight when the signal arrives.
     mocks.reviews.setFaults({ latencyMs: 300 });
@@ -128,6 +146,41 @@ describe('graceful shutdown of a real gateway process', () => {
     expect(outcomes.some((o) => o.outcome === 'refused')).toBe(true);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(Date.now() - sigtermAt).toBeLessThan(8_000 + 700 + 5_000);
-    expect(output).toContain('shutting down');
+    expect(started.output()).toContain('shutting down');
+  });
+
+  it('under load from keep-alive clients, SIGTERM fails no request: each socket closes after an answer that says so', async () => {
+    const port = await freePort();
+    const started = await startGateway(mocks, port, { SHUTDOWN_GRACE_MS: '8000' });
+    child = started.child;
+    mocks.reviews.setFaults({ latencyMs: 5 });
+    // Sockets are reused between requests, as a load balancer or a client's connection pool does.
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    const outcomes: Result[] = [];
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        const result = await once(port, '/graphql', QUERY, agent);
+        outcomes.push(result);
+        if (result.outcome === 'refused') return;
+      }
+    };
+    const workers = Array.from({ length: 16 }, () => worker());
+    const bound = setTimeout(() => (running = false), 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGTERM');
+    const { code } = await started.exited;
+    running = false;
+    clearTimeout(bound);
+    await Promise.all(workers);
+    agent.destroy();
+
+    const failed = outcomes.filter((o) => o.outcome === 'failed');
+    expect(failed, `${failed.length} of ${outcomes.length} failed: ${JSON.stringify(failed.slice(0, 3))}`).toEqual([]);
+    expect(outcomes.filter((o) => o.outcome === 'ok').length).toBeGreaterThan(100);
+    // Keep-alive until the listener closed, then answers that tell the client to let the socket go.
+    expect(outcomes.filter((o) => o.connection === 'keep-alive').length).toBeGreaterThan(100);
+    expect(outcomes.some((o) => o.connection === 'close')).toBe(true);
+    expect(code).toBe(0);
   });
 });

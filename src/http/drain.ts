@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
+
+/**
+ * Keep-alive sockets of one HTTP server, for a drain that loses no request. An HTTP/1.1 server
+ * cannot tell an idle keep-alive client it is leaving: closing the socket while the client sends
+ * its next request on it resets that request. So while draining every answer says
+ * `Connection: close` (its socket closes once the answer is written), and a socket without a
+ * request in flight is closed only after it has been quiet for `quietMs`: a client that just got
+ * a keep-alive answer and is sending its next request gets that request answered instead.
+ */
+export interface Connections {
+  /** Sockets open now. */
+  readonly open: number;
+  /** True when every socket is busy with an answer or has been quiet for `quietMs`: closing the idle ones resets nothing. */
+  settled(quietMs: number): boolean;
+  /** Destroys the sockets without a request in flight that have been quiet for `quietMs`; returns how many are left. */
+  closeQuiet(quietMs: number): number;
+}
+
+interface SocketState {
+  inFlight: number;
+  /** When it was last used: connected, or an answer that kept it open was written. */
+  lastActive: number;
+}
+
+export function trackConnections(server: Server, now: () => number = performance.now.bind(performance)): Connections {
+  const sockets = new Map<Socket, SocketState>();
+  server.on('connection', (socket: Socket) => {
+    sockets.set(socket, { inFlight: 0, lastActive: now() });
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const state = sockets.get(req.socket);
+    if (!state) return;
+    state.inFlight++;
+    res.once('close', () => {
+      state.inFlight--;
+      state.lastActive = now();
+    });
+  });
+  const quiet = (state: SocketState, quietMs: number) => state.inFlight === 0 && now() - state.lastActive >= quietMs;
+  return {
+    get open() {
+      return sockets.size;
+    },
+    settled(quietMs) {
+      for (const state of sockets.values()) if (state.inFlight === 0 && !quiet(state, quietMs)) return false;
+      return true;
+    },
+    closeQuiet(quietMs) {
+      for (const [socket, state] of sockets) if (quiet(state, quietMs)) socket.destroy();
+      return sockets.size;
+    },
+  };
+}
+
+/**
+ * Stops accepting connections and resolves once every open one has closed. `http.Server#close`
+ * would also destroy each idle keep-alive socket at once (Node 19 and later), resetting the
+ * request a client may be sending on it that moment; `net.Server#close` only stops accepting,
+ * and the sockets are closed by `Connections` when that resets nothing.
+ */
+export function stopAccepting(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    NetServer.prototype.close.call(server, () => resolve());
+  });
+}
