@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/authenticate.js';
 import { ANONYMOUS } from '../auth/viewer.js';
 import type { TesseraContext } from '../graphql/context.js';
-import type { RequestLimit, RequestSpend } from '../ratelimit/requestLimit.js';
+import type { RequestLimit } from '../ratelimit/requestLimit.js';
 import { requestIdOf } from './requestId.js';
 
 export interface AdmissionOptions {
@@ -18,24 +18,25 @@ export interface AdmissionOptions {
 /**
  * The first step of every GraphQL request, before its body is read: who is asking, and whether
  * their budget allows it. Nothing the caller sends afterwards (a body that is not JSON, a query
- * that does not parse or validate, an unknown persisted query) comes free.
+ * that does not parse or validate, an unknown persisted query) comes free. A refusal is the
+ * GraphQL error that answers the request (401, 429), returned rather than thrown.
  */
 export interface Admission {
-  /** The request's context, one operation spent. Throws the GraphQL error that answers it otherwise (401, 429). */
-  enter(req: IncomingMessage, res: ServerResponse): Promise<TesseraContext>;
-  /** Spends the other operations of a batched request together; throws the 429 when they do not all fit. */
-  more(context: TesseraContext, res: ServerResponse, operations: number): Promise<void>;
+  /** The request's context with one operation spent, or the refusal. */
+  enter(req: IncomingMessage, res: ServerResponse): Promise<TesseraContext | GraphQLError>;
+  /** Spends the other operations of a batched request together; the 429 when they do not all fit. */
+  more(context: TesseraContext, res: ServerResponse, operations: number): Promise<GraphQLError | undefined>;
 }
 
 const CLIENT_NAME_HEADER = 'apollographql-client-name';
 
 export function createAdmission({ authenticate, requestLimit, log, maxResponseBytes }: AdmissionOptions): Admission {
-  const spend = async (context: TesseraContext, res: ServerResponse, operations: number): Promise<void> => {
-    if (!requestLimit) return;
+  const spend = async (context: TesseraContext, res: ServerResponse, operations: number): Promise<GraphQLError | undefined> => {
+    if (!requestLimit) return undefined;
     const caller = { viewer: context.viewer, ip: context.ip, clientName: context.headers[CLIENT_NAME_HEADER], requestId: context.requestId };
-    const spent: RequestSpend = await requestLimit.spend(caller, operations);
-    if (spent.refused) throw spent.refused;
-    for (const [name, value] of spent.headers) res.setHeader(name, value);
+    const spent = await requestLimit.spend(caller, operations);
+    if (!spent.refused) for (const [name, value] of spent.headers) res.setHeader(name, value);
+    return spent.refused;
   };
 
   return {
@@ -57,14 +58,13 @@ export function createAdmission({ authenticate, requestLimit, log, maxResponseBy
       try {
         context.viewer = await authenticate(context.headers, () => context.log);
       } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
         // A refused credential is no identity: its attempt counts against the address, so
         // guessing tokens or keys is as limited as anything else an anonymous caller does.
-        if (error instanceof GraphQLError) await spend(context, res, 1);
-        throw error;
+        return (await spend(context, res, 1)) ?? error;
       }
-      await spend(context, res, 1);
-      return context;
+      return (await spend(context, res, 1)) ?? context;
     },
-    more: (context, res, operations) => (operations > 0 ? spend(context, res, operations) : Promise.resolve()),
+    more: spend,
   };
 }

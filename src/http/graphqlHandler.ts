@@ -79,13 +79,8 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
       const startedAt = performance.now();
       res.once('finish', () => onFinish(res, startedAt, handed));
     }
-    let context: TesseraContext;
-    try {
-      context = await admission.enter(req, res);
-    } catch (error) {
-      if (error instanceof GraphQLError) return sendGraphQLErrorOf(req, res, error);
-      throw error;
-    }
+    const context = await admission.enter(req, res);
+    if (context instanceof GraphQLError) return sendGraphQLErrorOf(req, res, context);
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
       return sendGraphQLError(res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
     }
@@ -103,15 +98,9 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
     if (Array.isArray(body) && batchMaxOperations > 0 && body.length > batchMaxOperations) {
       return sendGraphQLError(res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
     }
-    if (Array.isArray(body) && body.length > 1) {
-      // Each operation of a batch counts; the first was spent on arrival.
-      try {
-        await admission.more(context, res, body.length - 1);
-      } catch (error) {
-        if (error instanceof GraphQLError) return sendGraphQLErrorOf(req, res, error);
-        throw error;
-      }
-    }
+    // Each operation of a batch counts; the first was spent on arrival.
+    const refused = Array.isArray(body) && body.length > 1 ? await admission.more(context, res, body.length - 1) : undefined;
+    if (refused) return sendGraphQLErrorOf(req, res, refused);
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers: toHeaderMap(req),

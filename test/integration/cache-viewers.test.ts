@@ -21,6 +21,8 @@ describe('the response cache never shows one viewer what was meant for another',
   let redis: RedisScope;
   let gateway: Gateway;
   const auth: Record<string, Record<string, string>> = {};
+  // The same sub, on tokens issued to two clients (client_id).
+  const clientTokens: Record<string, Record<string, string>> = {};
 
   beforeAll(async () => {
     redis = await redisScope();
@@ -36,7 +38,6 @@ describe('the response cache never shows one viewer what was meant for another',
     clientTokens.web = await bearer('1', ['user:email'], 'web');
     clientTokens.ios = await bearer('1', ['user:email'], 'ios');
   });
-  const clientTokens: Record<string, Record<string, string>> = {};
   afterAll(async () => {
     await gateway?.close();
     await mocks?.close();
