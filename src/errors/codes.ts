@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 
 /**
  * The one table of error codes Tessera emits. Every code has a message, the HTTP status it
- * maps to when it decides the whole response, and a line in the README (a test checks that).
+ * maps to when it decides the whole response, and a line in docs/errors.md (a test checks that).
  */
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, message: 'The request is not a valid GraphQL-over-HTTP request.' },

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, TesseraError } from '../../src/errors/codes.js';
+import { readDoc } from '../helpers/docs.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const table = readDoc('docs/errors.md');
 
 describe('error codes', () => {
-  it.each(Object.entries(ERROR_CODES))('%s is documented in the README with its HTTP status', (code, { status }) => {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
-    expect(row, `README error table has no row for ${code}`).toBeDefined();
+  it.each(Object.entries(ERROR_CODES))('%s is documented in docs/errors.md with its HTTP status', (code, { status }) => {
+    const row = table.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
+    expect(row, `docs/errors.md has no row for ${code}`).toBeDefined();
     expect(row).toContain(`| ${status} |`);
   });
 
