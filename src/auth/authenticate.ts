@@ -1,9 +1,8 @@
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { errors as joseErrors } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { ERROR_CODES } from '../errors/codes.js';
+import { requestError } from '../errors/codes.js';
 import { createApiKeyLookup, sha256Hex } from './apiKeys.js';
 import { viewerFromClaims } from './claims.js';
 import type { ApiKeyEntry } from './config.js';
@@ -28,12 +27,7 @@ export type Authenticate = (headers: Readonly<Record<string, string | undefined>
  * log), so a caller learns nothing about why a token was refused.
  */
 export function unauthenticatedError(): GraphQLError {
-  return new GraphQLError(ERROR_CODES.UNAUTHENTICATED.message, {
-    extensions: {
-      code: 'UNAUTHENTICATED',
-      http: { status: ERROR_CODES.UNAUTHENTICATED.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
-    },
-  });
+  return requestError('UNAUTHENTICATED', undefined, {}, [['www-authenticate', 'Bearer']]);
 }
 
 class Refused extends Error {}

@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.js';
-import { graphqlError } from '../errors/codes.js';
+import { requestError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 
 /** Apollo's persisted query manifest (`apollo-persisted-query-manifest`, version 1), as `rover persisted-queries` and the client tooling write it. */
@@ -79,9 +79,7 @@ export function usePersistedQuerySafelist(safelist: Safelist): ApolloServerPlugi
       return {
         async didResolveOperation(rc) {
           if (rc.queryHash !== undefined && safelist.has(rc.queryHash)) return;
-          throw graphqlError('FORBIDDEN', 'Only registered operations may run on this endpoint (persisted query safelist).', {
-            http: { status: 403 },
-          });
+          throw requestError('FORBIDDEN', 'Only registered operations may run on this endpoint (persisted query safelist).');
         },
       };
     },

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchSubgraphSdl } from '../composition/fetchSdl.js';
 import { parseSupergraphConfig, printSupergraphConfig, type SubgraphSpec } from '../config/supergraphConfig.js';
+import { isErrorCode, type ErrorCode } from '../errors/codes.js';
 
 const USAGE = `Usage: tessera subgraph <verb> [options]
 
@@ -25,8 +26,14 @@ interface AdminAnswer {
 }
 
 interface ApiError {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
+}
+
+/** An error of an answer: the admin API's `{ code, message }`, or a GraphQL-shaped one (`extensions.code`). */
+function apiErrorOf(error: { code?: unknown; message?: unknown; extensions?: { code?: unknown } }): ApiError {
+  const code = error.code ?? error.extensions?.code;
+  return { code: isErrorCode(code) ? code : 'UNEXPECTED_ANSWER', message: String(error.message ?? '') };
 }
 
 class CliFailure extends Error {
@@ -58,14 +65,13 @@ async function call(gateway: string, method: string, path: string, body?: string
       parsed = text;
     }
   }
-  if (response.status === 404 && parsed && typeof parsed === 'object' && !('errors' in parsed)) {
+  const answered: ApiError[] | undefined = parsed && typeof parsed === 'object' && Array.isArray(parsed.errors) ? parsed.errors.map(apiErrorOf) : undefined;
+  // No admin route at all: the gateway's own 404 for a path it does not serve.
+  if (response.status === 404 && (answered === undefined || answered[0]?.code === 'ROUTE_NOT_FOUND')) {
     throw new CliFailure([{ code: 'ADMIN_API_OFF', message: `The admin API is off at ${gateway} (start the gateway with ADMIN_TOKEN set).` }]);
   }
   if (response.status >= 400) {
-    const errors: ApiError[] =
-      parsed && typeof parsed === 'object' && Array.isArray(parsed.errors)
-        ? parsed.errors.map((e: ApiError) => ({ code: e.code ?? 'ERROR', message: e.message }))
-        : [{ code: `HTTP_${response.status}`, message: String(text).slice(0, 500) }];
+    const errors = answered ?? [{ code: 'UNEXPECTED_ANSWER', message: `HTTP ${response.status}: ${String(text).slice(0, 500)}` }];
     throw new CliFailure(errors, parsed);
   }
   return { status: response.status, body: parsed };

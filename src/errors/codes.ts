@@ -1,14 +1,17 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /**
  * The one table of error codes Tessera emits. Every code has a message, the HTTP status it
- * maps to when it decides the whole response, and a line in docs/errors.md (a test checks that).
+ * answers with when it decides the whole response, and a line in docs/errors.md (tests check
+ * both, and that no other code is emitted). An error at a field's path never decides the
+ * status: the answer still carries data, so it is a 200.
  */
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, message: 'The request is not a valid GraphQL-over-HTTP request.' },
   GRAPHQL_PARSE_FAILED: { status: 400, message: 'The query could not be parsed.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The query is not valid against the schema.' },
-  BAD_USER_INPUT: { status: 200, message: 'An argument or input value is invalid.' },
+  BAD_USER_INPUT: { status: 400, message: 'An argument or input value is invalid.' },
   OPERATION_RESOLUTION_FAILURE: { status: 400, message: 'The operation to run could not be determined.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed for this operation.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than allowed.' },
@@ -19,6 +22,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   SUBGRAPH_UNAVAILABLE: { status: 200, message: 'A service did not answer; its part of the data is missing.' },
   SUBGRAPH_TIMEOUT: { status: 200, message: 'A service did not answer in time; its part of the data is missing.' },
+  DOWNSTREAM_SERVICE_ERROR: { status: 200, message: 'Subgraph errors redacted' },
   OPERATION_LIMIT_EXCEEDED: { status: 400, message: 'The operation exceeds a configured limit.' },
   COST_LIMIT_EXCEEDED: { status: 400, message: "The operation's estimated cost exceeds the limit." },
   RESPONSE_TOO_LARGE: { status: 200, message: 'The answer grew past the size limit; it was cut off.' },
@@ -39,11 +43,17 @@ export const ERROR_CODES = {
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   CACHE_UNAVAILABLE: { status: 503, message: 'The cache store did not answer; nothing was purged.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  GATEWAY_UNREACHABLE: { status: 502, message: 'The gateway could not be reached.' },
+  ADMIN_API_OFF: { status: 404, message: 'The admin API is off (start the gateway with ADMIN_TOKEN set).' },
+  UNEXPECTED_ANSWER: { status: 502, message: 'The gateway answered with something that is not a Tessera answer.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** A Tessera error with a stable code; becomes a GraphQL error or an HTTP error body. */
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+
+/** A Tessera error with a stable code; becomes a GraphQL error or an HTTP error body with the table's status. */
 export class TesseraError extends Error {
   override readonly name = 'TesseraError';
   readonly status: number;
@@ -56,8 +66,9 @@ export class TesseraError extends Error {
     this.status = ERROR_CODES[code].status;
   }
 
+  /** As an error at one path of an answer that still carries data. */
   toGraphQLError(path?: ReadonlyArray<string | number>): GraphQLError {
-    return graphqlError(this.code, this.message, { ...this.extensions }, path);
+    return fieldError(this.code, this.message, { ...this.extensions }, path);
   }
 
   toJSON(): { code: ErrorCode; message: string } & Record<string, unknown> {
@@ -65,7 +76,27 @@ export class TesseraError extends Error {
   }
 }
 
-export function graphqlError(
+/**
+ * An error that decides the whole response (thrown from a request hook, or answered before Apollo
+ * runs): Apollo Server answers with the table's HTTP status and these headers (`extensions.http`,
+ * which it never sends to the client).
+ */
+export function requestError(
+  code: ErrorCode,
+  message: string = ERROR_CODES[code].message,
+  extensions: Record<string, unknown> = {},
+  headers: Iterable<readonly [string, string]> = [],
+): GraphQLError {
+  const http = { status: ERROR_CODES[code].status, headers: new HeaderMap([...headers] as [string, string][]) };
+  return new GraphQLError(message, { extensions: { ...extensions, code, http } });
+}
+
+/**
+ * An error at one path of an answer that still carries data (a denied field, a failed service):
+ * it leaves the HTTP status alone, since Apollo Server would answer the whole response with an
+ * error's `extensions.http` status.
+ */
+export function fieldError(
   code: ErrorCode,
   message: string = ERROR_CODES[code].message,
   extensions: Record<string, unknown> = {},

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { requestError } from '../errors/codes.js';
 
 /** The parts of an `@apollo/query-planner` plan node this module reads. */
 interface PlanNodeLike {
@@ -54,8 +54,10 @@ export function createFetchBudget(max: number, onRefused: () => void = () => {})
     }
     if (fetches > max) {
       onRefused();
-      throw new GraphQLError(`The operation needs ${fetches} subgraph fetches; at most ${max} are allowed.`, {
-        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'subgraphFetches', max, actual: fetches, http: { status: 400 } },
+      throw requestError('OPERATION_LIMIT_EXCEEDED', `The operation needs ${fetches} subgraph fetches; at most ${max} are allowed.`, {
+        limit: 'subgraphFetches',
+        max,
+        actual: fetches,
       });
     }
   };

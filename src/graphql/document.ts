@@ -1,5 +1,4 @@
 import {
-  GraphQLError,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   getDirectiveValues,
@@ -11,6 +10,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
+import { requestError } from '../errors/codes.js';
 
 /** Variables after coercion (`coercedVariables`): what `@skip`, `@include` and arguments read. */
 export type Variables = Readonly<Record<string, unknown>>;
@@ -52,7 +52,7 @@ export function coercedVariables(schema: GraphQLSchema, operation: OperationDefi
   if (variables) return variables;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) {
-    throw new GraphQLError(coerced.errors[0]!.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    throw requestError('BAD_USER_INPUT', coerced.errors[0]!.message);
   }
   byRequest.set(key, (variables = coerced.coerced));
   return variables;

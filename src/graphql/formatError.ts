@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { ERROR_CODES, TesseraError } from '../errors/codes.js';
+import { ERROR_CODES, TesseraError, type ErrorCode } from '../errors/codes.js';
 
 const OWN_CODES = new Set<string>(Object.keys(ERROR_CODES));
 
@@ -9,6 +9,11 @@ const OWN_CODES = new Set<string>(Object.keys(ERROR_CODES));
  * enum coercion): a way to read the schema without introspection. Production drops them.
  */
 export const withoutSuggestions = (message: string): string => message.replace(/ ?Did you mean .+\?$/s, '');
+
+/** A production stand-in for an error: the table's message for `code`, at the same path. */
+function replacement(code: ErrorCode, formatted: GraphQLFormattedError, extensions: Record<string, unknown> = {}): GraphQLFormattedError {
+  return { message: ERROR_CODES[code].message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...extensions, code } };
+}
 
 /**
  * Shapes errors for clients. In production, what a subgraph said about its own failure
@@ -28,13 +33,7 @@ export function createFormatError(production: boolean) {
       const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
-    if (serviceName !== undefined) {
-      return {
-        message: 'Subgraph errors redacted',
-        ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },
-      };
-    }
-    return { message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    if (serviceName !== undefined) return replacement('DOWNSTREAM_SERVICE_ERROR', formatted, { serviceName });
+    return replacement('INTERNAL_SERVER_ERROR', formatted);
   };
 }

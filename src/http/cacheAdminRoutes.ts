@@ -6,7 +6,7 @@ import { TesseraError } from '../errors/codes.js';
 import { createAdminAuth, type AdminAuthOptions } from './admin/adminAuth.js';
 import type { RouteHandler } from './createHttpServer.js';
 import { readLimited } from './readLimited.js';
-import { sendJson } from './respond.js';
+import { sendErrors, sendJson } from './respond.js';
 
 export interface CachePurgeRouteOptions {
   readonly adminToken: string | undefined;
@@ -25,8 +25,7 @@ const purgeBody = z
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-const sendError = (res: Parameters<RouteHandler>[1], error: TesseraError, status = error.status) =>
-  sendJson(res, status, { errors: [error.toJSON()] });
+const sendError = (res: Parameters<RouteHandler>[1], error: TesseraError, headers?: Record<string, string>) => sendErrors(res, [error], headers);
 
 /**
  * `POST /admin/cache/purge` drops response cache entries: all of them (empty body or `{}`), those of
@@ -38,8 +37,8 @@ export function cachePurgeRoute({ adminToken, store, log, verifyJwt }: CachePurg
   const authorize = createAdminAuth({ token: adminToken, ...(verifyJwt ? { verifyJwt } : {}) });
   return async (req, res) => {
     const actor = await authorize(req);
-    if (!actor) return sendError(res, new TesseraError('UNAUTHENTICATED', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.'), 401);
-    if (req.method !== 'POST') return sendJson(res, 405, { errors: [new TesseraError('METHOD_NOT_ALLOWED').toJSON()] }, { allow: 'POST' });
+    if (!actor) return sendError(res, new TesseraError('UNAUTHENTICATED', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.'));
+    if (req.method !== 'POST') return sendError(res, new TesseraError('METHOD_NOT_ALLOWED'), { allow: 'POST' });
     let body: z.infer<typeof purgeBody>;
     try {
       const text = (await readLimited(req, MAX_BODY_BYTES)).toString('utf8').trim();

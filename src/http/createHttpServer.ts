@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { requestIdOf } from './requestId.js';
-import { sendGraphQLError, sendJson } from './respond.js';
+import { sendGraphQLError } from './respond.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -42,15 +42,15 @@ export function createHttpServer({ log, routes, prefixRoutes = new Map(), closin
     try {
       url = new URL(req.url ?? '/', 'http://gateway');
     } catch {
-      return sendGraphQLError(res, 'BAD_REQUEST', 'The request URL is malformed.');
+      return sendGraphQLError(req, res, 'BAD_REQUEST', 'The request URL is malformed.');
     }
     const handler = routes.get(url.pathname) ?? prefixes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
-    if (!handler) return sendJson(res, 404, { error: 'not found', path: url.pathname });
+    if (!handler) return sendGraphQLError(req, res, 'ROUTE_NOT_FOUND', `No route ${url.pathname}.`);
     try {
       await handler(req, res, url);
     } catch (error) {
       log.error({ err: error, reqId: requestId }, 'unhandled error in request');
-      if (!res.headersSent) sendGraphQLError(res, 'INTERNAL_SERVER_ERROR');
+      if (!res.headersSent) sendGraphQLError(req, res, 'INTERNAL_SERVER_ERROR');
       else res.destroy();
     }
   });

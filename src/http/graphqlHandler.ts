@@ -82,7 +82,7 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
     const context = await admission.enter(req, res);
     if (context instanceof GraphQLError) return sendGraphQLErrorOf(req, res, context);
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
-      return sendGraphQLError(res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
+      return sendGraphQLError(req, res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
     }
     let body: unknown;
     try {
@@ -91,12 +91,12 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
       if (error instanceof TesseraError) {
         // Drain what is left so the connection can be reused, but do not wait for a flood.
         if (error.code === 'PAYLOAD_TOO_LARGE') res.setHeader('connection', 'close');
-        return sendGraphQLError(res, error.code, error.message);
+        return sendGraphQLError(req, res, error.code, error.message);
       }
       throw error;
     }
     if (Array.isArray(body) && batchMaxOperations > 0 && body.length > batchMaxOperations) {
-      return sendGraphQLError(res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
+      return sendGraphQLError(req, res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
     }
     // Each operation of a batch counts; the first was spent on arrival.
     const refused = Array.isArray(body) && body.length > 1 ? await admission.more(context, res, body.length - 1) : undefined;

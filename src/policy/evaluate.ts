@@ -6,7 +6,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { allow } from 'graphql-shield';
-import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
+import { ERROR_CODES, isErrorCode } from '../errors/codes.js';
 import type { Variables } from '../graphql/document.js';
 import type { FieldCheck, OperationPlan } from './operationPlan.js';
 import type { ShieldRule } from './rules.js';
@@ -30,8 +30,6 @@ const NO_PARENT = Object.freeze({});
 type InfoPath = GraphQLResolveInfo['path'];
 const toPath = (keys: readonly string[], typename: string): InfoPath =>
   keys.reduce<InfoPath | undefined>((prev, key, i) => ({ prev, key, typename: i === keys.length - 1 ? typename : undefined }), undefined)!;
-
-const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 /**
  * A rule result as the client sees it: a rule's own code, message and extensions (e.g. a rate

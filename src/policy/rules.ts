@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { and, rule } from 'graphql-shield';
 import type { Viewer } from '../auth/viewer.js';
-import { ERROR_CODES } from '../errors/codes.js';
+import { ERROR_CODES, fieldError } from '../errors/codes.js';
 
 /** Any graphql-shield rule: `rule(...)(fn)`, `and`, `or`, `not`, `chain`, `race`, `allow`, `deny`. */
 export type ShieldRule = Parameters<typeof and>[number];
@@ -16,7 +16,7 @@ export interface RuleContext {
 
 /** A denial with a stable code, returned by a rule; the edge puts it at the denied path. */
 export function policyError(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string = ERROR_CODES[code].message): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+  return fieldError(code, message);
 }
 
 // `cache: 'contextual'` tells graphql-shield (and the edge) that a rule depends on the context

@@ -3,7 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, shield } from 'graphql-shield';
 import type { InProcessSubgraph, InProcessSubgraphs } from '../appDefinition.js';
 import { restrictCachePolicy } from '../cache/requestPolicy.js';
-import { ERROR_CODES } from '../errors/codes.js';
+import { fieldError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import type { RuleTree } from './rules.js';
 
@@ -23,7 +23,7 @@ export function withSubgraphRules(set: InProcessSubgraphs, rulesBySubgraph: Read
         fallbackRule: allow,
         // A rule's own GraphQLError (with its code) reaches the client; anything else is FORBIDDEN.
         fallbackError: (error) =>
-          error instanceof GraphQLError ? error : new GraphQLError(ERROR_CODES.FORBIDDEN.message, { extensions: { code: 'FORBIDDEN' } }),
+          error instanceof GraphQLError ? error : fieldError('FORBIDDEN'),
       },
     );
     // shield wraps every field, the unruled ones in `allow`: an await per field of every answer.

@@ -1,8 +1,7 @@
-import { HeaderMap } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer.js';
-import { graphqlError } from '../errors/codes.js';
+import { requestError } from '../errors/codes.js';
 import { identityOf, profileOf, requestLimitFor, type ClientLimits } from './clientLimits.js';
 import type { RateLimiter, Spend } from './limiter.js';
 
@@ -61,10 +60,10 @@ export function createRequestLimit({ limiter, limits, log, onReject }: RequestLi
       if (spent.allowed >= operations) return { headers, refused: undefined };
       onReject?.(spec.name, profile);
       log.warn({ reqId: caller.requestId, rule: spec.name, client: profile ?? caller.viewer.client, degraded: spent.degraded }, 'request rate limited');
-      const refused = graphqlError('RATE_LIMITED', `Too many requests; retry in ${spent.resetS} s.`, {
-        retryAfter: spent.resetS,
-        http: { status: 429, headers: new HeaderMap([['retry-after', String(spent.resetS)], ...headers]) },
-      });
+      const refused = requestError('RATE_LIMITED', `Too many requests; retry in ${spent.resetS} s.`, { retryAfter: spent.resetS }, [
+        ['retry-after', String(spent.resetS)],
+        ...headers,
+      ]);
       return { headers, refused };
     },
   };

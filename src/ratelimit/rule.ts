@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
+import { fieldError } from '../errors/codes.js';
 import { perOccurrence, type RuleContext, type ShieldRule } from '../policy/rules.js';
 import { SpendBatcher } from './batcher.js';
 import { identityOf } from './clientLimits.js';
@@ -157,8 +158,8 @@ export function rateLimit(options: RateLimitOptions): ShieldRule {
     }
     if (allowed) return true;
     scope.onReject?.({ rule: spec.name, ctx, spend, first: firstRefusal(spend) });
-    return new GraphQLError(`Rate limit of ${max} per ${windowS} s reached for ${coordinate}; retry in ${spend.resetS} s.`, {
-      extensions: { code: 'RATE_LIMITED', retryAfter: spend.resetS },
+    return fieldError('RATE_LIMITED', `Rate limit of ${max} per ${windowS} s reached for ${coordinate}; retry in ${spend.resetS} s.`, {
+      retryAfter: spend.resetS,
     });
   });
   return perOccurrence(limit);

@@ -15,14 +15,12 @@ import { guardSubgraphUrl, pinnedDispatcher, UrlRefusedError, type ResolvedAddre
 /** A registry change was refused; `errors` lists every error of the step that failed. */
 export class RegistryRefusal extends Error {
   override readonly name = 'RegistryRefusal';
-  readonly status: number;
   constructor(
     readonly errors: readonly TesseraError[],
     /** Schema changes, when the refusal is about breaking ones. */
     readonly changes: readonly SchemaChange[] = [],
   ) {
     super(errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
-    this.status = errors[0]?.status ?? 400;
   }
 }
 

@@ -221,7 +221,7 @@ describe('composition runs once per change, in a worker thread', () => {
         (error: unknown) => error,
       );
       expect(refusal).toBeInstanceOf(RegistryRefusal);
-      expect((refusal as RegistryRefusal).status).toBe(422);
+      expect((refusal as RegistryRefusal).errors[0]!.status).toBe(422);
       expect((refusal as RegistryRefusal).errors[0]).toMatchObject({ code: 'COMPOSITION_LIMIT_EXCEEDED', extensions: { limit: 'COMPOSITION_TIMEOUT_MS' } });
       expect((await a.store.head()).version).toBe(0);
       expect(a.served()).toBe(before);

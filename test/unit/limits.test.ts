@@ -69,7 +69,7 @@ describe('fetch budget', () => {
     let refused = 0;
     expect(() => createFetchBudget(8)(plan)).not.toThrow();
     const check = createFetchBudget(7, () => refused++);
-    expect(() => check(plan)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'subgraphFetches', actual: 8, http: { status: 400 } }) }));
+    expect(() => check(plan)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'subgraphFetches', actual: 8, http: expect.objectContaining({ status: 400 }) }) }));
     expect(refused).toBe(1);
   });
 });

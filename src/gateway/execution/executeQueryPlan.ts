@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
-import { graphqlError } from '../../errors/codes.js';
+import { fieldError } from '../../errors/codes.js';
 import { INCOMING_OPERATION } from '../requestKind.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
@@ -126,7 +126,7 @@ export async function executeQueryPlan(
       if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
       if (context.omittedErrors > 0) {
         errors.push(
-          graphqlError('RESPONSE_TOO_LARGE', `${context.omittedErrors} more subgraph errors were left out; the first ${MAX_SUBGRAPH_ERRORS} are above.`, {
+          fieldError('RESPONSE_TOO_LARGE', `${context.omittedErrors} more subgraph errors were left out; the first ${MAX_SUBGRAPH_ERRORS} are above.`, {
             limit: 'errors',
             omitted: context.omittedErrors,
           }),

@@ -1,16 +1,19 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { actualCost } from '../../demand/actualCost.js';
 import { costModel, EMPTY_COST_MODEL, type CostModel } from '../../demand/costDirectives.js';
 import { estimateCost } from '../../demand/estimateCost.js';
 import { HeavyOperationGate, type HeavyGateOptions } from '../../demand/heavyOperations.js';
-import { graphqlError } from '../../errors/codes.js';
+import { requestError } from '../../errors/codes.js';
 import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
 import { identityOf } from '../../ratelimit/clientLimits.js';
 import { peekAnswerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 import { coercedVariables, fragmentsOf, type Variables } from '../document.js';
+
+/** A refused heavy operation may try again as soon as one has finished: a second is plenty. */
+const RETRY_SHORTLY = [['retry-after', '1']] as const;
 
 export type DemandControlMode = 'enforce' | 'measure';
 
@@ -78,17 +81,16 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           metrics.costEstimated.observe({ operation_type: operation.operation }, reportable(cost));
           const enforce = options.mode === 'enforce';
           if (problems.length > 0) {
-            if (enforce) throw graphqlError('GRAPHQL_VALIDATION_FAILED', problems.join(' '), { http: { status: 400 } });
+            if (enforce) throw requestError('GRAPHQL_VALIDATION_FAILED', problems.join(' '));
             rc.contextValue.log.warn({ problems }, 'operation breaks a @listSize rule (measure mode: not refused)');
           }
           // NaN (never made, but never let through either) is over any limit.
           if (!(cost <= options.maxCost)) {
             metrics.operationLimitRejections.inc({ limit: enforce ? 'cost' : 'cost_measured' });
             if (enforce) {
-              throw graphqlError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${reportable(cost)}) exceeds the limit (${options.maxCost}).`, {
+              throw requestError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${reportable(cost)}) exceeds the limit (${options.maxCost}).`, {
                 cost: reportable(cost),
                 maxCost: options.maxCost,
-                http: { status: 400 },
               });
             }
             rc.contextValue.log.warn({ cost, maxCost: options.maxCost, operationName: rc.operationName }, 'operation over the cost limit (measure mode: not refused)');
@@ -102,12 +104,14 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           }
           metrics.operationLimitRejections.inc({ limit: slot === 'client' ? 'heavyPerClient' : 'heavyConcurrent' });
           if (slot === 'client') {
-            throw graphqlError('RATE_LIMITED', `At most ${heavy.maxPerClient} expensive operations of one client run at once; retry when one has finished.`, {
-              limit: 'heavyOperations',
-              http: { status: 429, headers: new HeaderMap([['retry-after', '1']]) },
-            });
+            throw requestError(
+              'RATE_LIMITED',
+              `At most ${heavy.maxPerClient} expensive operations of one client run at once; retry when one has finished.`,
+              { limit: 'heavyOperations' },
+              RETRY_SHORTLY,
+            );
           }
-          throw graphqlError('OVERLOADED', undefined, { http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } });
+          throw requestError('OVERLOADED', undefined, {}, RETRY_SHORTLY);
         },
         async willSendResponse(rc) {
           answered = true;

@@ -3,6 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { OperationLimitsConfig } from '../../config/index.js';
+import { requestError } from '../../errors/codes.js';
 import { metrics as defaultMetrics, type Metrics } from '../../observability/metrics.js';
 import type { TesseraContext } from '../context.js';
 
@@ -12,8 +13,7 @@ export interface OperationLimitsOptions extends Omit<OperationLimitsConfig, 'max
   readonly metrics?: Metrics;
 }
 
-const limitError = (limit: LimitName, message: string) =>
-  new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit, http: { status: 400 } } });
+const limitError = (limit: LimitName, message: string) => requestError('OPERATION_LIMIT_EXCEEDED', message, { limit });
 
 /**
  * graphql-armor's depth, alias and directive rules, each reporting its own limit name. Cost is

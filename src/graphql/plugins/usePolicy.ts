@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolv
 import { print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { ERROR_CODES } from '../../errors/codes.js';
 import { directiveRules, type DirectiveRules } from '../../policy/directives.js';
 import { evaluateChecks } from '../../policy/evaluate.js';
 import { planOperation, type OperationPlan } from '../../policy/operationPlan.js';
@@ -126,7 +127,7 @@ export function usePolicy({ rules = {}, fallback = 'allow', maxPlans = 500, log 
       variables: decided.variables,
       removed: decided.variant.removed,
       touched: decided.variant.touched,
-      denialOf: (cause) => decided.denials.get(cause) ?? { code: 'FORBIDDEN', message: 'The viewer is not allowed to do this.' },
+      denialOf: (cause) => decided.denials.get(cause) ?? { code: 'FORBIDDEN', message: ERROR_CODES.FORBIDDEN.message },
     });
 
   return {

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { requestError } from '../../errors/codes.js';
 import type { TesseraContext } from '../context.js';
 
 /**
@@ -11,6 +12,12 @@ import type { TesseraContext } from '../context.js';
  * - a request error Apollo sends as 400 without a code (an APQ hash that does not match the query text)
  *   → BAD_REQUEST, not the INTERNAL_SERVER_ERROR it would otherwise be formatted as.
  */
+/** What Apollo Server puts in a request error's `extensions.http`. */
+interface ApolloHttp {
+  readonly status?: number;
+  readonly headers?: Iterable<readonly [string, string]>;
+}
+
 export function useRequestErrors(): ApolloServerPlugin<TesseraContext> {
   // The hooks keep no per-request state, so one listener object serves every request.
   const listener: GraphQLRequestListener<TesseraContext> = {
@@ -19,17 +26,17 @@ export function useRequestErrors(): ApolloServerPlugin<TesseraContext> {
       const message = request.operationName
         ? `Unknown operation named "${request.operationName}".`
         : 'The document defines several operations; operationName must name one.';
-      throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+      throw requestError('OPERATION_RESOLUTION_FAILURE', message);
     },
     async didEncounterErrors({ errors }) {
       const list = errors as GraphQLError[];
       for (let i = 0; i < list.length; i++) {
         const error = list[i]!;
-        const http = error.extensions?.http as { status?: number } | undefined;
-        if (http?.status === 405 && error.extensions?.code === 'BAD_REQUEST') {
-          list[i] = new GraphQLError(error.message, { extensions: { ...error.extensions, code: 'METHOD_NOT_ALLOWED' } });
-        } else if (http?.status === 400 && error.extensions?.code === undefined) {
-          list[i] = new GraphQLError(error.message, { extensions: { ...error.extensions, code: 'BAD_REQUEST' } });
+        const { http, code, ...extensions } = (error.extensions ?? {}) as { http?: ApolloHttp; code?: unknown };
+        if (http?.status === 405 && code === 'BAD_REQUEST') {
+          list[i] = requestError('METHOD_NOT_ALLOWED', error.message, extensions, http.headers);
+        } else if (http?.status === 400 && code === undefined) {
+          list[i] = requestError('BAD_REQUEST', error.message, extensions, http.headers);
         }
       }
     },

@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError } from '../../config/env.js';
 import { parseSupergraphConfig } from '../../config/supergraphConfig.js';
-import { ERROR_CODES, TesseraError, type ErrorCode } from '../../errors/codes.js';
+import { TesseraError, type ErrorCode } from '../../errors/codes.js';
 import { RegistryRefusal, type RegistryService } from '../../registry/registryService.js';
 import type { RouteHandler } from '../createHttpServer.js';
 import { readLimited } from '../readLimited.js';
-import { sendJson } from '../respond.js';
+import { sendErrors, sendJson } from '../respond.js';
 import { createAdminAuth, type AdminAuthOptions, type AuthorizeAdmin } from './adminAuth.js';
 
 export interface AdminRoutesOptions {
@@ -25,13 +25,7 @@ const publishBody = z.object({
 
 const flag = (url: URL, name: string): boolean => ['1', 'true', 'yes'].includes(url.searchParams.get(name) ?? '');
 
-/** Admin errors: `{ errors: [{ code, message, … }] }` with the first code's HTTP status. */
-function sendErrors(res: ServerResponse, errors: readonly TesseraError[], extra: Record<string, unknown> = {}, status?: number): void {
-  sendJson(res, status ?? errors[0]?.status ?? 400, { errors: errors.map((e) => e.toJSON()), ...extra });
-}
-
-const sendError = (res: ServerResponse, code: ErrorCode, message: string = ERROR_CODES[code].message, status?: number) =>
-  sendErrors(res, [new TesseraError(code, message)], {}, status);
+const sendError = (res: ServerResponse, code: ErrorCode, message?: string) => sendErrors(res, [new TesseraError(code, message)]);
 
 /** The path's segments, percent-decoded; undefined when one is not valid percent-encoding (`%zz`, `%E0%A4`). */
 function decodedSegments(pathname: string): string[] | undefined {
@@ -122,18 +116,18 @@ export function createAdminRoutes({ registry, authorize, maxBodyBytes, log }: Ad
       }
       return sendError(res, 'METHOD_NOT_ALLOWED');
     }
-    return sendJson(res, 404, { errors: [{ code: 'NOT_FOUND', message: `No admin route ${method} ${url.pathname}.` }] });
+    return sendError(res, 'ROUTE_NOT_FOUND', `No admin route ${method} ${url.pathname}.`);
   };
 
   return async (req, res, url) => {
     const actor = await authorize(req);
     if (!actor) {
-      return sendErrors(res, [new TesseraError('UNAUTHENTICATED', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN> (or a JWT with the tessera:admin scope).')], {}, 401);
+      return sendError(res, 'UNAUTHENTICATED', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN> (or a JWT with the tessera:admin scope).');
     }
     try {
       await route(req, res, url, actor);
     } catch (error) {
-      if (error instanceof RegistryRefusal) return sendErrors(res, error.errors, error.changes.length > 0 ? { changes: error.changes } : {}, error.status);
+      if (error instanceof RegistryRefusal) return sendErrors(res, error.errors, {}, error.changes.length > 0 ? { changes: error.changes } : {});
       if (error instanceof TesseraError) return sendErrors(res, [error]);
       log.error({ err: error }, 'admin request failed');
       return sendError(res, 'INTERNAL_SERVER_ERROR');

@@ -1,27 +1,27 @@
 import type { GraphQLError } from 'graphql';
-import { graphqlError } from '../../errors/codes.js';
+import { fieldError } from '../../errors/codes.js';
 import type { TesseraContext } from '../../graphql/context.js';
 import { RestError } from '../rest/restClient.js';
 
 /** `code: NOT_FOUND` for one missing object; `typename` and `key` say which. */
 export function notFound(typename: string, key: string): GraphQLError {
-  return graphqlError('NOT_FOUND', `${typename} "${key}" was not found.`, { typename, key });
+  return fieldError('NOT_FOUND', `${typename} "${key}" was not found.`, { typename, key });
 }
 
 /** `field` is the path of the bad value inside the argument (`items[0].quantity`), when known. */
 export function badUserInput(message: string, field?: string): GraphQLError {
-  return graphqlError('BAD_USER_INPUT', message, field === undefined ? {} : { field });
+  return fieldError('BAD_USER_INPUT', message, field === undefined ? {} : { field });
 }
 
 /** The REST service `service` failed; the client learns which, not why (that goes to the log). */
 export function unavailable(service: string, why: 'failed' | 'timeout' | 'breaker_open' = 'failed'): GraphQLError {
   switch (why) {
     case 'timeout':
-      return graphqlError('SUBGRAPH_TIMEOUT', `The ${service} service did not answer in time.`, { service });
+      return fieldError('SUBGRAPH_TIMEOUT', `The ${service} service did not answer in time.`, { service });
     case 'breaker_open':
-      return graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is failing; its circuit breaker is open.`, { service, breaker: 'open' });
+      return fieldError('SUBGRAPH_UNAVAILABLE', `The ${service} service is failing; its circuit breaker is open.`, { service, breaker: 'open' });
     default:
-      return graphqlError('SUBGRAPH_UNAVAILABLE', `The ${service} service is unavailable.`, { service });
+      return fieldError('SUBGRAPH_UNAVAILABLE', `The ${service} service is unavailable.`, { service });
   }
 }
 
@@ -41,7 +41,7 @@ export function fromRestError(ctx: TesseraContext, err: unknown, typename: strin
   if (err.kind === 'status' && err.status === 404 && key !== undefined) return notFound(typename, key);
   if (err.kind === 'too_large') {
     ctx.log.warn({ err, service: err.service, path: err.path }, 'REST answer too large');
-    return graphqlError('RESPONSE_TOO_LARGE', `The ${err.service} service answered more than the gateway reads; its part of the data is missing.`, {
+    return fieldError('RESPONSE_TOO_LARGE', `The ${err.service} service answered more than the gateway reads; its part of the data is missing.`, {
       service: err.service,
       limit: 'subgraphResponseBytes',
     });

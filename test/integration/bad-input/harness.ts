@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { ERROR_CODES, isErrorCode } from '../../../src/errors/codes.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 
 /** The media type of the GraphQL-over-HTTP spec; with it, request errors get 4xx statuses. */
@@ -48,10 +49,11 @@ export function post(stack: Stack, body: unknown, headers: Record<string, string
   });
 }
 
-/** The whole request failed: exactly this status, one error with this code, no data. */
+/** The whole request failed: exactly this status, one error with this code, no data; and the error table says that status. */
 export function expectRefused(answer: Answer, status: number, code: string): void {
   expect({ status: answer.status, codes: answer.body.errors?.map((e) => e.extensions?.code) }).toEqual({ status, codes: [code] });
   expect(answer.body.data ?? null).toBeNull();
+  expect(isErrorCode(code) && ERROR_CODES[code].status, `the error table's status for ${code}`).toBe(status);
 }
 
 /** The gateway still answers a normal request across services afterwards. */
