@@ -39,7 +39,7 @@ const config: CodegenConfig = {
           federation: true,
           useTypeImports: true,
           enumsAsTypes: true,
-          contextType: '../../../graphql/context.js#TesseraContext',
+          contextType: '../../context.js#SubgraphContext',
           mappers: MAPPERS[name],
           scalars: { ID: 'string' },
         },

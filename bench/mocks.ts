@@ -38,7 +38,7 @@ if (process.env.BENCH_REMOTE === '1') {
           log,
           ip: '',
           headers: req.headers,
-          scratch: new Map(),
+          exchange: {},
         }),
       }),
       { port: 0, host: '127.0.0.1' },

@@ -43,14 +43,14 @@ const server = new ApolloServer<TesseraContext>({ gateway, stopOnTerminationSign
 const log = pino({ level: 'silent' });
 const { url } = await startStandaloneServer(server, {
   listen: { port: config.port, host: '127.0.0.1' },
-  // What the REST-wrapped subgraphs' resolvers read: per-request loaders live in `scratch`.
+  // What the REST-wrapped subgraphs' resolvers read (and the context type asks for).
   context: async ({ req }) => ({
     requestId: randomUUID(),
     viewer: ANONYMOUS,
     log,
     ip: req.socket.remoteAddress ?? '',
     headers: req.headers as Record<string, string | undefined>,
-    scratch: new Map(),
+    exchange: {},
   }),
 });
 process.stderr.write(`reference gateway at ${url}\n`);

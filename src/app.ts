@@ -15,7 +15,8 @@ import { loadSafelist, usePersistedQuerySafelist } from './cache/safelist.js';
 import { createCompositionPool } from './composition/compositionPool.js';
 import { SupergraphManager } from './composition/supergraphManager.js';
 import { checkSupergraph, watchSupergraphFile } from './composition/watchSupergraphFile.js';
-import { ConfigError, type Config } from './config/index.js';
+import { ConfigError } from './errors/configError.js';
+import { type Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import type { TesseraContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
@@ -209,7 +210,6 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       // static cost from @cost/@listSize, refused over MAX_COST; heavy operations take turns
       useDemandControl({ ...config.demand, log }),
       // the field-limit counters (the request limit was spent as the request arrived: src/http/admission.ts)
-      ...rateLimits.plugins,
       // the rule tree and the supergraph's auth directives: denied fields pruned before planning
       usePolicy({ rules: (sdl) => rateLimits.rules(sdl === undefined ? {} : appScope(sdl).rules), fallback: config.policyFallback, maxPlans: config.operationCacheSize, log }),
       safelist && usePersistedQuerySafelist(safelist),
@@ -219,7 +219,13 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     ],
   });
 
-  const admission = createAdmission({ authenticate, requestLimit: rateLimits.request, log, maxResponseBytes: config.demand.maxResponseBytes });
+  const admission = createAdmission({
+    authenticate,
+    requestLimit: rateLimits.request,
+    fieldLimits: rateLimits.fieldLimits,
+    log,
+    maxResponseBytes: config.demand.maxResponseBytes,
+  });
 
   const graphql = createGraphQLHandler({
     server: apollo,

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { ConfigError } from '../config/env.js';
+import { ConfigError } from '../errors/configError.js';
 
 /** Where token signatures are checked against. HMAC and public keys never mix: one source per process. */
 export type KeySource =

@@ -11,7 +11,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { fragmentsOf } from '../graphql/document.js';
+import { fragmentsOf } from '../operation/document.js';
 
 /** A hint as written in `@cacheControl` or in the app's cache config. */
 export interface CacheHintAnnotation {

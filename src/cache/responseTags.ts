@@ -12,7 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { fragmentsOf } from '../graphql/document.js';
+import { fragmentsOf } from '../operation/document.js';
 
 /** The tag every entry of an operation carries, so an admin can purge by operation name. */
 export const operationTag = (operationName: string): string => `op:${operationName}`;

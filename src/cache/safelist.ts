@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { z } from 'zod';
-import { ConfigError } from '../config/env.js';
+import { ConfigError } from '../errors/configError.js';
 import { requestError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 

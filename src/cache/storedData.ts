@@ -3,10 +3,9 @@
  * placeholder `data`, and the stored JSON text takes the placeholder's place in the serialized body.
  * Parsing a stored 94 KiB answer and serializing it again was most of a hit's CPU.
  */
-export const STORED_DATA = Symbol('tessera.storedData');
 
 /**
- * Put in a request's `scratch` under STORED_DATA by a caller that serializes the answer itself (the
+ * Put in the context's `exchange.storedData` by a caller that serializes the answer itself (the
  * HTTP handler); the response cache fills it on a hit. Without one (`executeOperation`), a hit's
  * data is parsed into the result as usual.
  */

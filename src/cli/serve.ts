@@ -8,7 +8,8 @@ import { createApp } from '../app.js';
 import type { AppDefinition } from '../appDefinition.js';
 import { appSubgraphsIn } from '../appScope.js';
 import { fieldOwners } from '../composition/fieldOwners.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError } from '../errors/configError.js';
+import { loadConfig } from '../config/index.js';
 import { LOCAL_SCHEME } from '../config/supergraphConfig.js';
 import { createLogger } from '../observability/logger.js';
 

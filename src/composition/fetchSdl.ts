@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { TesseraError } from '../errors/codes.js';
-import { readLimited } from '../http/readLimited.js';
+import { readLimited } from '../io/readLimited.js';
 
 export interface FetchSdlOptions {
   readonly timeoutMs?: number;

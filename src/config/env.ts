@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../errors/configError.js';
 import { apiKeysSchema } from '../auth/apiKeysEnv.js';
 import { fieldLimitsEnvSchema, requestBudgetEnvSchema } from '../ratelimit/limitsEnv.js';
 
@@ -106,13 +107,6 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 /** Validates environment variables against a schema once; every bad value is named in the error. */
 export function parseEnvWith<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {

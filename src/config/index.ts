@@ -3,10 +3,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
 import type { CompositionLimits } from '../composition/compositionPool.js';
 import type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
-import { ConfigError, parseEnv, type Env } from './env.js';
+import { ConfigError } from '../errors/configError.js';
+import { parseEnv, type Env } from './env.js';
 import { parseSupergraphConfig, type SubgraphSpec } from './supergraphConfig.js';
 
-export { ConfigError, httpUrl, parseEnvWith } from './env.js';
+export { httpUrl, parseEnvWith } from './env.js';
 export type { SubgraphSpec, SchemaSource } from './supergraphConfig.js';
 
 /** Circuit breaker per remote subgraph (opossum). */

@@ -1,6 +1,6 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './env.js';
+import { ConfigError } from '../errors/configError.js';
 
 /** Where a subgraph's SDL comes from. */
 export type SchemaSource =

@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { isIncluded, type Variables } from '../graphql/document.js';
+import { isIncluded, type Variables } from '../operation/document.js';
 import type { CostModel } from './costDirectives.js';
 import { argumentsCost, MUTATION_COST, typeCost } from './estimateCost.js';
 

@@ -17,7 +17,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { isIncluded, type Variables } from '../graphql/document.js';
+import { isIncluded, type Variables } from '../operation/document.js';
 import type { CostModel, ListSize } from './costDirectives.js';
 
 /**

@@ -3,9 +3,6 @@ import { applyMiddleware } from 'graphql-middleware';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 
-/** What the in-process subgraphs have built for one request so far, in estimated bytes. */
-const SPENT = Symbol('tessera.inProcessAnswerBytes');
-
 /** A leaf value, or a field's name and value, in JSON: about this many bytes besides the name. */
 const VALUE_BYTES = 8;
 
@@ -56,14 +53,17 @@ interface Tally {
   error?: GraphQLError;
 }
 
+/** What the in-process subgraphs have built for each operation (its context) so far, in estimated bytes. */
+const tallies = new WeakMap<TesseraContext, Tally>();
+
 /**
  * Adds `bytes` to the request's tally; past the limit, throws RESPONSE_TOO_LARGE. A level of a
  * nested answer resolves at once (DataLoader batches it), so thousands of fields may fail in one
  * go: they share one error object rather than each capturing a stack.
  */
 function spend(context: TesseraContext, bytes: number): void {
-  let tally = context.scratch.get(SPENT) as Tally | undefined;
-  if (!tally) context.scratch.set(SPENT, (tally = { spent: 0 }));
+  let tally = tallies.get(context);
+  if (!tally) tallies.set(context, (tally = { spent: 0 }));
   if (tally.error) throw tally.error;
   tally.spent += bytes;
   if (tally.spent > context.maxResponseBytes!) throw (tally.error = responseTooLarge(context.maxResponseBytes!));
@@ -83,7 +83,7 @@ type Resolve = (parent: unknown, args: unknown, context: unknown, info: GraphQLR
 
 function metered(resolve: Resolve, parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo): unknown {
   const ctx = context as TesseraContext | undefined;
-  if (!ctx?.maxResponseBytes || !ctx.scratch) return resolve(parent, args, context, info);
+  if (!ctx?.maxResponseBytes) return resolve(parent, args, context, info);
   let result: unknown;
   try {
     result = resolve(parent, args, context, info);

@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Dispatcher } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TesseraError } from '../errors/codes.js';
-import { readAnswerText } from '../http/readLimited.js';
+import { readAnswerText } from '../io/readLimited.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import { injectTraceHeaders } from '../observability/tracing.js';

@@ -13,8 +13,8 @@ import type {
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { coercedVariables } from '../graphql/document.js';
-import { markEnforcedAtEdge } from '../policy/edgeAuthorization.js';
+import { coercedVariables } from '../operation/document.js';
+import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 
 /** What the gateway needs of the supergraph's owner (src/composition/supergraphManager.ts). */
@@ -97,7 +97,7 @@ export class TesseraGateway implements GatewayInterface {
 
   /** Builds a supergraph step by step, a turn of the event loop between steps, then serves it. */
   async #serve(rawSdl: string): Promise<void> {
-    // Authorization links are marked as enforced at the edge (src/policy/edgeAuthorization.ts).
+    // Authorization links are marked as enforced at the edge (src/composition/edgeAuthorization.ts).
     const supergraphSdl = markEnforcedAtEdge(rawSdl);
     // Validated already: composed, or checked in the composition worker.
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });

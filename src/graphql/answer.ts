@@ -32,7 +32,7 @@ export interface AnswerParts {
 }
 
 // Keyed by the operation's request: every hook of the operation sees it, and each operation of a
-// batch has its own (they share the context's `scratch`).
+// batch has its own.
 const parts = new WeakMap<GraphQLRequest, AnswerParts>();
 
 /** The parts of this operation's answer, created on first use. */

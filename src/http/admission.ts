@@ -5,6 +5,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import { ANONYMOUS } from '../auth/viewer.js';
 import type { TesseraContext } from '../graphql/context.js';
 import type { RequestLimit } from '../ratelimit/requestLimit.js';
+import type { FieldLimitScope } from '../ratelimit/rule.js';
 import { requestIdOf } from './requestId.js';
 
 export interface AdmissionOptions {
@@ -13,6 +14,8 @@ export interface AdmissionOptions {
   readonly requestLimit: RequestLimit | undefined;
   readonly log: Logger;
   readonly maxResponseBytes: number | undefined;
+  /** The limiter of the `rateLimit` rules, handed to them in every context. */
+  readonly fieldLimits?: FieldLimitScope;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface Admission {
 
 const CLIENT_NAME_HEADER = 'apollographql-client-name';
 
-export function createAdmission({ authenticate, requestLimit, log, maxResponseBytes }: AdmissionOptions): Admission {
+export function createAdmission({ authenticate, requestLimit, log, maxResponseBytes, fieldLimits }: AdmissionOptions): Admission {
   const spend = async (context: TesseraContext, res: ServerResponse, operations: number): Promise<GraphQLError | undefined> => {
     if (!requestLimit) return undefined;
     const caller = { viewer: context.viewer, ip: context.ip, clientName: context.headers[CLIENT_NAME_HEADER], requestId: context.requestId };
@@ -52,7 +55,8 @@ export function createAdmission({ authenticate, requestLimit, log, maxResponseBy
         },
         ip: req.socket.remoteAddress ?? '',
         headers: req.headers as Record<string, string | undefined>,
-        scratch: new Map<symbol, unknown>(),
+        exchange: {},
+        fieldLimits,
         maxResponseBytes,
       };
       try {

@@ -5,7 +5,7 @@ import { operationTag } from '../cache/responseTags.js';
 import { TesseraError } from '../errors/codes.js';
 import { createAdminAuth, type AdminAuthOptions } from './admin/adminAuth.js';
 import type { RouteHandler } from './createHttpServer.js';
-import { readLimited } from './readLimited.js';
+import { readLimited } from '../io/readLimited.js';
 import { sendErrors, sendJson } from './respond.js';
 
 export interface CachePurgeRouteOptions {

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { STORED_DATA, withStoredData, type StoredDataSlot } from '../cache/storedData.js';
+import { withStoredData, type StoredDataSlot } from '../cache/storedData.js';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import type { Admission } from './admission.js';
-import { readLimited } from './readLimited.js';
+import { readLimited } from '../io/readLimited.js';
 import { sendGraphQLError, sendGraphQLErrorOf } from './respond.js';
 
 export interface GraphQLHandlerOptions {
@@ -113,7 +113,7 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {
-        if (single) context.scratch.set(STORED_DATA, stored);
+        if (single) context.exchange.storedData = stored;
         return (handed = context);
       },
     });

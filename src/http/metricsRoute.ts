@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { TesseraContext } from '../graphql/context.js';
-import { OPERATION_LABELS, UNKNOWN_OPERATION, type OperationLabels } from '../graphql/plugins/useMetrics.js';
+import { UNKNOWN_OPERATION } from '../graphql/plugins/useMetrics.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import type { RouteHandler } from './createHttpServer.js';
 import { refusalCodeOf } from './respond.js';
@@ -17,7 +17,7 @@ export function metricsRoute(metrics: Metrics = defaultMetrics): RouteHandler {
 /** Observes one GraphQL HTTP request (for the handler's `onFinish`), labelled by what the metrics plugin learned. */
 export function observeGraphQLRequest(metrics: Metrics = defaultMetrics) {
   return (res: ServerResponse, startedAt: number, context: TesseraContext | undefined): void => {
-    const labels = (context?.scratch.get(OPERATION_LABELS) as OperationLabels | undefined) ?? UNKNOWN_OPERATION;
+    const labels = context?.exchange.operationLabels ?? UNKNOWN_OPERATION;
     // Refused before Apollo ran (credential, budget, body, media type): the plugin never saw the error.
     const refused = refusalCodeOf(res);
     if (refused) metrics.graphqlErrors.inc({ code: refused });

@@ -7,7 +7,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { isIncluded, type Variables } from '../graphql/document.js';
+import { isIncluded, type Variables } from '../operation/document.js';
 
 /**
  * The fields an object of `runtimeType` gets from these selection sets, by response key, in

@@ -7,7 +7,7 @@ import {
 } from 'graphql';
 import { allow } from 'graphql-shield';
 import { ERROR_CODES, isErrorCode } from '../errors/codes.js';
-import type { Variables } from '../graphql/document.js';
+import type { Variables } from '../operation/document.js';
 import type { FieldCheck, OperationPlan } from './operationPlan.js';
 import type { ShieldRule } from './rules.js';
 import type { Denial } from './splice.js';

@@ -14,7 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { and } from 'graphql-shield';
-import { fragmentsOf } from '../graphql/document.js';
+import { fragmentsOf } from '../operation/document.js';
 import type { RuleLookup } from './ruleTree.js';
 import { countsOccurrences, isContextOnly, type ShieldRule } from './rules.js';
 

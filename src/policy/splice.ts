@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ErrorCode } from '../errors/codes.js';
-import type { Variables } from '../graphql/document.js';
+import type { Variables } from '../operation/document.js';
 import { collectFields } from './collectFields.js';
 
 /** Why a field was denied, as the client sees it. */

@@ -1,15 +1,13 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TesseraContext } from '../graphql/context.js';
-import { useFieldRateLimits } from '../graphql/plugins/useFieldRateLimits.js';
 import type { RuleTree } from '../policy/rules.js';
 import { createRedis } from '../redis/createRedis.js';
 import { parseBudget, type ClientLimits, type ClientProfile, type RequestBudget } from './clientLimits.js';
 import { withFieldLimits, type FieldLimit } from './fieldLimits.js';
 import { createRateLimiter, type LimitSpec } from './limiter.js';
 import { createRequestLimit, type RequestLimit } from './requestLimit.js';
-import type { FieldRejection } from './rule.js';
+import type { FieldLimitScope, FieldRejection } from './rule.js';
 
 /** The engine's rate-limit settings (from the environment). */
 export interface RateLimitConfig {
@@ -46,8 +44,8 @@ export interface RateLimitsOptions {
 export interface RateLimits {
   /** The request limit, spent as a request arrives (src/http/admission.ts); undefined when no budget is configured. */
   readonly request: RequestLimit | undefined;
-  /** The field limits' store; before the policy. */
-  readonly plugins: readonly ApolloServerPlugin<TesseraContext>[];
+  /** What the `rateLimit` rules spend from, put in every request's context (`fieldLimits`). */
+  readonly fieldLimits: FieldLimitScope;
   /** The app's rule tree with the configured field limits added. */
   rules(tree: RuleTree | undefined): RuleTree;
   /** Closes the Redis client; after the last request. */
@@ -111,7 +109,7 @@ export function createRateLimits({ config, redisUrl, prefix, profiles = {}, prof
 
   return {
     request,
-    plugins: [useFieldRateLimits({ limiter, onStoreError: config.onStoreError, onReject: onFieldReject })],
+    fieldLimits: { limiter, onStoreError: config.onStoreError, onReject: onFieldReject },
     rules: (tree) => withFieldLimits(tree ?? {}, config.fields),
     async close() {
       await limiter.close();

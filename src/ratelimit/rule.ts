@@ -11,7 +11,8 @@ import { createRateLimiter, type LimitSpec, type RateLimiter, type Spend } from 
 export interface RateLimitContext extends RuleContext {
   readonly ip: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly scratch: Map<symbol, unknown>;
+  /** The limiter the rules spend from; without one (a rule decided outside the gateway), counts stay in this process. */
+  readonly fieldLimits?: FieldLimitScope | undefined;
 }
 
 /** Whose budget an occurrence spends. A function returning `''` or `undefined` counts per viewer. */
@@ -49,7 +50,7 @@ export interface FieldRejection {
   readonly first: boolean;
 }
 
-/** What the gateway puts in `ctx.scratch` under FIELD_LIMITS for every request. */
+/** What the gateway puts in every request's context (`fieldLimits`) for the rules. */
 export interface FieldLimitScope {
   readonly limiter: RateLimiter;
   /** The store policy of rules that do not name one. */
@@ -57,20 +58,15 @@ export interface FieldLimitScope {
   readonly onReject?: (rejection: FieldRejection) => void;
 }
 
-export const FIELD_LIMITS: unique symbol = Symbol('tessera.fieldLimits');
-const BATCHER = Symbol('tessera.spendBatcher');
-
 // Without the gateway (a rule decided in a unit test, say) counts stay in this process.
 let fallbackScope: FieldLimitScope | undefined;
-const scopeOf = (ctx: RateLimitContext): FieldLimitScope =>
-  (ctx.scratch?.get(FIELD_LIMITS) as FieldLimitScope | undefined) ?? (fallbackScope ??= { limiter: createRateLimiter() });
+const scopeOf = (ctx: RateLimitContext): FieldLimitScope => ctx.fieldLimits ?? (fallbackScope ??= { limiter: createRateLimiter() });
 
-/** One batcher per request: the occurrences decided in one tick cost one store round trip. */
-function batcherOf(ctx: RateLimitContext, limiter: RateLimiter): SpendBatcher | undefined {
-  const scratch = ctx.scratch;
-  if (!scratch) return undefined;
-  let batcher = scratch.get(BATCHER) as SpendBatcher | undefined;
-  if (!batcher) scratch.set(BATCHER, (batcher = new SpendBatcher(limiter)));
+/** One batcher per operation (its context): the occurrences decided in one tick cost one store round trip. */
+const batchers = new WeakMap<RateLimitContext, SpendBatcher>();
+function batcherOf(ctx: RateLimitContext, limiter: RateLimiter): SpendBatcher {
+  let batcher = batchers.get(ctx);
+  if (!batcher) batchers.set(ctx, (batcher = new SpendBatcher(limiter)));
   return batcher;
 }
 
@@ -148,14 +144,7 @@ export function rateLimit(options: RateLimitOptions): ShieldRule {
     const coordinate = `${info.parentType.name}.${info.fieldName}`;
     const spec = specFor(coordinate, scope);
     const key = keyOf(by, ctx, args);
-    const batcher = batcherOf(ctx, scope.limiter);
-    let allowed: boolean;
-    let spend: Spend;
-    if (batcher) ({ allowed, spend } = await batcher.spend(spec, key));
-    else {
-      spend = await scope.limiter.spend(spec, key);
-      allowed = spend.allowed > 0;
-    }
+    const { allowed, spend } = await batcherOf(ctx, scope.limiter).spend(spec, key);
     if (allowed) return true;
     scope.onReject?.({ rule: spec.name, ctx, spend, first: firstRefusal(spend) });
     return fieldError('RATE_LIMITED', `Rate limit of ${max} per ${windowS} s reached for ${coordinate}; retry in ${spend.resetS} s.`, {

@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { readLimited } from '../http/readLimited.js';
+import { readLimited } from '../io/readLimited.js';
 import type { HealthRecord } from './registryStore.js';
 
 const TYPENAME_QUERY = JSON.stringify({ query: '{ __typename }' });

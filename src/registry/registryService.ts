@@ -7,7 +7,7 @@ import { SUBGRAPH_NAME, printSupergraphConfig, type SubgraphSpec } from '../conf
 import { TesseraError } from '../errors/codes.js';
 import type { ComposeResult, ComposeTask } from '../composition/worker/tasks.js';
 import { metrics } from '../observability/metrics.js';
-import type { SchemaChange } from './breakingChanges.js';
+import type { SchemaChange } from '../composition/breakingChanges.js';
 import { checkSubgraphHealth } from './healthCheck.js';
 import { applyChange, overwrittenBy, type HealthRecord, type Registration, type RegistryChange, type RegistrySnapshot, type RegistryStore } from './registryStore.js';
 import { guardSubgraphUrl, pinnedDispatcher, UrlRefusedError, type ResolvedAddress, type Resolve } from './urlGuard.js';

@@ -14,7 +14,7 @@ import { createUsersSubgraph } from './users/schema.js';
 /**
  * The REST-wrapped subgraphs of this app (users, orders, catalog, bff). They run inside the gateway
  * process: serve each `schema` through a LocalGraphQLDataSource and pass the request's
- * TesseraContext as `context`, the same object for every subgraph of one request.
+ * SubgraphContext as `context`, the same object for every subgraph of one request.
  */
 
 export type { LocalSubgraph } from './shared/types.js';

@@ -109,7 +109,7 @@ describe('the response cache writes off the response path', () => {
     purgeTags: async () => 0,
     purgeAll: async () => true,
   };
-  const context = (): TesseraContext => ({ requestId: 'r', viewer: ANONYMOUS, log, ip: '', headers: {}, scratch: new Map() });
+  const context = (): TesseraContext => ({ requestId: 'r', viewer: ANONYMOUS, log, ip: '', headers: {}, exchange: {} });
 
   beforeAll(async () => {
     server = new ApolloServer<TesseraContext>({

@@ -21,7 +21,7 @@ afterAll(async () => {
   await mocks?.close();
 });
 
-const context = (): TesseraContext => ({ requestId: 'r', viewer: ANONYMOUS, log: pino({ level: 'silent' }), ip: '127.0.0.1', headers: {}, scratch: new Map() });
+const context = (): TesseraContext => ({ requestId: 'r', viewer: ANONYMOUS, log: pino({ level: 'silent' }), ip: '127.0.0.1', headers: {}, exchange: {} });
 const schemaOf = (name: string) => local.subgraphs.find((s) => s.name === name)!.schema;
 /** What a client would see: data and each error's message, path and extensions. */
 const seen = (result: { data?: unknown; errors?: readonly { message: string; path?: unknown; extensions?: unknown }[] }) =>

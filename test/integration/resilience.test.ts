@@ -226,7 +226,7 @@ describe('the remote data source retries queries, never mutations', () => {
     ds.process({
       kind: 'incoming operation',
       request: { query: kind === 'query' ? '{ a }' : 'mutation { b }', variables: {} },
-      context: { requestId: 'r', headers: {}, scratch: new Map() },
+      context: { requestId: 'r', headers: {}, exchange: {} },
       incomingRequestContext: { operation: { operation: kind } },
     } as never);
 

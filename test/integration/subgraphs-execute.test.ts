@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 
 function context(): TesseraContext {
-  return { requestId: 'req-test', viewer: ANONYMOUS, log: pino({ level: 'silent' }), ip: '127.0.0.1', headers: {}, scratch: new Map() };
+  return { requestId: 'req-test', viewer: ANONYMOUS, log: pino({ level: 'silent' }), ip: '127.0.0.1', headers: {}, exchange: {} };
 }
 
 type Data = Record<string, any>;

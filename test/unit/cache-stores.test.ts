@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCacheStores, type CacheStores } from '../../src/cache/createCacheStores.js';
 import { FailOpen } from '../../src/cache/failOpen.js';
 import { parseSafelist } from '../../src/cache/safelist.js';
-import { ConfigError } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/configError.js';
 import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
 import { createHash } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { coercedVariables } from '../../src/graphql/document.js';
+import { coercedVariables } from '../../src/operation/document.js';
 
 const schema = buildSchema('type Query { a(n: Int): Int b(s: String): String }');
 const operation = (source: string) => parse(source).definitions[0] as OperationDefinitionNode;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { envSchema, parseEnv, ConfigError } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/configError.js';
+import { envSchema, parseEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/index.js';
 import { parseSupergraphConfig, printSupergraphConfig } from '../../src/config/supergraphConfig.js';
 import { appEnvSchema } from '../../tessera.config.js';

@@ -1,7 +1,7 @@
 import { buildSchema, parse, print, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { deny, rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
-import { isIncluded } from '../../src/graphql/document.js';
+import { isIncluded } from '../../src/operation/document.js';
 import { evaluateChecks } from '../../src/policy/evaluate.js';
 import { planOperation } from '../../src/policy/operationPlan.js';
 import { pruneOperation } from '../../src/policy/prune.js';

@@ -2,7 +2,7 @@ import { allow, deny, rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, userViewer, type Viewer } from '../../src/auth/viewer.js';
 import { directiveRules } from '../../src/policy/directives.js';
-import { markEnforcedAtEdge } from '../../src/policy/edgeAuthorization.js';
+import { markEnforcedAtEdge } from '../../src/composition/edgeAuthorization.js';
 import { createRuleLookup, validateRuleTree } from '../../src/policy/ruleTree.js';
 import { hasScopes, isAuthenticated, isContextOnly, requiresScopes, type ShieldRule } from '../../src/policy/rules.js';
 

@@ -42,7 +42,7 @@ describe('subgraph shield and caching', () => {
     const [shielded] = withSubgraphRules({ subgraphs: [{ name: 'x', schema }], close: async () => {} }, { x: { Thing: { secret: allow } } }).subgraphs;
     const hintsOf = async (query: string) => {
       const hints: CacheHint[] = [];
-      const context = { scratch: new Map() } as unknown as TesseraContext;
+      const context = { exchange: {} } as unknown as TesseraContext;
       trackCachePolicy(context, { restrict: (hint) => hints.push(hint) });
       const result = await execute({ schema: shielded!.schema, document: parse(query), contextValue: context });
       expect(result.errors).toBeUndefined();

@@ -2,7 +2,8 @@ import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from '
 import { allow, and } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, apiKeyViewer, userViewer, type Viewer } from '../../src/auth/viewer.js';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/configError.js';
+import { parseEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/index.js';
 import { toDenial } from '../../src/policy/evaluate.js';
 import { planOperation } from '../../src/policy/operationPlan.js';
@@ -10,14 +11,14 @@ import { createRuleLookup } from '../../src/policy/ruleTree.js';
 import { countsOccurrences, isAuthenticated, isContextOnly, type ShieldRule } from '../../src/policy/rules.js';
 import { parseFieldLimits, withFieldLimits } from '../../src/ratelimit/fieldLimits.js';
 import { createRateLimiter } from '../../src/ratelimit/limiter.js';
-import { FIELD_LIMITS, parseWindow, rateLimit, type FieldLimitScope, type FieldRejection } from '../../src/ratelimit/rule.js';
+import { parseWindow, rateLimit, type FieldLimitScope, type FieldRejection } from '../../src/ratelimit/rule.js';
 
 const OPTIONS = { debug: false, allowExternalErrors: false, fallbackRule: allow, hashFunction: () => '' };
 const viewer = (sub: string): Viewer => userViewer(sub);
 const info = (parentType: string, fieldName: string) => ({ parentType: { name: parentType }, fieldName }) as never;
 
 function requestContext(v: Viewer, scope: FieldLimitScope, ip = '10.0.0.1') {
-  return { viewer: v, ip, headers: {}, scratch: new Map<symbol, unknown>([[FIELD_LIMITS, scope]]), _shield: { cache: {} } };
+  return { viewer: v, ip, headers: {}, fieldLimits: scope, _shield: { cache: {} } };
 }
 
 describe('rateLimit rule', () => {

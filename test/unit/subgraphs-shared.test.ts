@@ -15,7 +15,7 @@ const context = (): TesseraContext => ({
   log: pino({ level: 'silent' }),
   ip: '127.0.0.1',
   headers: {},
-  scratch: new Map(),
+  exchange: {},
 });
 
 describe('selectedFieldNames', () => {
@@ -34,13 +34,14 @@ describe('selectedFieldNames', () => {
 });
 
 describe('perRequest', () => {
-  it('creates once per context', () => {
-    const key = Symbol('test');
+  it('creates once per context, and each use keeps its own values', () => {
     const a = context();
     let created = 0;
-    const make = () => ({ n: ++created });
-    expect(perRequest(a, key, make)).toBe(perRequest(a, key, make));
-    expect(perRequest(context(), key, make)).toEqual({ n: 2 });
+    const countersOf = perRequest(() => ({ n: ++created }));
+    expect(countersOf(a)).toBe(countersOf(a));
+    expect(countersOf(context())).toEqual({ n: 2 });
+    expect(perRequest(() => 'other')(a)).toBe('other');
+    expect(countersOf(a)).toEqual({ n: 1 });
   });
 });
 

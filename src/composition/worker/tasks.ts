@@ -1,6 +1,6 @@
 import { Supergraph, errorCauses } from '@apollo/federation-internals';
-import { markEnforcedAtEdge } from '../../policy/edgeAuthorization.js';
-import { compareApiSchemas, type SchemaChange } from '../../registry/breakingChanges.js';
+import { markEnforcedAtEdge } from '../edgeAuthorization.js';
+import { compareApiSchemas, type SchemaChange } from '../breakingChanges.js';
 import { compose, type SubgraphSdl } from '../compose.js';
 
 // The pure work on a candidate graph, run in a worker thread (compositionPool.ts) so a

@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { clientCacheHeaders } from '../../cache/clientCacheHeaders.js';
 import { trackCachePolicy } from '../../cache/requestPolicy.js';
-import { STORED_DATA, type StoredDataSlot } from '../../cache/storedData.js';
 import { peekAnswerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 
@@ -31,7 +30,7 @@ export function useAnswer({ keyHeaders }: UseAnswerOptions): ApolloServerPlugin<
       const result = response.body.singleResult;
       const hit = parts?.cache?.result === 'HIT' ? parts.cache : undefined;
       if (hit) {
-        const slot = rc.contextValue.scratch.get(STORED_DATA) as StoredDataSlot | undefined;
+        const slot = rc.contextValue.exchange.storedData;
         // The stored bytes go out as they are unless something must read or change the data.
         if (slot && !parts!.edit && !result.errors) slot.json = hit.json;
         else result.data = JSON.parse(hit.json.toString()) as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { metrics as defaultMetrics, type Metrics } from '../../observability/met
 import { identityOf } from '../../ratelimit/clientLimits.js';
 import { peekAnswerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
-import { coercedVariables, fragmentsOf, type Variables } from '../document.js';
+import { coercedVariables, fragmentsOf, type Variables } from '../../operation/document.js';
 
 /** A refused heavy operation may try again as soon as one has finished: a second is plenty. */
 const RETRY_SHORTLY = [['retry-after', '1']] as const;

@@ -10,12 +10,10 @@ export interface OperationLabels {
   readonly operationName: string;
 }
 
-export const OPERATION_LABELS = Symbol('tessera.operationLabels');
-
 export const UNKNOWN_OPERATION: OperationLabels = { operationType: 'unknown', operationName: 'none' };
 
 /** Codes that may be label values; anything else (a subgraph's own code) is counted as OTHER. */
-const KNOWN_CODES = new Set<string>([...Object.keys(ERROR_CODES), ...Object.values(ApolloServerErrorCode), 'DOWNSTREAM_SERVICE_ERROR']);
+const KNOWN_CODES = new Set<string>([...Object.keys(ERROR_CODES), ...Object.values(ApolloServerErrorCode)]);
 
 export function errorCodeLabel(code: unknown): string {
   return typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'OTHER';
@@ -45,7 +43,7 @@ export function useMetrics(options: MetricsPluginOptions): ApolloServerPlugin<Te
   // The hooks keep no per-request state, so one listener object serves every request.
   const listener: GraphQLRequestListener<TesseraContext> = {
     async didResolveOperation({ operation, operationName, contextValue }) {
-      if (operation) contextValue.scratch.set(OPERATION_LABELS, labelsFor(operation.operation, operationName));
+      if (operation) contextValue.exchange.operationLabels = labelsFor(operation.operation, operationName);
     },
     async willSendResponse({ response }) {
       if (response.body.kind !== 'single') return;

@@ -13,7 +13,7 @@ import type { RuleTree } from '../../policy/rules.js';
 import { spliceDenials, type Denial } from '../../policy/splice.js';
 import { answerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
-import { coercedVariables, isIncluded, type Variables } from '../document.js';
+import { coercedVariables, isIncluded, type Variables } from '../../operation/document.js';
 
 export interface PolicyOptions {
   /**

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ConfigError } from '../../config/env.js';
+import { ConfigError } from '../../errors/configError.js';
 import { parseSupergraphConfig } from '../../config/supergraphConfig.js';
 import { TesseraError, type ErrorCode } from '../../errors/codes.js';
 import { RegistryRefusal, type RegistryService } from '../../registry/registryService.js';
 import type { RouteHandler } from '../createHttpServer.js';
-import { readLimited } from '../readLimited.js';
+import { readLimited } from '../../io/readLimited.js';
 import { sendErrors, sendJson } from '../respond.js';
 import { createAdminAuth, type AdminAuthOptions, type AuthorizeAdmin } from './adminAuth.js';
 

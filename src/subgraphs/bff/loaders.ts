@@ -1,4 +1,4 @@
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import type { CatalogSource } from '../catalog/loaders.js';
 import type { OrdersSource } from '../orders/loaders.js';
 import type { UsersSource } from '../users/loaders.js';
@@ -18,7 +18,7 @@ export interface BffSources {
  * when their resolver asks. The reads go through the per-request loaders, which they prime, so the
  * gateway's follow-up entity fetches to users, orders and catalog cost no upstream call.
  */
-export function loadDashboard(sources: BffSources, ctx: TesseraContext, userId: string, selected: ReadonlySet<string>): DashboardModel {
+export function loadDashboard(sources: BffSources, ctx: SubgraphContext, userId: string, selected: ReadonlySet<string>): DashboardModel {
   const dashboard: DashboardModel = {
     userId,
     user: started(() => sources.users.loaders(ctx).userById.load(userId)),

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import type { RestClient } from '../rest/restClient.js';
 import { createBatchLoader } from '../shared/batch.js';
 import { fromRestError, notFound } from '../shared/errors.js';
@@ -16,11 +16,11 @@ export interface CatalogLoaders {
 /** The catalog REST service as the subgraphs see it. Every product read here primes `productBySku`. */
 export interface CatalogSource {
   /** This request's loaders, created on first use. */
-  loaders(ctx: TesseraContext): CatalogLoaders;
+  loaders(ctx: SubgraphContext): CatalogLoaders;
   /** `GET /products/search?q=…&limit=N`. */
-  search(ctx: TesseraContext, query: string, limit: number): Promise<ProductModel[]>;
+  search(ctx: SubgraphContext, query: string, limit: number): Promise<ProductModel[]>;
   /** `GET /products/recommendations?userId=…[&limit=N]`. */
-  recommendations(ctx: TesseraContext, userId: string, limit?: number): Promise<ProductModel[]>;
+  recommendations(ctx: SubgraphContext, userId: string, limit?: number): Promise<ProductModel[]>;
 }
 
 export function createProductLoader(
@@ -31,9 +31,7 @@ export function createProductLoader(
 }
 
 export function createCatalogSource(client: RestClient, options: { maxBatchSize?: number | undefined } = {}): CatalogSource {
-  const key = Symbol('catalog.loaders');
-
-  const list = async (ctx: TesseraContext, path: string, query: Record<string, string | number | undefined>): Promise<ProductModel[]> => {
+  const list = async (ctx: SubgraphContext, path: string, query: Record<string, string | number | undefined>): Promise<ProductModel[]> => {
     try {
       return await client.get(path, parseProducts, { ...restCallOptions(ctx), query });
     } catch (err) {
@@ -41,14 +39,15 @@ export function createCatalogSource(client: RestClient, options: { maxBatchSize?
     }
   };
 
-  const loaders = (ctx: TesseraContext): CatalogLoaders =>
-    // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
-    // so a shared one would hand one viewer's data to the next and never see an update.
-    perRequest(ctx, key, () => ({
+  // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
+  // so a shared one would hand one viewer's data to the next and never see an update.
+  const loaders = perRequest(
+    (ctx: SubgraphContext): CatalogLoaders => ({
       productBySku: createProductLoader((skus) => list(ctx, '/products', { skus: keyList(skus) }), options.maxBatchSize),
-    }));
+    }),
+  );
 
-  const primed = (ctx: TesseraContext, products: ProductModel[]): ProductModel[] => {
+  const primed = (ctx: SubgraphContext, products: ProductModel[]): ProductModel[] => {
     const { productBySku } = loaders(ctx);
     for (const product of products) productBySku.prime(product.sku, product);
     return products;

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import type { RestClient } from '../rest/restClient.js';
 import { createBatchLoader } from '../shared/batch.js';
 import { fromRestError, notFound } from '../shared/errors.js';
@@ -57,11 +57,11 @@ export function createOrdersByUserLoader(
 /** The orders REST service as the subgraphs see it. Every order read here primes `orderById`. */
 export interface OrdersSource {
   /** This request's loaders, created on first use. */
-  loaders(ctx: TesseraContext): OrdersLoaders;
+  loaders(ctx: SubgraphContext): OrdersLoaders;
   /** A user's orders, newest first (`GET /orders?userId=…[&limit=N]`). */
-  byUser(ctx: TesseraContext, userId: string, limit?: number): Promise<OrderModel[]>;
+  byUser(ctx: SubgraphContext, userId: string, limit?: number): Promise<OrderModel[]>;
   /** `POST /orders`; a 400 becomes BAD_USER_INPUT naming the field. */
-  create(ctx: TesseraContext, input: CreateOrderInput): Promise<OrderModel>;
+  create(ctx: SubgraphContext, input: CreateOrderInput): Promise<OrderModel>;
 }
 
 export function createOrderLoader(
@@ -72,9 +72,7 @@ export function createOrderLoader(
 }
 
 export function createOrdersSource(client: RestClient, options: { maxBatchSize?: number | undefined } = {}): OrdersSource {
-  const key = Symbol('orders.loaders');
-
-  const call = async <T>(ctx: TesseraContext, run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(ctx: SubgraphContext, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (err) {
@@ -82,10 +80,10 @@ export function createOrdersSource(client: RestClient, options: { maxBatchSize?:
     }
   };
 
-  const loaders = (ctx: TesseraContext): OrdersLoaders =>
-    // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
-    // so a shared one would hand one viewer's data to the next and never see an update.
-    perRequest(ctx, key, () => ({
+  // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
+  // so a shared one would hand one viewer's data to the next and never see an update.
+  const loaders = perRequest(
+    (ctx: SubgraphContext): OrdersLoaders => ({
       orderById: createOrderLoader(
         (ids) => call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { ids: keyList(ids) } })),
         options.maxBatchSize,
@@ -95,9 +93,10 @@ export function createOrdersSource(client: RestClient, options: { maxBatchSize?:
           call(ctx, () => client.get('/orders', parseOrders, { ...restCallOptions(ctx), query: { userIds: keyList(userIds), limit } })),
         options.maxBatchSize,
       ),
-    }));
+    }),
+  );
 
-  const prime = (ctx: TesseraContext, orders: readonly OrderModel[]): void => {
+  const prime = (ctx: SubgraphContext, orders: readonly OrderModel[]): void => {
     const { orderById } = loaders(ctx);
     for (const order of orders) orderById.prime(order.id, order);
   };

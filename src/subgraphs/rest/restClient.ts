@@ -1,7 +1,7 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import { readAnswerText } from '../../http/readLimited.js';
+import { readAnswerText } from '../../io/readLimited.js';
 import { randomUUID } from 'node:crypto';
 import type { BreakerConfig } from '../../config/index.js';
 import { BreakerOpenError, createSubgraphBreaker, type SubgraphBreaker } from '../../gateway/circuitBreaker.js';

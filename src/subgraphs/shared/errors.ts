@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { fieldError } from '../../errors/codes.js';
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import { RestError } from '../rest/restClient.js';
 
 /** `code: NOT_FOUND` for one missing object; `typename` and `key` say which. */
@@ -30,7 +30,7 @@ export function unavailable(service: string, why: 'failed' | 'timeout' | 'breake
  * which field; a 404 for a known key is NOT_FOUND; anything else is the service's fault, logged
  * here with the detail the client does not get (status, path, cause).
  */
-export function fromRestError(ctx: TesseraContext, err: unknown, typename: string, key?: string): Error {
+export function fromRestError(ctx: SubgraphContext, err: unknown, typename: string, key?: string): Error {
   if (!(err instanceof RestError)) return err instanceof Error ? err : new Error(String(err));
   if (err.kind === 'status' && err.status === 400) {
     const body = isRecord(err.body) ? err.body : {};

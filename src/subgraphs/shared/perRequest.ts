@@ -1,13 +1,14 @@
-import type { TesseraContext } from '../../graphql/context.js';
-
 /**
- * This request's value for `key`, created on first use. The gateway hands the same context to every
- * in-process subgraph, so whatever one subgraph stores here (a primed DataLoader) the next fetch of
- * the same request finds.
+ * A value per request, made on first use: `const loadersOf = perRequest((ctx) => makeLoaders(ctx))`.
+ * The gateway hands one context object to every in-process subgraph fetch of an operation, so what
+ * one fetch made (a primed DataLoader) the next fetch of the same operation finds; the values go
+ * with the context, and no other module sees them.
  */
-export function perRequest<T>(ctx: TesseraContext, key: symbol, create: () => T): T {
-  if (ctx.scratch.has(key)) return ctx.scratch.get(key) as T;
-  const value = create();
-  ctx.scratch.set(key, value);
-  return value;
+export function perRequest<C extends object, T>(create: (ctx: C) => T): (ctx: C) => T {
+  const values = new WeakMap<C, T>();
+  return (ctx) => {
+    let value = values.get(ctx);
+    if (value === undefined) values.set(ctx, (value = create(ctx)));
+    return value;
+  };
 }

@@ -1,12 +1,12 @@
 import { restrictCachePolicy } from '../../cache/requestPolicy.js';
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import type { RestCallOptions } from '../rest/restClient.js';
 
 /**
  * What a REST call needs to know about the GraphQL request it serves. The service's own
  * `Cache-Control` narrows the whole response's cache policy (`private`, a shorter max-age, or none).
  */
-export function restCallOptions(ctx: TesseraContext): RestCallOptions {
+export function restCallOptions(ctx: SubgraphContext): RestCallOptions {
   return {
     viewerId: ctx.viewer.id,
     requestId: ctx.requestId,

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { TesseraContext } from '../../graphql/context.js';
+import type { SubgraphContext } from '../context.js';
 import type { RestClient } from '../rest/restClient.js';
 import { createBatchLoader } from '../shared/batch.js';
 import { fromRestError, notFound } from '../shared/errors.js';
@@ -16,7 +16,7 @@ export interface UsersLoaders {
 /** The users REST service as the subgraphs see it. */
 export interface UsersSource {
   /** This request's loaders, created on first use. */
-  loaders(ctx: TesseraContext): UsersLoaders;
+  loaders(ctx: SubgraphContext): UsersLoaders;
 }
 
 export function createUserLoader(
@@ -27,9 +27,7 @@ export function createUserLoader(
 }
 
 export function createUsersSource(client: RestClient, options: { maxBatchSize?: number | undefined } = {}): UsersSource {
-  const key = Symbol('users.loaders');
-
-  const fetchUsers = async (ctx: TesseraContext, ids: readonly string[]): Promise<UserModel[]> => {
+  const fetchUsers = async (ctx: SubgraphContext, ids: readonly string[]): Promise<UserModel[]> => {
     try {
       return await client.get('/users', parseUsers, { ...restCallOptions(ctx), query: { ids: keyList(ids) } });
     } catch (err) {
@@ -40,7 +38,6 @@ export function createUsersSource(client: RestClient, options: { maxBatchSize?: 
   return {
     // One set of loaders per request, never per process: a DataLoader keeps everything it loaded,
     // so a shared one would hand one viewer's data to the next and never see an update.
-    loaders: (ctx) =>
-      perRequest(ctx, key, () => ({ userById: createUserLoader((ids) => fetchUsers(ctx, ids), options.maxBatchSize) })),
+    loaders: perRequest((ctx) => ({ userById: createUserLoader((ids) => fetchUsers(ctx, ids), options.maxBatchSize) })),
   };
 }

@@ -1,7 +1,7 @@
 import { diff, CriticalityLevel } from '@graphql-inspector/core';
 import { Supergraph, printSchema } from '@apollo/federation-internals';
 import { buildSchema, type GraphQLSchema } from 'graphql';
-import { markEnforcedAtEdge } from '../policy/edgeAuthorization.js';
+import { markEnforcedAtEdge } from './edgeAuthorization.js';
 
 export interface SchemaChange {
   readonly message: string;
@@ -14,7 +14,7 @@ export interface SchemaChange {
  * and rebuilt with this module's graphql, the one graphql-inspector compares with.
  */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  // Authorization links are marked as enforced at the edge, as for the gateway (src/policy/edgeAuthorization.ts).
+  // Authorization links are marked as enforced at the edge, as for the gateway (src/composition/edgeAuthorization.ts).
   return buildSchema(printSchema(Supergraph.build(markEnforcedAtEdge(supergraphSdl)).apiSchema()));
 }
 

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// The folders of src/ are layers: an import goes down or sideways, never around in a circle, so
+// each folder can be read (and changed) knowing only what is below it.
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+interface Import {
+  readonly from: string;
+  readonly to: string;
+  /** `import type`, or every name imported as a type: gone at run time. */
+  readonly typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every relative import and re-export between files of src/. */
+function importsOf(file: string): Import[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const found: Import[] = [];
+  for (const statement of source.statements) {
+    let specifier: string | undefined;
+    let typeOnly = false;
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specifier = statement.moduleSpecifier.text;
+      const clause = statement.importClause;
+      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+      typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specifier = statement.moduleSpecifier.text;
+      typeOnly = statement.isTypeOnly;
+    }
+    if (!specifier?.startsWith('.')) continue;
+    const to = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
+    if (to.startsWith(SRC)) found.push({ from: relative(SRC, file), to: relative(SRC, to), typeOnly });
+  }
+  return found;
+}
+
+/** The folder a file of src/ belongs to; a file at the top is its own. */
+const folderOf = (path: string): string => path.split('/')[0]!;
+
+const IMPORTS = sourceFiles(SRC).flatMap(importsOf);
+
+/** Folder cycles over value imports, each as its folders with one import per step. */
+function folderCycles(): string[][] {
+  const edges = new Map<string, Map<string, string>>();
+  for (const { from, to, typeOnly } of IMPORTS) {
+    const a = folderOf(from);
+    const b = folderOf(to);
+    if (typeOnly || a === b) continue;
+    if (!edges.has(a)) edges.set(a, new Map());
+    if (!edges.get(a)!.has(b)) edges.get(a)!.set(b, `${from} → ${to}`);
+  }
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  // A cycle through each edge a → b is a path back from b to a.
+  for (const [a, targets] of edges) {
+    for (const [b, step] of targets) {
+      const back = pathBetween(edges, b, a);
+      if (!back) continue;
+      const cycle = [step, ...back];
+      const key = [...new Set(cycle.map((s) => folderOf(s)))].sort().join(',');
+      if (!seen.has(key)) cycles.push(cycle), seen.add(key);
+    }
+  }
+  return cycles;
+}
+
+function pathBetween(edges: Map<string, Map<string, string>>, start: string, goal: string): string[] | undefined {
+  const queue: [string, string[]][] = [[start, []]];
+  const visited = new Set([start]);
+  while (queue.length > 0) {
+    const [at, steps] = queue.shift()!;
+    for (const [next, step] of edges.get(at) ?? []) {
+      if (next === goal) return [...steps, step];
+      if (!visited.has(next)) visited.add(next), queue.push([next, [...steps, step]]);
+    }
+  }
+  return undefined;
+}
+
+describe('the layers of src/', () => {
+  it('reads the imports it checks', () => {
+    expect(IMPORTS.length).toBeGreaterThan(300);
+    expect(IMPORTS.some((i) => i.typeOnly)).toBe(true);
+  });
+
+  it('no folders import each other in a circle (value imports)', () => {
+    expect(folderCycles()).toEqual([]);
+  });
+
+  it('the in-process subgraphs import nothing of the GraphQL pipeline or the HTTP edge, not even a type', () => {
+    const over = IMPORTS.filter((i) => folderOf(i.from) === 'subgraphs' && ['graphql', 'http'].includes(folderOf(i.to)));
+    expect(over.map((i) => `${i.from} → ${i.to}`)).toEqual([]);
+  });
+});
