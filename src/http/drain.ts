@@ -66,3 +66,24 @@ export function stopAccepting(server: Server): Promise<void> {
     NetServer.prototype.close.call(server, () => resolve());
   });
 }
+
+/**
+ * How long a keep-alive socket without a request in flight must have been quiet before a draining
+ * gateway closes it: a client that just got an answer sends its next request within far less, so
+ * closing after this resets nothing it was sending.
+ */
+const QUIET_KEEP_ALIVE_MS = 250;
+
+/**
+ * Drains a listener without a reset: no new connections; each open one closes after an answer that
+ * says `Connection: close`, or once it has been quiet long enough. What is still open after
+ * `graceMs` is cut off.
+ */
+export async function drain(server: Server, connections: Connections, graceMs: number): Promise<void> {
+  const closed = stopAccepting(server);
+  const quiet = setInterval(() => connections.closeQuiet(QUIET_KEEP_ALIVE_MS), 25);
+  const grace = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearInterval(quiet);
+  clearTimeout(grace);
+}
