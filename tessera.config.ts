@@ -7,7 +7,7 @@ import { defineApp } from './src/appDefinition.js';
 import { httpUrl, parseEnvWith } from './src/config/index.js';
 import { createLocalSubgraphs } from './src/subgraphs/index.js';
 import { withSubgraphRules } from './src/policy/subgraphShield.js';
-import { edgeRules, subgraphRules } from './src/rules.js';
+import { edgeRules, subgraphRules } from './src/appRules.js';
 
 /** The app's own settings: where the REST services behind the in-process subgraphs live. */
 export const appEnvSchema = z.object({
@@ -35,10 +35,10 @@ export default defineApp({
     });
     return withSubgraphRules(local, subgraphRules);
   },
-  // Who may read or call what (src/rules.ts).
+  // Who may read or call what (src/appRules.ts).
   rules: edgeRules,
   // Request budgets per client (API key client, JWT client claim or apollographql-client-name);
-  // every other identity gets RATE_LIMIT_DEFAULT. Field limits are rules in src/rules.ts.
+  // every other identity gets RATE_LIMIT_DEFAULT. Field limits are rules in src/appRules.ts.
   clientLimits: { profiles: { 'nightly-export': '60/60s' } },
   // Cache hints live in schema/*.graphql (@cacheControl); these say which entries a mutation makes stale.
   cache: {

@@ -1,5 +1,5 @@
 import './gateway/noTelemetry.js';
-import './gateway/flatExports.js';
+import './gateway/flattenReExports.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';

@@ -1,5 +1,5 @@
 import './gateway/noTelemetry.js';
-import './gateway/flatExports.js';
+import './gateway/flattenReExports.js';
 import app from '../tessera.config.js';
 import { createApp } from './app.js';
 import { startCluster } from './cluster.js';

@@ -12,6 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { fragmentsOf } from '../operation/document.js';
+import { forEachField } from '../operation/selections.js';
 
 /** A hint as written in `@cacheControl` or in the app's cache config. */
 export interface CacheHintAnnotation {
@@ -85,62 +86,52 @@ export function createSubgraphCacheHints(schema: GraphQLSchema, options: Subgrap
       overall.restrict(policy);
     };
 
-    const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, isRoot: boolean, seen: Set<string>) => {
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
-          const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
-          if (!fragment) continue;
-          if (selection.kind === Kind.FRAGMENT_SPREAD) {
-            if (seen.has(selection.name.value)) continue;
-            seen = new Set(seen).add(selection.name.value);
-          }
-          const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-          if (condition && isCompositeType(condition)) walk(fragment.selectionSet, condition, isRoot, seen);
-          continue;
-        }
-        const name = selection.name.value;
-        if (name.startsWith('__')) continue;
-        if (!('getFields' in parent)) continue;
-        const field = parent.getFields()[name];
-        if (!field) continue;
-        const target = getNamedType(field.type);
-        if (isRoot && name === '_entities') {
-          // The entity resolver hints each type it returns; the union itself has no hint.
-          for (const s of selection.selectionSet?.selections ?? []) {
-            if (s.kind === Kind.INLINE_FRAGMENT && s.typeCondition) {
-              const type = schema.getType(s.typeCondition.name.value);
-              if (type && isCompositeType(type)) {
-                entityHint(type);
-                walk(s.selectionSet, type, false, seen);
+    const walk = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, isRoot: boolean, spreads?: ReadonlySet<string>) =>
+      forEachField(
+        schema,
+        fragments,
+        selectionSet,
+        type,
+        ({ node, parent, definition: field, spreads }) => {
+          const target = getNamedType(field.type);
+          if (isRoot && node.name.value === '_entities') {
+            // The entity resolver hints each type it returns; the union itself has no hint.
+            for (const s of node.selectionSet?.selections ?? []) {
+              if (s.kind === Kind.INLINE_FRAGMENT && s.typeCondition) {
+                const entity = schema.getType(s.typeCondition.name.value);
+                if (entity && isCompositeType(entity)) {
+                  entityHint(entity);
+                  walk(s.selectionSet, entity, false, spreads);
+                }
               }
             }
+            return;
           }
-          continue;
-        }
-        const policy = new Policy();
-        let inheritMaxAge = false;
-        if (isCompositeType(target)) {
-          const annotation = typeHint(target);
-          policy.replace(annotation);
-          inheritMaxAge = Boolean(annotation?.inheritMaxAge);
-        }
-        const annotation = fieldHint(parent, field);
-        if (annotation?.inheritMaxAge && policy.maxAge === undefined) {
-          inheritMaxAge = true;
-          if (annotation.scope) policy.replace({ scope: annotation.scope });
-        } else {
-          policy.replace(annotation);
-        }
-        if (policy.maxAge === undefined && ((isCompositeType(target) && !inheritMaxAge) || isRoot)) policy.maxAge = defaultMaxAge;
-        overall.restrict(policy);
-        if (selection.selectionSet && isCompositeType(target)) walk(selection.selectionSet, target, false, seen);
-      }
-    };
+          const policy = new Policy();
+          let inheritMaxAge = false;
+          if (isCompositeType(target)) {
+            const annotation = typeHint(target);
+            policy.replace(annotation);
+            inheritMaxAge = Boolean(annotation?.inheritMaxAge);
+          }
+          const annotation = fieldHint(parent, field);
+          if (annotation?.inheritMaxAge && policy.maxAge === undefined) {
+            inheritMaxAge = true;
+            if (annotation.scope) policy.replace({ scope: annotation.scope });
+          } else {
+            policy.replace(annotation);
+          }
+          if (policy.maxAge === undefined && ((isCompositeType(target) && !inheritMaxAge) || isRoot)) policy.maxAge = defaultMaxAge;
+          overall.restrict(policy);
+          if (node.selectionSet && isCompositeType(target)) walk(node.selectionSet, target, false, spreads);
+        },
+        spreads,
+      );
 
     for (const def of document.definitions) {
       if (def.kind !== Kind.OPERATION_DEFINITION) continue;
       const root = schema.getRootType(def.operation);
-      if (root) walk(def.selectionSet, root, true, new Set());
+      if (root) walk(def.selectionSet, root, true);
     }
     return { maxAge: overall.maxAge, scope: overall.scope };
   }

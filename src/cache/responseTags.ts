@@ -3,7 +3,6 @@ import {
   isAbstractType,
   isCompositeType,
   isObjectType,
-  Kind,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
@@ -13,6 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { fragmentsOf } from '../operation/document.js';
+import { forEachField } from '../operation/selections.js';
 
 /** The tag every entry of an operation carries, so an admin can purge by operation name. */
 export const operationTag = (operationName: string): string => `op:${operationName}`;
@@ -52,41 +52,24 @@ export function responseTags(
     }
   };
 
+  // Each object of the answer is walked afresh: the data is finite, so no spread guard is carried down.
   const walk = (selectionSet: SelectionSetNode, declared: GraphQLCompositeType, value: Record<string, unknown>) => {
     const typename = value['__typename'];
     const runtime = typeof typename === 'string' ? schema.getType(typename) : undefined;
     const types = runtime && isObjectType(runtime) ? [runtime] : isAbstractType(declared) ? schema.getPossibleTypes(declared) : [declared];
     for (const type of types) tags.add(type.name);
-    visit(selectionSet, types.length === 1 ? types[0]! : declared, value, new Set());
-  };
-
-  const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: Record<string, unknown>, spread: Set<string>) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind !== Kind.FIELD) {
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
-        if (!fragment) continue;
-        if (selection.kind === Kind.FRAGMENT_SPREAD) {
-          if (spread.has(selection.name.value)) continue;
-          spread = new Set(spread).add(selection.name.value);
-        }
-        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-        // Over-approximate: a fragment whose condition may not apply still only adds tags.
-        visit(fragment.selectionSet, condition && isCompositeType(condition) ? condition : parent, value, spread);
-        continue;
-      }
-      const name = selection.name.value;
-      if (name.startsWith('__') || !('getFields' in parent)) continue;
-      const field = parent.getFields()[name];
-      const child = value[selection.alias?.value ?? name];
-      if (!field) continue;
-      const target = getNamedType(field.type);
+    // A fragment whose condition may not apply to this object still only adds tags: an over-approximation.
+    forEachField(schema, fragments, selectionSet, types.length === 1 ? types[0]! : declared, ({ node, parent, definition }) => {
+      const name = node.name.value;
+      const child = value[node.alias?.value ?? name];
       if (name === keyOf(parent.name) && (typeof child === 'string' || typeof child === 'number') && isObjectType(parent)) {
         tags.add(`${parent.name}:${child}`);
       }
-      if (!isCompositeType(target)) continue;
-      argumentKey(selection, target);
-      if (selection.selectionSet) forEachObject(child, (object) => walk(selection.selectionSet!, target, object));
-    }
+      const target = getNamedType(definition.type);
+      if (!isCompositeType(target)) return;
+      argumentKey(node, target);
+      if (node.selectionSet) forEachObject(child, (object) => walk(node.selectionSet!, target, object));
+    });
   };
 
   const root = schema.getRootType(operation.operation);

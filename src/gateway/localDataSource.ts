@@ -5,7 +5,7 @@ import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { TesseraContext } from '../graphql/context.js';
-import { INCOMING_OPERATION } from './requestKind.js';
+import { INCOMING_OPERATION } from './incomingOperationKind.js';
 
 /** A subgraph query as this data source keeps it: parsed and validated, compiled once it is reused. */
 type Prepared =

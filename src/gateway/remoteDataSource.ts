@@ -10,7 +10,7 @@ import { injectTraceHeaders } from '../observability/tracing.js';
 import { cacheHintFromHeaders } from './cacheControl.js';
 import { BreakerOpenError, SubgraphFailure, type SubgraphBreaker } from './circuitBreaker.js';
 import { backoffMs, isRetryableCode, isRetryableStatus, type RetryBudget } from './retry.js';
-import { INCOMING_OPERATION } from './requestKind.js';
+import { INCOMING_OPERATION } from './incomingOperationKind.js';
 
 export interface RemoteDataSourceOptions {
   readonly name: string;

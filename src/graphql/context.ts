@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer.js';
-import type { StoredDataSlot } from '../cache/storedData.js';
+import type { StoredDataSlot } from '../cache/spliceStoredData.js';
 import type { FieldLimitScope } from '../ratelimit/rule.js';
 import type { OperationLabels } from './plugins/useMetrics.js';
 

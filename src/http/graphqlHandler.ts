@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { withStoredData, type StoredDataSlot } from '../cache/storedData.js';
+import { withStoredData, type StoredDataSlot } from '../cache/spliceStoredData.js';
 import { TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import type { Admission } from './admission.js';

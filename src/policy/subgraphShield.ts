@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, shield } from 'graphql-shield';
 import type { InProcessSubgraph, InProcessSubgraphs } from '../appDefinition.js';
-import { restrictCachePolicy } from '../cache/requestPolicy.js';
+import { restrictCachePolicy } from '../cache/operationCachePolicy.js';
 import { fieldError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
 import type { RuleTree } from './rules.js';

@@ -3,7 +3,7 @@ import { execute, parse } from 'graphql';
 import type { CacheHint } from '@apollo/cache-control-types';
 import { allow, deny } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
-import { trackCachePolicy } from '../../src/cache/requestPolicy.js';
+import { trackCachePolicy } from '../../src/cache/operationCachePolicy.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
 import { withSubgraphRules } from '../../src/policy/subgraphShield.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withStoredData } from '../../src/cache/storedData.js';
+import { withStoredData } from '../../src/cache/spliceStoredData.js';
 
 const STORED = JSON.stringify({ product: { sku: 'SKU-1', title: 'Lamp "desk"', tags: ['a', 'b'] } });
 

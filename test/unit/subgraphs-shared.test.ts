@@ -1,4 +1,4 @@
-import { parse, type FragmentDefinitionNode, type OperationDefinitionNode, type FieldNode, GraphQLError } from 'graphql';
+import { buildSchema, parse, type FragmentDefinitionNode, type OperationDefinitionNode, type FieldNode, type GraphQLObjectType, GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../../src/auth/viewer.js';
@@ -29,7 +29,13 @@ describe('selectedFieldNames', () => {
     const fragments = Object.fromEntries(
       doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]),
     );
-    expect(selectedFieldNames({ fieldNodes: [field], fragments })).toEqual(new Set(['user', 'recentOrders', 'recommendedProducts']));
+    const schema = buildSchema(`
+      type Query { dashboard(userId: ID!): Dashboard }
+      type Dashboard { user: User recentOrders: [Order] recommendedProducts: [Product] }
+      type User { id: ID } type Order { id: ID } type Product { sku: ID }
+    `);
+    const info = { fieldNodes: [field], fragments, schema, returnType: schema.getType('Dashboard') as GraphQLObjectType };
+    expect(selectedFieldNames(info)).toEqual(new Set(['user', 'recentOrders', 'recommendedProducts']));
   });
 });
 

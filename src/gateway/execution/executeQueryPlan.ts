@@ -16,7 +16,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { fieldError } from '../../errors/codes.js';
-import { INCOMING_OPERATION } from '../requestKind.js';
+import { INCOMING_OPERATION } from '../incomingOperationKind.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { clientCacheHeaders } from '../../cache/clientCacheHeaders.js';
-import { trackCachePolicy } from '../../cache/requestPolicy.js';
+import { trackCachePolicy } from '../../cache/operationCachePolicy.js';
 import { peekAnswerParts } from '../answer.js';
 import type { TesseraContext } from '../context.js';
 

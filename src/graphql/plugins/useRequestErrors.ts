@@ -3,8 +3,14 @@ import type { GraphQLError } from 'graphql';
 import { requestError } from '../../errors/codes.js';
 import type { TesseraContext } from '../context.js';
 
+/** What Apollo Server puts in a request error's `extensions.http`. */
+interface ApolloHttp {
+  readonly status?: number;
+  readonly headers?: Iterable<readonly [string, string]>;
+}
+
 /**
- * Gives two request errors the codes of Tessera's table:
+ * Gives three request errors the codes of Tessera's table:
  * - an `operationName` the document does not define (or several operations and no name) →
  *   400 OPERATION_RESOLUTION_FAILURE. Apollo Server leaves this to the executor, and the
  *   gateway's executor reports it as an internal error (500).
@@ -12,12 +18,6 @@ import type { TesseraContext } from '../context.js';
  * - a request error Apollo sends as 400 without a code (an APQ hash that does not match the query text)
  *   → BAD_REQUEST, not the INTERNAL_SERVER_ERROR it would otherwise be formatted as.
  */
-/** What Apollo Server puts in a request error's `extensions.http`. */
-interface ApolloHttp {
-  readonly status?: number;
-  readonly headers?: Iterable<readonly [string, string]>;
-}
-
 export function useRequestErrors(): ApolloServerPlugin<TesseraContext> {
   // The hooks keep no per-request state, so one listener object serves every request.
   const listener: GraphQLRequestListener<TesseraContext> = {

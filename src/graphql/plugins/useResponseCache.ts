@@ -31,7 +31,7 @@ export interface CacheRules {
 
 /** What is stored: only data (responses with errors are never stored) and the policy it was stored under. */
 interface Entry {
-  /** The data's JSON text, served as it is (see storedData.ts). */
+  /** The data's JSON text, served as it is (see spliceStoredData.ts). */
   readonly json: string | Buffer;
   readonly maxAge: number;
   readonly scope: CacheScope;

@@ -1,4 +1,4 @@
-import { restrictCachePolicy } from '../../cache/requestPolicy.js';
+import { restrictCachePolicy } from '../../cache/operationCachePolicy.js';
 import type { SubgraphContext } from '../context.js';
 import type { RestCallOptions } from '../rest/restClient.js';
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import '../../src/app.js';
-import { federationInternalsFlattened } from '../../src/gateway/flatExports.js';
+import { federationInternalsFlattened } from '../../src/gateway/flattenReExports.js';
 
 const require = createRequire(import.meta.url);
 
