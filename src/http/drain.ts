@@ -10,12 +10,8 @@ import { Server as NetServer, type Socket } from 'node:net';
  * a keep-alive answer and is sending its next request gets that request answered instead.
  */
 export interface Connections {
-  /** Sockets open now. */
-  readonly open: number;
-  /** True when every socket is busy with an answer or has been quiet for `quietMs`: closing the idle ones resets nothing. */
-  settled(quietMs: number): boolean;
-  /** Destroys the sockets without a request in flight that have been quiet for `quietMs`; returns how many are left. */
-  closeQuiet(quietMs: number): number;
+  /** Destroys the sockets without a request in flight that have been quiet for `quietMs`. */
+  closeQuiet(quietMs: number): void;
 }
 
 interface SocketState {
@@ -39,18 +35,10 @@ export function trackConnections(server: Server, now: () => number = performance
       state.lastActive = now();
     });
   });
-  const quiet = (state: SocketState, quietMs: number) => state.inFlight === 0 && now() - state.lastActive >= quietMs;
   return {
-    get open() {
-      return sockets.size;
-    },
-    settled(quietMs) {
-      for (const state of sockets.values()) if (state.inFlight === 0 && !quiet(state, quietMs)) return false;
-      return true;
-    },
     closeQuiet(quietMs) {
-      for (const [socket, state] of sockets) if (quiet(state, quietMs)) socket.destroy();
-      return sockets.size;
+      const at = now();
+      for (const [socket, state] of sockets) if (state.inFlight === 0 && at - state.lastActive >= quietMs) socket.destroy();
     },
   };
 }

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { withStoredData, type StoredDataSlot } from '../cache/spliceStoredData.js';
-import { TesseraError } from '../errors/codes.js';
+import { requestError, TesseraError } from '../errors/codes.js';
 import type { TesseraContext } from '../graphql/context.js';
-import type { Admission } from './admission.js';
+import type { OperationLabels } from '../graphql/plugins/useMetrics.js';
 import { readLimited } from '../io/readLimited.js';
-import { sendGraphQLError, sendGraphQLErrorOf } from './respond.js';
+import type { Admission } from './admission.js';
+import { sendGraphQLErrorOf } from './respond.js';
 
 export interface GraphQLHandlerOptions {
   readonly server: ApolloServer<TesseraContext>;
@@ -15,8 +16,16 @@ export interface GraphQLHandlerOptions {
   readonly admission: Admission;
   /** Operations per batched request; 0 (default) leaves batches to Apollo, which refuses them. */
   readonly batchMaxOperations?: number;
-  /** Told when the response is written (metrics), with the context if Apollo ran the request. */
-  readonly onFinish?: (res: ServerResponse, startedAt: number, context: TesseraContext | undefined) => void;
+  /** Told when the response is written (metrics). */
+  readonly onFinish?: (res: ServerResponse, startedAt: number, finished: FinishedRequest) => void;
+}
+
+/** What the handler knows of a request once its answer is written. */
+export interface FinishedRequest {
+  /** The operation's labels, once the metrics plugin knew the operation. */
+  readonly labels: OperationLabels | undefined;
+  /** The code the handler refused the request with itself, before Apollo ran (Apollo's plugins never see it). */
+  readonly refused: string | undefined;
 }
 
 /** Parses a POST body per GraphQL-over-HTTP: JSON in UTF-8 only. */
@@ -74,15 +83,21 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 /** Hands an HTTP request to Apollo Server and writes its answer. */
 export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMaxOperations = 0, onFinish }: GraphQLHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
-    let handed: TesseraContext | undefined;
+    let admitted: TesseraContext | undefined;
+    let refusal: GraphQLError | undefined;
+    const refuse = (error: GraphQLError): void => {
+      refusal = error;
+      sendGraphQLErrorOf(req, res, error);
+    };
     if (onFinish) {
       const startedAt = performance.now();
-      res.once('finish', () => onFinish(res, startedAt, handed));
+      res.once('finish', () => onFinish(res, startedAt, { labels: admitted?.exchange.operationLabels, refused: refusal?.extensions['code'] as string | undefined }));
     }
     const context = await admission.enter(req, res);
-    if (context instanceof GraphQLError) return sendGraphQLErrorOf(req, res, context);
+    if (context instanceof GraphQLError) return refuse(context);
+    admitted = context;
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
-      return sendGraphQLError(req, res, 'METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, { allow: 'GET, POST' });
+      return refuse(requestError('METHOD_NOT_ALLOWED', `GraphQL is served over GET and POST, not ${req.method}.`, {}, [['allow', 'GET, POST']]));
     }
     let body: unknown;
     try {
@@ -91,32 +106,26 @@ export function createGraphQLHandler({ server, maxBodyBytes, admission, batchMax
       if (error instanceof TesseraError) {
         // Drain what is left so the connection can be reused, but do not wait for a flood.
         if (error.code === 'PAYLOAD_TOO_LARGE') res.setHeader('connection', 'close');
-        return sendGraphQLError(req, res, error.code, error.message);
+        return refuse(requestError(error.code, error.message));
       }
       throw error;
     }
     if (Array.isArray(body) && batchMaxOperations > 0 && body.length > batchMaxOperations) {
-      return sendGraphQLError(req, res, 'OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`);
+      return refuse(requestError('OPERATION_LIMIT_EXCEEDED', `A batch may hold at most ${batchMaxOperations} operations, not ${body.length}.`));
     }
     // Each operation of a batch counts; the first was spent on arrival.
-    const refused = Array.isArray(body) && body.length > 1 ? await admission.more(context, res, body.length - 1) : undefined;
-    if (refused) return sendGraphQLErrorOf(req, res, refused);
+    const overBudget = Array.isArray(body) && body.length > 1 ? await admission.more(context, res, body.length - 1) : undefined;
+    if (overBudget) return refuse(overBudget);
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers: toHeaderMap(req),
       search,
       body,
     };
+    // A batch's operations share the exchange: their cache hits are parsed, not spliced.
     const stored: StoredDataSlot = {};
-    // A batch's operations share one context (Apollo copies it shallowly): its hits are parsed.
-    const single = !Array.isArray(body);
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => {
-        if (single) context.exchange.storedData = stored;
-        return (handed = context);
-      },
-    });
+    if (!Array.isArray(body)) context.exchange.storedData = stored;
+    const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     for (const [name, value] of response.headers) {
       // CORS may already vary on Origin: the answer's own Vary adds to it.
       const earlier = name === 'vary' ? res.getHeader('vary') : undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLError } from 'graphql';
-import { ERROR_CODES, isErrorCode, requestError, TesseraError, type ErrorCode } from '../errors/codes.js';
+import { ERROR_CODES, requestError, TesseraError, type ErrorCode } from '../errors/codes.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
@@ -8,14 +8,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
-/** The code a response was refused with before Apollo ran, for the request metrics. */
-const refusals = new WeakMap<ServerResponse, ErrorCode>();
-export const refusalCodeOf = (res: ServerResponse): ErrorCode | undefined => refusals.get(res);
-
 /** Non-GraphQL routes (admin, purge): `{ errors: [{ code, message, … }] }` with the first error's status from the table. */
 export function sendErrors(res: ServerResponse, errors: readonly TesseraError[], headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): void {
   const first = errors[0] ?? new TesseraError('INTERNAL_SERVER_ERROR');
-  refusals.set(res, first.code);
   sendJson(res, first.status, { errors: errors.map((e) => e.toJSON()), ...extra }, headers);
 }
 
@@ -33,7 +28,6 @@ interface HttpExtension {
  */
 export function sendGraphQLErrorOf(req: IncomingMessage, res: ServerResponse, error: GraphQLError): void {
   const { http, ...extensions } = error.extensions as { http?: HttpExtension } & Record<string, unknown>;
-  if (isErrorCode(extensions['code'])) refusals.set(res, extensions['code']);
   const headers: Record<string, string> = {};
   for (const [name, value] of http?.headers ?? []) headers[name] = value;
   const modern = (req.headers.accept ?? '').includes('application/graphql-response+json');

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signDevToken } from '../../src/auth/devToken.js';
-import { isErrorCode } from '../../src/errors/codes.js';
-import { expectRefused, GRAPHQL_RESPONSE, post, send, useStack, type Answer } from './bad-input/harness.js';
+import { expectRefused, GRAPHQL_RESPONSE, post, useStack, type Answer } from './bad-input/harness.js';
 import { runScript } from '../helpers/processes.js';
 
 // The error table decides the status of every whole-request refusal, whichever layer refuses
@@ -53,15 +52,10 @@ describe('error statuses come from the error table', () => {
   });
 
   it('errors at a path keep the answer 200 with its data, whatever their code', async () => {
-    const answer = await send(stack(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE },
-      body: JSON.stringify({ query: '{ user(id: "1") { name email } }' }),
-    });
+    const answer = await post(stack(), { query: '{ user(id: "1") { name email } }' });
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ user: { name: 'Ada Lovelace', email: null } });
     expect(codesOf(answer)).toEqual(['UNAUTHENTICATED']);
-    expect(codesOf(answer).every(isErrorCode)).toBe(true);
   });
 
   it('the CLI reads the 404 of a gateway without the admin API as ADMIN_API_OFF', async () => {

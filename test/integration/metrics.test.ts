@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../helpers/stack.js';
 describe('/metrics', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { METRICS_OPERATION_NAMES: 'Ada', BREAKER_VOLUME_THRESHOLD: '2' } });
+    stack = await startStack({ env: { METRICS_OPERATION_NAMES: 'Ada', BREAKER_VOLUME_THRESHOLD: '2', BATCH_MAX_OPERATIONS: '2' } });
   });
   afterAll(() => stack.close());
 
@@ -74,12 +74,16 @@ describe('/metrics', () => {
     const before = await scrape();
     await stack.query('{ user(id: "1") { nope } }');
     await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+    // Also a 400, refused by the handler with a code of its own: counted under that code, not the status's.
+    const batch = JSON.stringify([1, 2, 3].map(() => ({ query: '{ __typename }' })));
+    await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch });
     const after = await scrape();
     const delta = (code: string) => after.value('tessera_graphql_errors_total', { code }) - before.value('tessera_graphql_errors_total', { code });
     expect(delta('GRAPHQL_VALIDATION_FAILED')).toBe(1);
     expect(delta('BAD_REQUEST')).toBe(1);
+    expect(delta('OPERATION_LIMIT_EXCEEDED')).toBe(1);
     const status400 = (m: Exposition) => m.value('tessera_http_request_duration_seconds_count', { operation_type: 'unknown', status: '400' });
-    expect(status400(after) - status400(before)).toBe(1);
+    expect(status400(after) - status400(before)).toBe(2);
   });
 
   it('subgraph fetch durations, errors and breaker state move per subgraph', async () => {

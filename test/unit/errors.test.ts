@@ -1,26 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, fieldError, isErrorCode, requestError, TesseraError } from '../../src/errors/codes.js';
 import { readDoc } from '../helpers/docs.js';
+import { SRC, sourceFiles } from '../helpers/sources.js';
 
 const table = readDoc('docs/errors.md');
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 /** Every code literal the source emits: `code: 'X'`, or the code argument of the table's constructors and senders. */
 function emittedCodes(): Map<string, string> {
   const found = new Map<string, string>();
   const pattern = /(?:\bcode: |(?:requestError|fieldError|TesseraError|sendError|sendGraphQLError)\((?:req, )?(?:res, )?)'([A-Z][A-Z0-9_]*)'/g;
-  for (const file of sourceFiles(SRC)) {
+  for (const file of sourceFiles()) {
     for (const match of readFileSync(file, 'utf8').matchAll(pattern)) found.set(match[1]!, file.slice(SRC.length));
   }
   return found;

@@ -1,26 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { SRC, sourceFiles } from '../helpers/sources.js';
 
 // The folders of src/ are layers: an import goes down or sideways, never around in a circle, so
 // each folder can be read (and changed) knowing only what is below it.
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 interface Import {
   readonly from: string;
   readonly to: string;
   /** `import type`, or every name imported as a type: gone at run time. */
   readonly typeOnly: boolean;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 /** Every relative import and re-export between files of src/. */
@@ -49,7 +40,7 @@ function importsOf(file: string): Import[] {
 /** The folder a file of src/ belongs to; a file at the top is its own. */
 const folderOf = (path: string): string => path.split('/')[0]!;
 
-const IMPORTS = sourceFiles(SRC).flatMap(importsOf);
+const IMPORTS = sourceFiles().flatMap(importsOf);
 
 /** Folder cycles over value imports, each as its folders with one import per step. */
 function folderCycles(): string[][] {
