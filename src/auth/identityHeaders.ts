@@ -12,7 +12,7 @@ export const isIdentityHeader = (name: string): boolean => name.startsWith('x-us
  * anonymous viewer sends none.
  */
 export function identityHeaders(viewer: Viewer, into: Record<string, string>): void {
-  if (!viewer.authenticated || viewer.kind === undefined) return;
+  if (viewer.kind === undefined) return;
   into['x-user-kind'] = viewer.kind;
   if (viewer.sub !== undefined) into['x-user-id'] = viewer.sub;
   if (viewer.apiKey !== undefined) into['x-user-api-key'] = viewer.apiKey;
