@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -128,10 +128,36 @@ async function launch(port: number, options: SpawnGatewayOptions): Promise<Gatew
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) break;
+    // Another test file's gateway may hold the port we picked: its 200 is not our child's.
+    if (ready && (await listensOn(child.pid!, port))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, port, pid: child.pid!, output: () => output, exited, stop };
+}
+
+/**
+ * Whether process `pid` holds the listening TCP socket on `port` (Linux: /proc/net/tcp* gives the
+ * socket's inode, /proc/PID/fd the process's sockets). Elsewhere it cannot tell, and says yes.
+ */
+async function listensOn(pid: number, port: number): Promise<boolean> {
+  const LISTEN = '0A';
+  const inodes = new Set<string>();
+  try {
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of (await readFile(table, 'utf8')).split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        if (fields.length < 10 || fields[3] !== LISTEN) continue;
+        if (Number.parseInt(fields[1]!.split(':')[1]!, 16) === port) inodes.add(`socket:[${fields[9]}]`);
+      }
+    }
+  } catch {
+    return true;
+  }
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+  for (const fd of fds) {
+    if (inodes.has(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return true;
+  }
+  return false;
 }
 
 export interface RunResult {
