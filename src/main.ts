@@ -4,6 +4,7 @@ import app from '../tessera.config.js';
 import { createApp } from './app.js';
 import { startCluster } from './cluster.js';
 import { ConfigError } from './errors/configError.js';
+import { loadDotEnv } from './config/dotenv.js';
 import { loadConfig } from './config/index.js';
 import { CompositionFailedError } from './composition/loadSubgraphs.js';
 import { createLogger } from './observability/logger.js';
@@ -12,7 +13,9 @@ import { startTracing, traceLogMixin } from './observability/tracing.js';
 /** The only entry with side effects: config → app → listen → graceful stop. */
 async function main(): Promise<void> {
   let config;
+  let envFile: string | undefined;
   try {
+    envFile = loadDotEnv();
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   // Loaded only when an OTLP endpoint is configured; before anything that could create spans.
   const tracing = await startTracing(config.otlpEndpoint);
   const log = createLogger(config.logLevel, undefined, tracing ? traceLogMixin : undefined);
+  if (envFile) log.info({ envFile }, 'settings read from the env file (the environment wins over it)');
   // The primary of a cluster only supervises; each worker runs the rest of main().
   if (config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownDelayMs + config.shutdownGraceMs })) return;
   const gateway = createApp(config, { app, log });

@@ -1,4 +1,6 @@
 import '../gateway/noTelemetry.js';
+import { readFileSync } from 'node:fs';
+import { loadDotEnv } from '../config/dotenv.js';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -9,7 +11,16 @@ Commands:
   compose [--config supergraph.yaml]   Compose the subgraphs of a supergraph.yaml and print the supergraph SDL
   subgraph <verb> …                    publish|check|list|remove|introspect|export|import (tessera subgraph for help)
   token --sub ID [--scope "a b"] [--ttl 1h]   Print a development token signed with JWT_SECRET (HS256)
+
+Options:
+  --version                            Print Tessera's version
+  --help                               Print this help
+
+Settings come from the environment and from .env in the working directory (the environment wins).
 `;
+
+/** The package's version: package.json sits two folders up, in a checkout and in a build alike. */
+const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Each command returns its exit code; errors go to stderr one per line. */
 export type Command = (argv: string[]) => Promise<number>;
@@ -23,13 +34,19 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 const [name, ...rest] = process.argv.slice(2);
+if (name === '--version' || name === '-v' || name === 'version') {
+  process.stdout.write(`tessera ${version()}\n`);
+  process.exit(0);
+}
 const load = name ? COMMANDS[name] : undefined;
 // `subgraph` has verbs of its own and answers --help itself.
 if (!load || (rest.includes('--help') && name !== 'subgraph')) {
-  process.stderr.write(USAGE);
-  process.exit(name === '--help' || name === 'help' ? 0 : 2);
+  const asked = name === '--help' || name === 'help' || (name === undefined ? false : rest.includes('--help'));
+  (asked ? process.stdout : process.stderr).write(USAGE);
+  process.exit(asked ? 0 : 2);
 }
 try {
+  loadDotEnv();
   const command = await load();
   const code = await command(rest);
   if (code !== 0) process.exit(code);

@@ -22,6 +22,8 @@ export const httpUrl = z.url({ protocol: /^https?$/ });
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Read before this schema (src/config/dotenv.ts); listed so it is validated and documented.
+  ENV_FILE: z.string().optional(),
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   METRICS_PORT: port.default(9090),
@@ -35,6 +37,7 @@ export const envSchema = z.object({
   CORS_ORIGINS: csv.optional(),
   CORS_CREDENTIALS: bool.default(false),
   SANDBOX: bool.optional(),
+  ERROR_STACKTRACES: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1_048_576),
   SHUTDOWN_GRACE_MS: ms.default(10_000),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),

@@ -77,6 +77,8 @@ export interface Config {
   readonly cors: { readonly origins: readonly string[]; readonly credentials: boolean };
   readonly introspection: boolean;
   readonly sandbox: boolean;
+  /** `extensions.stacktrace` in GraphQL errors (`ERROR_STACKTRACES`): off unless asked for, in development too. */
+  readonly errorStacktraces: boolean;
   readonly maxBodyBytes: number;
   readonly shutdownGraceMs: number;
   /** Readiness answers 503 this long after SIGTERM before the listener closes (load balancers notice). */
@@ -184,6 +186,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     cors: { origins: env.CORS_ORIGINS ?? (production ? [] : ['*']), credentials: env.CORS_CREDENTIALS },
     introspection: env.INTROSPECTION ?? !production,
     sandbox: env.SANDBOX ?? !production,
+    errorStacktraces: env.ERROR_STACKTRACES,
     maxBodyBytes: env.MAX_BODY_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,

@@ -15,6 +15,8 @@ export interface ApolloServerOptions {
   readonly production: boolean;
   readonly introspection: boolean;
   readonly sandbox: boolean;
+  /** Stack traces in `extensions.stacktrace`; Apollo's default (on outside production) floods a development console. */
+  readonly stacktraces: boolean;
   readonly log: Logger;
   /** graphql-js parse options, e.g. `maxTokens`. */
   readonly parseOptions?: { readonly maxTokens?: number };
@@ -40,11 +42,11 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
     ...(options.persistedQueries ? { persistedQueries: { ...options.persistedQueries } } : {}),
     // One shutdown path: Tessera's own, which drains readiness first.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: options.stacktraces,
     // No "Did you mean …?" in production: suggestions spell out a schema that introspection hides
     // (formatError drops those of variable and enum coercion too).
     hideSchemaDetailsFromClientErrors: options.production,
-    formatError: createFormatError(options.production),
+    formatError: createFormatError(options.production, options.stacktraces),
     // Apollo's default appends a newline: a second string, which every write of the answer (its
     // length, its bytes) must first copy into one.
     stringifyResult: (value) => JSON.stringify(value),

@@ -40,6 +40,7 @@ export function createGraphQLPipeline({ config, log, gateway, cache, safelist, r
     production: config.production,
     introspection: config.introspection,
     sandbox: config.sandbox,
+    stacktraces: config.errorStacktraces,
     log,
     parseOptions: parseOptionsFor(config.limits),
     allowBatchedHttpRequests: config.batchMaxOperations > 0,

@@ -79,6 +79,8 @@ async function launch(port: number, options: SpawnGatewayOptions): Promise<Gatew
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
+      // A developer's .env in the checkout is not the test's settings.
+      ENV_FILE: '',
       ...options.env,
       APOLLO_TELEMETRY_DISABLED: '1',
       HOST: '127.0.0.1',
@@ -175,7 +177,7 @@ export function runScript(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...options.env },
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ENV_FILE: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     live.add(child);
@@ -198,7 +200,7 @@ export function runScript(
 export async function composeDemo(env: Record<string, string>, path: string, cli = 'bin/tessera.js'): Promise<string> {
   const child = spawn(process.execPath, [cli, 'compose', '--config', 'schema/supergraph.yaml'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, APOLLO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ENV_FILE: '', ...env, APOLLO_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let sdl = '';

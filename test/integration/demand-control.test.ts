@@ -49,6 +49,9 @@ describe('demand control against a gateway with a 512 MB heap', () => {
         expect(body.data).toBeUndefined();
         expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', maxCost: 20_000 });
         expect(body.errors![0]!.extensions!.cost).toBeGreaterThan(1e6);
+        // A whole number, written with thousands separators in the message.
+        expect(Number.isInteger(body.errors![0]!.extensions!.cost)).toBe(true);
+        expect(body.errors![0]!.message).toMatch(/^The operation's estimated cost \(\d{1,3}(,\d{3})+\) exceeds the limit \(20,000\)\.$/);
       }
       // Refused before planning: no service was asked for anything.
       expect(mocks.orders.stats().total).toBe(before);

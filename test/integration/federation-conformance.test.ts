@@ -23,8 +23,9 @@ import { supergraphOf } from '../helpers/supergraph.js';
  *
  * Differences, asserted as such where they occur (`differs`):
  * - a subgraph that is down: stock Apollo reports `INTERNAL_SERVER_ERROR` with the raw HTTP status
- *   line ("503: Service Unavailable"); Tessera reports `SUBGRAPH_UNAVAILABLE` with the subgraph's
- *   name (its error table, src/errors/codes.ts). `data` and the null it leaves are the same.
+ *   line ("503: Service Unavailable") and no path; Tessera reports `SUBGRAPH_UNAVAILABLE` with the
+ *   subgraph's name (its error table, src/errors/codes.ts), at the path of each field the failed
+ *   fetch would have filled. `data` and the null it leaves are the same.
  * - a subgraph that answers HTTP 500 with a GraphQL body: stock reports "500: Internal Server
  *   Error"; Tessera passes on the subgraph's own errors (message and code).
  * - an `operationName` the document does not define: stock answers 500 `INVALID_GRAPHQL`;
@@ -289,7 +290,7 @@ const CASES: Case[] = [
     expect: 'data+errors',
     differs: {
       stock: [{ message: '503: Service Unavailable', path: undefined, code: 'INTERNAL_SERVER_ERROR' }],
-      tessera: [{ message: 'Subgraph "legacy" answered HTTP 503.', path: undefined, code: 'SUBGRAPH_UNAVAILABLE' }],
+      tessera: [{ message: 'Subgraph "legacy" answered HTTP 503.', path: ['legacyNote'], code: 'SUBGRAPH_UNAVAILABLE' }],
     },
   },
   {

@@ -145,6 +145,13 @@ describe('partial data when services fail', () => {
       const error = body.errors?.find((e) => e.extensions?.serviceName === 'reviews');
       expect(error?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
       expect(error?.message).toContain('reviews');
+      // At the field the failed fetch would have filled, so a client can tell which part is missing.
+      expect(error?.path).toEqual(['product', 'reviews']);
+      // A list's entities share one error per field, not one each.
+      const list = await stack.query('{ topReviews(first: 1) { id } searchProducts(query: "a", first: 5) { sku reviews { rating } } }');
+      const paths = list.body.errors?.map((e) => [e.path, e.extensions?.code]);
+      expect(paths).toHaveLength(2);
+      expect(paths).toEqual(expect.arrayContaining([[['searchProducts', 0, 'reviews'], 'SUBGRAPH_UNAVAILABLE'], [['topReviews'], 'SUBGRAPH_UNAVAILABLE']]));
     } finally {
       await stack.mocks.reviews.resume();
     }

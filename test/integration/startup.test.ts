@@ -21,7 +21,7 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 20_000) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: ROOT,
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent', ENV_FILE: '', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -40,8 +40,10 @@ describe('formatError', () => {
     expect(formatted).toEqual({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
-  it('outside production passes a subgraph’s error as it came', () => {
-    expect(createFormatError(false)(fromSubgraph, new GraphQLError(fromSubgraph.message))).toBe(fromSubgraph);
+  it('outside production passes a subgraph’s error as it came, its stack trace only when asked for', () => {
+    const { stacktrace: _stack, ...withoutStack } = fromSubgraph.extensions!;
+    expect(createFormatError(false)(fromSubgraph, new GraphQLError(fromSubgraph.message))).toEqual({ ...fromSubgraph, extensions: withoutStack });
+    expect(createFormatError(false, true)(fromSubgraph, new GraphQLError(fromSubgraph.message))).toBe(fromSubgraph);
   });
 
   it('gives a TesseraError its code and message everywhere', () => {

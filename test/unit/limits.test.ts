@@ -9,6 +9,7 @@ const schema = buildSchema(`
 `);
 const rules = operationLimitRules({ maxDepth: 4, maxAliases: 3, maxTokens: 100, maxDirectives: 2 });
 const limitsOf = (query: string) => validate(schema, parse(query), rules).map((e) => e.extensions);
+const messagesOf = (query: string) => validate(schema, parse(query), rules).map((e) => e.message);
 
 describe('operation limit rules (graphql-armor)', () => {
   it('accepts an operation within every limit', () => {
@@ -18,6 +19,14 @@ describe('operation limit rules (graphql-armor)', () => {
   it('refuses depth over the limit, through fragments too', () => {
     const errors = limitsOf('{ node { ...F } } fragment F on Node { child { child { child { child { id } } } } }');
     expect(errors).toContainEqual(expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'depth' }));
+  });
+
+  it('says what was found and what the limit is, in plain words (no "Syntax Error": the operation parsed)', () => {
+    const [depth] = validate(schema, parse('{ node { child { child { child { child { id } } } } } }'), rules);
+    expect(depth?.message).toBe('The operation is nested 6 levels deep; the limit is 4.');
+    expect(depth?.extensions).toMatchObject({ limit: 'depth', max: 4, found: 6 });
+    expect(messagesOf('{ a1: a a2: a a3: a a4: a }')).toEqual(['The operation has 4 aliases; the limit is 3.']);
+    expect(messagesOf('{ a @skip(if: false) @include(if: true) name: a @skip(if: false) }')).toEqual(['The operation has 3 directives; the limit is 2.']);
   });
 
   it('refuses an alias flood', () => {

@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import { fieldError } from '../../errors/codes.js';
 import { INCOMING_OPERATION } from '../incomingOperationKind.js';
+import { failedFetchPaths } from './failedFetchPaths.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
 
@@ -213,7 +214,7 @@ async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cu
       try {
         await executeFetch(context, node, cursor, telemetryConfig);
       } catch (error) {
-        context.errors.push(error as GraphQLError);
+        context.errors.push(...atFailedFetchPaths(error as GraphQLError, node, cursor));
       }
       return;
     case 'Condition': {
@@ -452,6 +453,22 @@ function lazyErrorPaths(fetch: FetchNode, cursor: Cursor, entityRepresentation: 
     }
     return [errorPath ? [...cursor.path, ...errorPath] : undefined];
   };
+}
+
+/** A fetch's own failure, once per field it would have filled (see failedFetchPaths); as it is when no path is known. */
+function atFailedFetchPaths(error: GraphQLError, fetch: FetchNode, cursor: Cursor): GraphQLError[] {
+  if (!(error instanceof GraphQLError) || error.path) return [error];
+  let entityPath: (string | number)[] = cursor.path;
+  if (fetch.requires) {
+    const hydrated: (string | number)[][] = [];
+    gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydrated);
+    if (!hydrated[0]) return [error];
+    entityPath = hydrated[0];
+  }
+  const paths = failedFetchPaths(fetch, entityPath);
+  if (paths.length === 0) return [error];
+  const { message, extensions, originalError } = error;
+  return paths.map((path) => new GraphQLError(message, { path, extensions, originalError: originalError ?? undefined }));
 }
 
 function downstreamServiceError(original: SubgraphError, serviceName: string, path: (string | number)[] | undefined): GraphQLError {

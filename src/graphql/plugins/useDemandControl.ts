@@ -30,7 +30,9 @@ export interface DemandControlOptions {
 }
 
 /** An estimate as large as a double gets is still a number JSON can carry. */
-const reportable = (cost: number): number => (Number.isFinite(cost) ? cost : Number.MAX_VALUE);
+// Costs are estimates: a whole number reads better than 126251.84147021174, and rounding up never hides an excess.
+const reportable = (cost: number): number => (Number.isFinite(cost) ? Math.ceil(cost) : Number.MAX_VALUE);
+const readable = (cost: number): string => (Number.isFinite(cost) ? Math.ceil(cost).toLocaleString('en-US') : 'unbounded');
 
 /**
  * Demand control: every operation's static cost is estimated from the supergraph's `@cost` and
@@ -88,7 +90,7 @@ export function useDemandControl(options: DemandControlOptions): ApolloServerPlu
           if (!(cost <= options.maxCost)) {
             metrics.operationLimitRejections.inc({ limit: enforce ? 'cost' : 'cost_measured' });
             if (enforce) {
-              throw requestError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${reportable(cost)}) exceeds the limit (${options.maxCost}).`, {
+              throw requestError('COST_LIMIT_EXCEEDED', `The operation's estimated cost (${readable(cost)}) exceeds the limit (${options.maxCost.toLocaleString('en-US')}).`, {
                 cost: reportable(cost),
                 maxCost: options.maxCost,
               });

@@ -13,25 +13,42 @@ export interface OperationLimitsOptions extends Omit<OperationLimitsConfig, 'max
   readonly metrics?: Metrics;
 }
 
-const limitError = (limit: LimitName, message: string) => requestError('OPERATION_LIMIT_EXCEEDED', message, { limit });
+const limitError = (limit: LimitName, message: string, counts: { max?: number; found?: number } = {}) =>
+  requestError('OPERATION_LIMIT_EXCEEDED', message, { limit, ...counts });
+
+const WHAT: Record<Exclude<LimitName, 'tokens'>, (found: string, max: string) => string> = {
+  depth: (found, max) => `The operation is nested ${found} levels deep; the limit is ${max}.`,
+  aliases: (found, max) => `The operation has ${found} aliases; the limit is ${max}.`,
+  directives: (found, max) => `The operation has ${found} directives; the limit is ${max}.`,
+};
+
+/**
+ * Armor's rejection in Tessera's words: armor labels it "Syntax Error: Query depth limit of 15
+ * exceeded, found 17." although the operation parsed, and the count is read from that text.
+ */
+function armorRejection(limit: Exclude<LimitName, 'tokens'>, max: number, armorMessage: string): GraphQLError {
+  const found = Number(/found (\d+)/.exec(armorMessage)?.[1]);
+  if (!Number.isSafeInteger(found)) return limitError(limit, armorMessage.replace(/^Syntax Error: /, ''), { max });
+  return limitError(limit, WHAT[limit](found.toLocaleString('en-US'), max.toLocaleString('en-US')), { max, found });
+}
 
 /**
  * graphql-armor's depth, alias and directive rules, each reporting its own limit name. Cost is
  * demand control's (useDemandControl), which multiplies by list sizes; armor's adds weights only.
  */
 export function operationLimitRules(options: OperationLimitsOptions): ValidationRule[] {
-  const reject = (limit: LimitName) => [
-    (ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(limitError(limit, error.message)),
+  const reject = (limit: Exclude<LimitName, 'tokens'>, max: number) => [
+    (ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(armorRejection(limit, max, error.message)),
   ];
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   const { validationRules } = new ApolloArmor({
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },
-    maxDepth: { ...common, n: options.maxDepth, ignoreIntrospection: true, onReject: reject('depth') },
+    maxDepth: { ...common, n: options.maxDepth, ignoreIntrospection: true, onReject: reject('depth', options.maxDepth) },
     // Every alias counts, `__typename` ones too (armor allows those by default): 1,500 aliased
     // `__typename`s are 1,500 answers to build all the same.
-    maxAliases: { ...common, n: options.maxAliases, allowList: [], onReject: reject('aliases') },
-    maxDirectives: { ...common, n: options.maxDirectives, onReject: reject('directives') },
+    maxAliases: { ...common, n: options.maxAliases, allowList: [], onReject: reject('aliases', options.maxAliases) },
+    maxDirectives: { ...common, n: options.maxDirectives, onReject: reject('directives', options.maxDirectives) },
     costLimit: { enabled: false },
   }).protect();
   return validationRules as ValidationRule[];
@@ -81,7 +98,7 @@ export function useOperationLimits(options: OperationLimitsOptions): ApolloServe
         const error = list[i]!;
         if (error.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(error.message)) {
           metrics.operationLimitRejections.inc({ limit: 'tokens' });
-          list[i] = limitError('tokens', `The operation has more than ${options.maxTokens} tokens.`);
+          list[i] = limitError('tokens', `The operation has more than ${options.maxTokens.toLocaleString('en-US')} tokens; that is the limit.`, { max: options.maxTokens });
         }
       }
     },
