@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchSubgraphSdl } from '../composition/fetchSdl.js';
 import { parseSupergraphConfig, printSupergraphConfig, type SubgraphSpec } from '../config/supergraphConfig.js';
+import { readDevSecrets } from '../dev/devSecrets.js';
 import { isErrorCode, type ErrorCode } from '../errors/codes.js';
 
 const USAGE = `Usage: tessera subgraph <verb> [options]
@@ -16,9 +17,24 @@ const USAGE = `Usage: tessera subgraph <verb> [options]
   import FILE [--force] [--dry-run]                    Replace the registered set with a supergraph.yaml
   restore [--dry-run]                                  Put the gateway's registered set back into a store that lost data
 
-Options: --gateway URL (default http://127.0.0.1:4000), --json (machine-readable output).
-The admin token is read from ADMIN_TOKEN.
+Options: --gateway URL (default TESSERA_GATEWAY, else http://127.0.0.1:4000), --json (machine-readable output).
+The admin token is read from ADMIN_TOKEN. Without it, outside production, the CLI uses the token and
+URL that \`npm start\` keeps in DATA_DIR (.tessera/dev-secrets.json).
 `;
+
+/** A gateway's admin API and the token to call it with. */
+interface AdminTarget {
+  readonly url: string;
+  readonly token: string | undefined;
+}
+
+/** ADMIN_TOKEN, else what a running `npm start` keeps: its token, and its URL unless one is given. */
+function adminTarget(given: string | undefined): AdminTarget {
+  const fallback = process.env.TESSERA_GATEWAY ?? 'http://127.0.0.1:4000';
+  if (process.env.ADMIN_TOKEN) return { url: given ?? fallback, token: process.env.ADMIN_TOKEN };
+  const kept = readDevSecrets(process.env);
+  return { url: given ?? process.env.TESSERA_GATEWAY ?? kept?.gatewayUrl ?? fallback, token: kept?.adminToken };
+}
 
 interface AdminAnswer {
   readonly status: number;
@@ -45,9 +61,10 @@ class CliFailure extends Error {
   }
 }
 
-async function call(gateway: string, method: string, path: string, body?: string, contentType = 'application/json'): Promise<AdminAnswer> {
+async function call(admin: AdminTarget, method: string, path: string, body?: string, contentType = 'application/json'): Promise<AdminAnswer> {
+  const gateway = admin.url;
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (process.env.ADMIN_TOKEN) headers.authorization = `Bearer ${process.env.ADMIN_TOKEN}`;
+  if (admin.token) headers.authorization = `Bearer ${admin.token}`;
   if (body !== undefined) headers['content-type'] = contentType;
   let response: Response;
   try {
@@ -68,7 +85,7 @@ async function call(gateway: string, method: string, path: string, body?: string
   const answered: ApiError[] | undefined = parsed && typeof parsed === 'object' && Array.isArray(parsed.errors) ? parsed.errors.map(apiErrorOf) : undefined;
   // No admin route at all: the gateway's own 404 for a path it does not serve.
   if (response.status === 404 && (answered === undefined || answered[0]?.code === 'ROUTE_NOT_FOUND')) {
-    throw new CliFailure([{ code: 'ADMIN_API_OFF', message: `The admin API is off at ${gateway} (start the gateway with ADMIN_TOKEN set).` }]);
+    throw new CliFailure([{ code: 'ADMIN_API_OFF', message: `The admin API is off at ${gateway} (start the gateway with ADMIN_TOKEN set; npm start opens it on loopback by itself).` }]);
   }
   if (response.status >= 400) {
     const errors = answered ?? [{ code: 'UNEXPECTED_ANSWER', message: `HTTP ${response.status}: ${String(text).slice(0, 500)}` }];
@@ -142,7 +159,7 @@ export async function runSubgraph(argv: string[]): Promise<number> {
       schema: { type: 'string' },
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      gateway: { type: 'string', default: process.env.TESSERA_GATEWAY ?? 'http://127.0.0.1:4000' },
+      gateway: { type: 'string' },
       out: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -153,7 +170,7 @@ export async function runSubgraph(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return values.help ? 0 : 2;
   }
-  const gateway = values.gateway!;
+  const admin = adminTarget(values.gateway);
   const usage = (message: string) => {
     process.stderr.write(`error: ${message}\n\n${USAGE}`);
     return 2;
@@ -172,18 +189,18 @@ export async function runSubgraph(argv: string[]): Promise<number> {
           ...(values.schema ? { sdl: await readSchema(values.schema) } : {}),
           ...(values.force ? { force: true } : {}),
         };
-        const { body } = await call(gateway, verb === 'check' ? 'POST' : 'PUT', verb === 'check' ? `${path(target)}/check` : path(target), JSON.stringify(payload));
+        const { body } = await call(admin, verb === 'check' ? 'POST' : 'PUT', verb === 'check' ? `${path(target)}/check` : path(target), JSON.stringify(payload));
         out(json ? JSON.stringify(body, null, 2) : describeOutcome('Published', body));
         return 0;
       }
       case 'remove': {
         if (!target) return usage('remove needs a subgraph NAME');
-        const { body } = await call(gateway, 'DELETE', `${path(target)}${values.force ? '?force=true' : ''}`);
+        const { body } = await call(admin, 'DELETE', `${path(target)}${values.force ? '?force=true' : ''}`);
         out(json ? JSON.stringify(body, null, 2) : describeOutcome('Removed', body));
         return 0;
       }
       case 'list': {
-        const { body } = await call(gateway, 'GET', '/admin/subgraphs');
+        const { body } = await call(admin, 'GET', '/admin/subgraphs');
         if (json) out(JSON.stringify(body.subgraphs, null, 2));
         else printList(body.subgraphs);
         return 0;
@@ -194,7 +211,7 @@ export async function runSubgraph(argv: string[]): Promise<number> {
         return 0;
       }
       case 'export': {
-        const { body } = await call(gateway, 'GET', '/admin/supergraph.yaml');
+        const { body } = await call(admin, 'GET', '/admin/supergraph.yaml');
         if (values.out) await writeFile(values.out, String(body));
         else out(String(body));
         return 0;
@@ -205,12 +222,12 @@ export async function runSubgraph(argv: string[]): Promise<number> {
         const query = new URLSearchParams();
         if (values.force) query.set('force', 'true');
         if (values['dry-run']) query.set('dryRun', 'true');
-        const { body } = await call(gateway, 'PUT', `/admin/supergraph.yaml${query.size ? `?${query}` : ''}`, printSupergraphConfig(specs), 'application/yaml');
+        const { body } = await call(admin, 'PUT', `/admin/supergraph.yaml${query.size ? `?${query}` : ''}`, printSupergraphConfig(specs), 'application/yaml');
         out(json ? JSON.stringify(body, null, 2) : describeOutcome('Imported', body));
         return 0;
       }
       case 'restore': {
-        const { body } = await call(gateway, 'POST', `/admin/registry/restore${values['dry-run'] ? '?dryRun=true' : ''}`);
+        const { body } = await call(admin, 'POST', `/admin/registry/restore${values['dry-run'] ? '?dryRun=true' : ''}`);
         out(json ? JSON.stringify(body, null, 2) : describeRestore(body));
         return 0;
       }

@@ -1,21 +1,30 @@
 import '../gateway/noTelemetry.js';
+import { relative } from 'node:path';
 import app from '../../tessera.config.js';
 import { startAllMocks, DEFAULT_PORTS } from '../../services-mock/index.js';
 import { createApp } from '../app.js';
+import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 import { signDevToken } from '../auth/devToken.js';
-import { randomBytes } from 'node:crypto';
+import { devSecretsPath, hasJwtKeySource, isLoopbackHost, keepDevSecrets, readDevSecrets, type DevSecrets } from './devSecrets.js';
 
 /**
- * `npm start`: the mock services and the gateway on embedded defaults, in one process.
- * Nothing to configure: no Redis, no secrets.
+ * `npm start`: the mock services and the gateway on embedded defaults, in one process. Nothing to
+ * configure (no Redis, no secrets) and nothing to restart: outside production, the JWT secret and
+ * the admin token are kept in DATA_DIR for the CLI to use (src/dev/devSecrets.ts).
  */
-const env: Record<string, string | undefined> = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...process.env };
-// No key source configured: a random secret for this process only, so tokens work out of the box.
-const devSecret =
-  env.NODE_ENV !== 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL ? randomBytes(32).toString('base64url') : undefined;
-if (devSecret) env.JWT_SECRET = devSecret;
+const envFile = loadDotEnv();
+// Request logs on (info): a development console shows what the gateway is doing.
+const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...process.env };
+const secretsPath = devSecretsPath(env);
+let secrets: DevSecrets | undefined = secretsPath ? keepDevSecrets(secretsPath, undefined, readDevSecrets(env)) : undefined;
+const signsWithKept = secrets !== undefined && !hasJwtKeySource(env);
+if (signsWithKept) env.JWT_SECRET = secrets!.jwtSecret;
+// The admin API opens by itself only where no other machine can reach it.
+const adminWithKept = secrets !== undefined && !env.ADMIN_TOKEN && isLoopbackHost(env.HOST ?? '');
+if (adminWithKept) env.ADMIN_TOKEN = secrets!.adminToken;
+
 const mocks = await startAllMocks({ ports: DEFAULT_PORTS });
 const config = loadConfig(env);
 const gateway = createApp(config, { app, env, log: createLogger(config.logLevel) });
@@ -26,45 +35,64 @@ try {
   await mocks.close();
   process.exit(1);
 }
+if (secretsPath) secrets = keepDevSecrets(secretsPath, gateway.url, secrets);
+/** A path as the user would type it: relative to where they are when it is below it. */
+const shown = (path: string): string => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+};
+const kept = secretsPath ? shown(secretsPath) : '';
+const graphql = `${gateway.url}/graphql`;
 
 const lines = [
   '',
-  `  Tessera gateway   ${gateway.url}/graphql   (open it in a browser for Apollo Sandbox)`,
+  `  Tessera gateway   ${graphql}   (open it in a browser to explore)`,
   `  Metrics           ${gateway.metricsUrl}   (Prometheus; loopback only)`,
   `  Composition id    ${gateway.manager.state?.id}`,
+  `  Settings          ${envFile ? `${shown(envFile)} read (the environment wins over it)` : 'environment only (no .env)'}; LOG_LEVEL=${config.logLevel}${config.logLevel === 'info' ? ': a line per request' : ''}`,
   '',
   '  Mock services:',
   ...(['users', 'orders', 'catalog', 'reviews', 'inventory'] as const).map((n) => `    ${n.padEnd(10)} ${mocks[n].url}`),
   '',
-  `  Try:  curl -s ${gateway.url}/graphql -H 'content-type: application/json' \\`,
+  `  Try:  curl -s ${graphql} -H 'content-type: application/json' \\`,
   `          -d '{"query":"{ user(id: \\"1\\") { name email } }"}'`,
   '        (anonymous: email comes back null, with an UNAUTHENTICATED error at its path)',
   '',
   ...(await tokenHelp()),
+  ...adminHelp(),
 ];
 
-/** How to authenticate: with a made-up secret, a ready token; with the user's own JWT_SECRET, the command. */
+/** How to authenticate: with the kept secret, a ready token and the command for more; otherwise what to use. */
 async function tokenHelp(): Promise<string[]> {
-  const example = (token: string) => [
-    `  Try:  curl -s ${gateway.url}/graphql -H 'content-type: application/json' -H "authorization: Bearer ${token}" \\`,
-    `          -d '{"query":"{ user(id: \\"1\\") { name email orders { total } } }"}'`,
-    '',
-  ];
-  if (devSecret) {
-    const token = await signDevToken({ secret: devSecret, sub: '1', scopes: ['user:email'], ttlS: 12 * 3600, issuer: config.auth.issuer, audience: config.auth.audience });
+  if (signsWithKept) {
+    const scopes = ['user:email', 'inventory:read'];
+    const token = await signDevToken({ secret: secrets!.jwtSecret, sub: '1', scopes, ttlS: 12 * 3600, issuer: config.auth.issuer, audience: config.auth.audience });
     return [
-      '  Auth: no JWT key is configured, so this process signs with a random secret of its own (development only).',
-      '  A token for user 1 with scope user:email, valid 12 h:',
+      `  Auth: no JWT key is configured, so development tokens are signed with a secret kept in ${kept}.`,
+      `  A token for user 1 with scopes ${scopes.join(' ')}, valid 12 h:`,
       '',
       `    TOKEN=${token}`,
       '',
-      ...example('$TOKEN'),
+      `  More, while this runs or after a restart:  TOKEN=$(npx tessera token --sub 2 --scope "user:email")`,
+      `  Try:  curl -s ${graphql} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+      `          -d '{"query":"{ user(id: \\"1\\") { name email orders { total } } }"}'`,
+      '',
     ];
   }
-  if (config.auth.keys?.kind === 'secret') {
-    return ['  Auth: mint a development token with JWT_SECRET:', '    TOKEN=$(npm run -s tessera -- token --sub 1 --scope "user:email")', '', ...example('$TOKEN')];
-  }
+  if (!config.auth.keys) return ['  Auth: no JWT key is configured (production keeps no development secret): every request is anonymous.', ''];
+  if (config.auth.keys.kind === 'secret') return ['  Auth: tokens are signed with JWT_SECRET:  TOKEN=$(npx tessera token --sub 1 --scope "user:email")', ''];
   return ['  Auth: tokens are verified against the configured public key or JWKS.', ''];
+}
+
+/** The admin API: how to add a service with it, or why it is off. */
+function adminHelp(): string[] {
+  if (!config.registry.adminToken) return ['  Admin API: off (set ADMIN_TOKEN to register subgraphs; see docs/registry.md).', ''];
+  return [
+    `  Admin API: on${adminWithKept ? `, with a token kept in ${kept} (the CLI reads it)` : ' (ADMIN_TOKEN)'}. Add a service without a restart:`,
+    '    npm run example:shipping          # in another shell: a subgraph on 127.0.0.1:4200',
+    '    npx tessera subgraph publish shipping --url http://127.0.0.1:4200/graphql',
+    '',
+  ];
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 
