@@ -26,6 +26,7 @@ import { createGraphQLPipeline } from './server/graphqlPipeline.js';
 import type { Phase } from './server/phase.js';
 import { createRoutes } from './server/routes.js';
 import { createSupergraphSource } from './server/supergraphSource.js';
+import type { ExplorerPreset } from './graphql/explorer.js';
 
 export type { Phase };
 
@@ -51,6 +52,8 @@ export interface CreateAppOptions {
   readonly log?: Logger;
   /** The environment the app definition reads its own settings from. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** What the explorer opens with, e.g. `npm start`'s example query and development token. */
+  readonly explorer?: ExplorerPreset;
 }
 
 /**
@@ -120,6 +123,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     rateLimits,
     appPolicy: policy,
     compositionId: () => manager.state?.id,
+    ...(options.explorer ? { explorer: options.explorer } : {}),
   });
 
   const verifyToken = createTokenVerifier(config.auth);

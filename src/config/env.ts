@@ -36,6 +36,8 @@ export const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: csv.optional(),
   CORS_CREDENTIALS: bool.default(false),
+  EXPLORER: bool.optional(),
+  // The old name of EXPLORER, still read.
   SANDBOX: bool.optional(),
   ERROR_STACKTRACES: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1_048_576),

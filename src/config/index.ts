@@ -76,7 +76,8 @@ export interface Config {
   /** Browser origins allowed by CORS (`*`: any); empty: same-origin only. */
   readonly cors: { readonly origins: readonly string[]; readonly credentials: boolean };
   readonly introspection: boolean;
-  readonly sandbox: boolean;
+  /** The explorer page on `GET /graphql` from a browser (src/graphql/explorer.ts). */
+  readonly explorer: boolean;
   /** `extensions.stacktrace` in GraphQL errors (`ERROR_STACKTRACES`): off unless asked for, in development too. */
   readonly errorStacktraces: boolean;
   readonly maxBodyBytes: number;
@@ -185,7 +186,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     // Any origin while developing (a local Apollo Client app); none in production unless listed.
     cors: { origins: env.CORS_ORIGINS ?? (production ? [] : ['*']), credentials: env.CORS_CREDENTIALS },
     introspection: env.INTROSPECTION ?? !production,
-    sandbox: env.SANDBOX ?? !production,
+    explorer: env.EXPLORER ?? env.SANDBOX ?? !production,
     errorStacktraces: env.ERROR_STACKTRACES,
     maxBodyBytes: env.MAX_BODY_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

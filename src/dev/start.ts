@@ -14,6 +14,24 @@ import { devSecretsPath, hasJwtKeySource, isLoopbackHost, keepDevSecrets, readDe
  * configure (no Redis, no secrets) and nothing to restart: outside production, the JWT secret and
  * the admin token are kept in DATA_DIR for the CLI to use (src/dev/devSecrets.ts).
  */
+const DEV_SCOPES = ['user:email', 'inventory:read'];
+const EXAMPLE_QUERY = `# One endpoint over five services. Run it with the ▶ button: the token under
+# Headers signs you in as user 1; without it, email and totals come back null, with an error each.
+query FirstQuery {
+  user(id: "1") {
+    name
+    email
+    orders {
+      total
+      items {
+        quantity
+        product { title price inStock reviews { rating author { name } } }
+      }
+    }
+  }
+}
+`;
+
 const envFile = loadDotEnv();
 // Request logs on (info): a development console shows what the gateway is doing.
 const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...process.env };
@@ -27,7 +45,12 @@ if (adminWithKept) env.ADMIN_TOKEN = secrets!.adminToken;
 
 const mocks = await startAllMocks({ ports: DEFAULT_PORTS });
 const config = loadConfig(env);
-const gateway = createApp(config, { app, env, log: createLogger(config.logLevel) });
+const token = signsWithKept
+  ? await signDevToken({ secret: secrets!.jwtSecret, sub: '1', scopes: DEV_SCOPES, ttlS: 12 * 3600, issuer: config.auth.issuer, audience: config.auth.audience })
+  : undefined;
+// The token goes into the explorer page only where no other machine can load that page.
+const explorer = { defaultQuery: EXAMPLE_QUERY, ...(token && isLoopbackHost(config.host) ? { headers: { authorization: `Bearer ${token}` } } : {}) };
+const gateway = createApp(config, { app, env, explorer, log: createLogger(config.logLevel) });
 try {
   await gateway.start();
 } catch (error) {
@@ -46,7 +69,7 @@ const graphql = `${gateway.url}/graphql`;
 
 const lines = [
   '',
-  `  Tessera gateway   ${graphql}   (open it in a browser to explore)`,
+  `  Tessera gateway   ${graphql}   (open it in a browser: the explorer, offline too)`,
   `  Metrics           ${gateway.metricsUrl}   (Prometheus; loopback only)`,
   `  Composition id    ${gateway.manager.state?.id}`,
   `  Settings          ${envFile ? `${shown(envFile)} read (the environment wins over it)` : 'environment only (no .env)'}; LOG_LEVEL=${config.logLevel}${config.logLevel === 'info' ? ': a line per request' : ''}`,
@@ -58,18 +81,16 @@ const lines = [
   `          -d '{"query":"{ user(id: \\"1\\") { name email } }"}'`,
   '        (anonymous: email comes back null, with an UNAUTHENTICATED error at its path)',
   '',
-  ...(await tokenHelp()),
+  ...tokenHelp(),
   ...adminHelp(),
 ];
 
 /** How to authenticate: with the kept secret, a ready token and the command for more; otherwise what to use. */
-async function tokenHelp(): Promise<string[]> {
-  if (signsWithKept) {
-    const scopes = ['user:email', 'inventory:read'];
-    const token = await signDevToken({ secret: secrets!.jwtSecret, sub: '1', scopes, ttlS: 12 * 3600, issuer: config.auth.issuer, audience: config.auth.audience });
+function tokenHelp(): string[] {
+  if (token) {
     return [
       `  Auth: no JWT key is configured, so development tokens are signed with a secret kept in ${kept}.`,
-      `  A token for user 1 with scopes ${scopes.join(' ')}, valid 12 h:`,
+      `  A token for user 1 with scopes ${DEV_SCOPES.join(' ')}, valid 12 h (the explorer has it too):`,
       '',
       `    TOKEN=${token}`,
       '',

@@ -1,20 +1,21 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
 import { boundedCache } from '../cache/boundedCache.js';
 import type { Logger } from 'pino';
 import type { TesseraContext } from './context.js';
+import { explorerLandingPage, type ExplorerPreset } from './explorer.js';
 import { createFormatError } from './formatError.js';
 
 export interface ApolloServerOptions {
   readonly gateway: GatewayInterface;
   readonly production: boolean;
   readonly introspection: boolean;
-  readonly sandbox: boolean;
+  /** The explorer served to browsers, with what it opens with; false: no landing page. */
+  readonly explorer: ExplorerPreset | false;
   /** Stack traces in `extensions.stacktrace`; Apollo's default (on outside production) floods a development console. */
   readonly stacktraces: boolean;
   readonly log: Logger;
@@ -60,9 +61,7 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<T
       // Cache-Control is Tessera's to set (useAnswer): Apollo's default would call an answer public
       // that depended on the viewer's credential.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-      options.sandbox
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      options.explorer ? explorerLandingPage(options.explorer) : ApolloServerPluginLandingPageDisabled(),
       ...options.plugins.filter((p): p is ApolloServerPlugin<TesseraContext> => Boolean(p)),
     ],
   });

@@ -6,6 +6,7 @@ import { usePersistedQuerySafelist, type Safelist } from '../cache/safelist.js';
 import type { Config } from '../config/index.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { createApolloServer } from '../graphql/createApolloServer.js';
+import type { ExplorerPreset } from '../graphql/explorer.js';
 import { useAnswer } from '../graphql/plugins/useAnswer.js';
 import { useDemandControl } from '../graphql/plugins/useDemandControl.js';
 import { useMetrics } from '../graphql/plugins/useMetrics.js';
@@ -27,19 +28,21 @@ export interface GraphQLPipelineOptions {
   readonly appPolicy: AppPolicy;
   /** The served graph's composition id, part of every response-cache key. */
   readonly compositionId: () => string | undefined;
+  /** What the explorer opens with (the app's example, a development token), when EXPLORER is on. */
+  readonly explorer?: ExplorerPreset;
 }
 
 /**
  * Apollo Server over the gateway, with the request pipeline as its ordered plugin list. Before it,
  * the HTTP edge has admitted the request (credential, request budget: src/http/admission.ts).
  */
-export function createGraphQLPipeline({ config, log, gateway, cache, safelist, rateLimits, appPolicy, compositionId }: GraphQLPipelineOptions): ApolloServer<TesseraContext> {
+export function createGraphQLPipeline({ config, log, gateway, cache, safelist, rateLimits, appPolicy, compositionId, explorer }: GraphQLPipelineOptions): ApolloServer<TesseraContext> {
   const { scope } = appPolicy;
   return createApolloServer({
     gateway,
     production: config.production,
     introspection: config.introspection,
-    sandbox: config.sandbox,
+    explorer: config.explorer ? (explorer ?? {}) : false,
     stacktraces: config.errorStacktraces,
     log,
     parseOptions: parseOptionsFor(config.limits),

@@ -4,6 +4,7 @@ import demoApp from '../../tessera.config.js';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
+import type { ExplorerPreset } from '../../src/graphql/explorer.js';
 
 export interface Stack extends AsyncDisposable {
   readonly app: App;
@@ -60,7 +61,7 @@ export async function postGraphQL<T = any>(
 }
 
 /** Starts the five mocks on free ports and a gateway over them, in this process. */
-export async function startStack(options: { env?: Record<string, string>; mocks?: MockSet } = {}): Promise<Stack> {
+export async function startStack(options: { env?: Record<string, string>; mocks?: MockSet; explorer?: ExplorerPreset } = {}): Promise<Stack> {
   const mocks = options.mocks ?? (await startAllMocks());
   const env: Record<string, string> = {
     PORT: '0', METRICS_PORT: '0',
@@ -73,7 +74,7 @@ export async function startStack(options: { env?: Record<string, string>; mocks?
     ...options.env,
   };
   const config = loadConfig(env);
-  const app = createApp(config, { app: demoApp, env, log: pino({ level: 'silent' }) });
+  const app = createApp(config, { app: demoApp, env, log: pino({ level: 'silent' }), ...(options.explorer ? { explorer: options.explorer } : {}) });
   try {
     await app.start();
   } catch (error) {

@@ -98,11 +98,18 @@ describe('one endpoint over five services', () => {
     expect(((await ready.json()) as any).compositionId).toBe(stack.app.manager.state?.id);
   });
 
-  it('serves the Sandbox landing page to browsers', async () => {
+  it('serves the explorer to browsers, whole: nothing it loads comes from another host', async () => {
     const res = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
-    expect(await res.text()).toMatch(/sandbox/i);
+    const html = await res.text();
+    expect(html).toContain('<title>Tessera</title>');
+    // No <script src>, <link href> or CSS url() that points off the gateway; Apollo Sandbox is a link.
+    expect(html).not.toMatch(/<script[^>]+src=["']?https?:/i);
+    expect(html).not.toMatch(/<link[^>]+href=["']?https?:/i);
+    expect(html).toContain('https://studio.apollographql.com/sandbox/explorer?endpoint=');
+    // The stack has no preset: no token in the page.
+    expect(html).not.toMatch(/Bearer /);
   });
 
   it('answers 404 for unknown paths', async () => {

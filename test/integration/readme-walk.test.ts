@@ -130,8 +130,21 @@ describe('the README, walked from the quick start to a registered service, witho
     expect(quickStart).toEqual(['npm install && npm start', 'npm test']);
     const gateway = background(quickStart[0]!, env);
     started.push(gateway);
-    await until('npm start to be ready', async () => (await fetch('http://127.0.0.1:4000/readiness')).status === 200, 60_000);
+    await until(
+      'npm start to be ready',
+      async () => {
+        if (gateway.child.exitCode !== null) throw new Error(`npm start exited:\n${gateway.output().slice(-3000)}`);
+        return (await fetch('http://127.0.0.1:4000/readiness')).status === 200;
+      },
+      60_000,
+    );
     await until('npm start to print its next steps', () => gateway.output().includes('Admin API: on'), 10_000);
+
+    // "Open http://127.0.0.1:4000/graphql in a browser": the explorer, with an example and the development token.
+    const explorer = await (await fetch('http://127.0.0.1:4000/graphql', { headers: { accept: 'text/html' } })).text();
+    expect(explorer).toContain('<title>Tessera</title>');
+    expect(explorer).toContain('query FirstQuery');
+    expect(explorer).toMatch(/authorization[^,]*Bearer ey/);
 
     // "The first query": a token from the CLI, with no secret set anywhere, accepted by the running gateway.
     const first = await shell(commandsOf('The first query'), env);

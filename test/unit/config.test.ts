@@ -35,10 +35,13 @@ describe('environment', () => {
     }).toThrow();
   });
 
-  it('production turns introspection and the sandbox off unless enabled', () => {
-    expect(loadConfig({ SUPERGRAPH_FILE: 'x', NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false });
+  it('production turns introspection and the explorer off unless enabled', () => {
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x', NODE_ENV: 'production' })).toMatchObject({ introspection: false, explorer: false });
     expect(loadConfig({ SUPERGRAPH_FILE: 'x', NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
-    expect(loadConfig({ SUPERGRAPH_FILE: 'x' })).toMatchObject({ introspection: true, sandbox: true });
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x' })).toMatchObject({ introspection: true, explorer: true });
+    // SANDBOX, its old name, is still read; EXPLORER wins when both are set.
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x', SANDBOX: 'false' }).explorer).toBe(false);
+    expect(loadConfig({ SUPERGRAPH_FILE: 'x', SANDBOX: 'false', EXPLORER: 'true' }).explorer).toBe(true);
   });
 
   it('keys the response cache on every propagated header but those declared unkeyed, and refuses a stray declaration', () => {
