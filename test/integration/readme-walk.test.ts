@@ -178,6 +178,8 @@ describe('the README, walked from the quick start to a registered service, witho
       { carrier: 'Express', days: 2, price: expect.any(Number) },
     ]);
 
+    // Development logs a line per request (npm start runs at info).
+    expect(gateway.output()).toMatch(/"method":"POST","path":"\/graphql","status":200[^\n]*"msg":"request"/);
     // One gateway process all along: nothing was restarted.
     expect(gateway.child.exitCode).toBeNull();
     expect(gateway.output().match(/Tessera gateway {3}http/g)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headingSlug, readDocs } from '../helpers/docs.js';
 
@@ -29,6 +29,14 @@ describe('README and docs/', () => {
     expect(firstScreen).toContain('npm install && npm start');
     expect(firstScreen).toContain('npm test');
     expect(firstScreen).toMatch(/curl -s http:\/\/127\.0\.0\.1:4000\/graphql .*-d '\{"query":/);
+  });
+
+  it('the README says how to get the Redis the tests need, and how to point them at another', () => {
+    const quickStart = PAGES.get('README.md')!.split('## The first query')[0]!;
+    expect(quickStart).toContain('redis-server --port 6379');
+    expect(quickStart).toContain('TEST_REDIS_URL=');
+    // …which is the variable the tests read.
+    expect(readFileSync(new URL('test/helpers/redis.ts', ROOT), 'utf8')).toContain("process.env['TEST_REDIS_URL']");
   });
 
   it('the README links every page of docs/', () => {
