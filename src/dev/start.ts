@@ -7,7 +7,7 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 import { signDevToken } from '../auth/devToken.js';
-import { devSecretsPath, hasJwtKeySource, isLoopbackHost, keepDevSecrets, readDevSecrets, type DevSecrets } from './devSecrets.js';
+import { devSecretsPath, hasJwtKeySource, isLoopbackHost, keepDevSecrets, readDevSecrets } from './devSecrets.js';
 
 /**
  * `npm start`: the mock services and the gateway on embedded defaults, in one process. Nothing to
@@ -15,8 +15,9 @@ import { devSecretsPath, hasJwtKeySource, isLoopbackHost, keepDevSecrets, readDe
  * the admin token are kept in DATA_DIR for the CLI to use (src/dev/devSecrets.ts).
  */
 const DEV_SCOPES = ['user:email', 'inventory:read'];
-const EXAMPLE_QUERY = `# One endpoint over five services. Run it with the ▶ button: the token under
-# Headers signs you in as user 1; without it, email and totals come back null, with an error each.
+const EXAMPLE_QUERY = `# One endpoint, five services. Press ▶ to run it.
+# The token under Headers signs you in as user 1;
+# without it, email and totals are null, with errors.
 query FirstQuery {
   user(id: "1") {
     name
@@ -32,19 +33,36 @@ query FirstQuery {
 }
 `;
 
-const envFile = loadDotEnv();
-// Request logs on (info): a development console shows what the gateway is doing.
-const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...process.env };
-const secretsPath = devSecretsPath(env);
-let secrets: DevSecrets | undefined = secretsPath ? keepDevSecrets(secretsPath, undefined, readDevSecrets(env)) : undefined;
-const signsWithKept = secrets !== undefined && !hasJwtKeySource(env);
-if (signsWithKept) env.JWT_SECRET = secrets!.jwtSecret;
-// The admin API opens by itself only where no other machine can reach it.
-const adminWithKept = secrets !== undefined && !env.ADMIN_TOKEN && isLoopbackHost(env.HOST ?? '');
-if (adminWithKept) env.ADMIN_TOKEN = secrets!.adminToken;
+/** A start-up problem (a bad setting, an unwritable DATA_DIR) is one message, not a stack trace. */
+function fail(error: unknown): never {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+/** The settings `npm start` runs with: .env, then the environment, then the kept secrets where it has none. */
+function devSettings() {
+  const envFile = loadDotEnv();
+  // Request logs on (info): a development console shows what the gateway is doing.
+  const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...process.env };
+  const secretsPath = devSecretsPath(env);
+  const secrets = secretsPath ? keepDevSecrets(secretsPath, undefined, readDevSecrets(env)) : undefined;
+  const signsWithKept = secrets !== undefined && !hasJwtKeySource(env);
+  if (signsWithKept) env.JWT_SECRET = secrets.jwtSecret;
+  // The admin API opens by itself only where no other machine can reach it.
+  const adminWithKept = secrets !== undefined && !env.ADMIN_TOKEN && isLoopbackHost(env.HOST ?? '');
+  if (adminWithKept) env.ADMIN_TOKEN = secrets.adminToken;
+  return { envFile, env, secretsPath, secrets, signsWithKept, adminWithKept, config: loadConfig(env) };
+}
+
+let settings: ReturnType<typeof devSettings>;
+try {
+  settings = devSettings();
+} catch (error) {
+  fail(error);
+}
+const { envFile, env, secretsPath, secrets, signsWithKept, adminWithKept, config } = settings;
 
 const mocks = await startAllMocks({ ports: DEFAULT_PORTS });
-const config = loadConfig(env);
 const token = signsWithKept
   ? await signDevToken({ secret: secrets!.jwtSecret, sub: '1', scopes: DEV_SCOPES, ttlS: 12 * 3600, issuer: config.auth.issuer, audience: config.auth.audience })
   : undefined;
@@ -54,11 +72,11 @@ const gateway = createApp(config, { app, env, explorer, log: createLogger(config
 try {
   await gateway.start();
 } catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
   await mocks.close();
-  process.exit(1);
+  fail(error);
 }
-if (secretsPath) secrets = keepDevSecrets(secretsPath, gateway.url, secrets);
+// Where this start serves, for the CLI's default --gateway.
+if (secretsPath) keepDevSecrets(secretsPath, gateway.url, secrets);
 /** A path as the user would type it: relative to where they are when it is below it. */
 const shown = (path: string): string => {
   const rel = relative(process.cwd(), path);
