@@ -30,10 +30,9 @@ interface AdminTarget {
 
 /** ADMIN_TOKEN, else what a running `npm start` keeps: its token, and its URL unless one is given. */
 function adminTarget(given: string | undefined): AdminTarget {
-  const fallback = process.env.TESSERA_GATEWAY ?? 'http://127.0.0.1:4000';
-  if (process.env.ADMIN_TOKEN) return { url: given ?? fallback, token: process.env.ADMIN_TOKEN };
-  const kept = readDevSecrets(process.env);
-  return { url: given ?? process.env.TESSERA_GATEWAY ?? kept?.gatewayUrl ?? fallback, token: kept?.adminToken };
+  const token = process.env.ADMIN_TOKEN || undefined;
+  const kept = token ? undefined : readDevSecrets(process.env);
+  return { url: given ?? process.env.TESSERA_GATEWAY ?? kept?.gatewayUrl ?? 'http://127.0.0.1:4000', token: token ?? kept?.adminToken };
 }
 
 interface AdminAnswer {
