@@ -3,9 +3,20 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
+import { spawnGateway, type GatewayProcess } from './processes.js';
 import { REDIS_URL } from './redis.js';
 import { ADMIN_TOKEN, tempDir, writeSupergraphWithoutReviews } from './registryFixtures.js';
 import { mockEnv } from './stack.js';
+
+/** A query on the fields of the subgraph the tests register (reviews). */
+export const REVIEWS_QUERY = '{ topReviews(first: 3) { id rating body } }';
+
+/** What a replica's /readiness says about the graph and the registry it serves. */
+export interface Readiness {
+  compositionId: string;
+  registry: { version: number; store: 'ok' | 'behind'; storeVersion?: number; notServed?: string[] };
+}
+export const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/readiness`)).json()) as Readiness;
 
 /** What gateway processes sharing one Redis registry need: the mocks, a supergraph.yaml without reviews, a key prefix of their own. */
 export interface SharedRegistry {
@@ -18,7 +29,9 @@ export interface SharedRegistry {
   readonly env: Record<string, string>;
   /** A registry key, e.g. `key('version')`. */
   key(name: string): string;
-  /** Deletes the prefix's keys and stops what it started (stop the gateways first). */
+  /** Starts `count` gateway processes on this registry (replicas); `close()` stops them. */
+  startReplicas(count?: number): Promise<GatewayProcess[]>;
+  /** Stops the replicas, deletes the prefix's keys and stops the rest of what it started. */
   close(): Promise<void>;
 }
 
@@ -29,22 +42,31 @@ export async function sharedRedisRegistry(env: Record<string, string> = {}): Pro
   const dir = await tempDir();
   const prefix = `test:${randomUUID()}:`;
   const { REVIEWS_URL: _unused, ...rest } = mockEnv(mocks);
+  const gatewayEnv = {
+    ...rest,
+    SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir.path, mocks),
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    ADMIN_TOKEN,
+    DATA_DIR: join(dir.path, 'unused'),
+    ...env,
+  };
+  const replicas: GatewayProcess[] = [];
   return {
     mocks,
     dir,
     redis,
     prefix,
-    env: {
-      ...rest,
-      SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir.path, mocks),
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      ADMIN_TOKEN,
-      DATA_DIR: join(dir.path, 'unused'),
-      ...env,
-    },
+    env: gatewayEnv,
     key: (name) => `${prefix}{registry}:${name}`,
+    async startReplicas(count = 2) {
+      const started = await Promise.all(Array.from({ length: count }, () => spawnGateway({ env: gatewayEnv })));
+      replicas.push(...started);
+      return started;
+    },
     async close() {
+      // A replica already stopped (restarted by its test) resolves at once.
+      await Promise.all(replicas.map((g) => g.stop()));
       await mocks.close();
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);

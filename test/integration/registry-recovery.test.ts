@@ -2,20 +2,13 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockSet } from '../../services-mock/index.js';
 import type { Registration } from '../../src/registry/registryStore.js';
-import { runScript, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { runScript, type GatewayProcess } from '../helpers/processes.js';
 import { parsePrometheus } from '../helpers/prometheus.js';
 import { ADMIN_TOKEN, admin } from '../helpers/registryFixtures.js';
-import { sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
+import { readiness, REVIEWS_QUERY, sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
 import { postGraphQL } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
 
-const REVIEWS_QUERY = '{ topReviews(first: 3) { id rating body } }';
-
-interface Readiness {
-  compositionId: string;
-  registry: { version: number; store: 'ok' | 'behind'; storeVersion?: number; notServed?: string[] };
-}
-const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/readiness`)).json()) as Readiness;
 const metric = async (g: GatewayProcess, name: string, labels?: Record<string, string>) =>
   parsePrometheus(await (await fetch(g.metricsUrl)).text()).value(name, labels);
 const cli = (args: string[]) => runScript('src/cli/main.ts', ['subgraph', ...args], { env: { ADMIN_TOKEN } });
@@ -48,8 +41,7 @@ describe('a registry store that goes back', () => {
   beforeAll(async () => {
     shared = await sharedRedisRegistry({ REGISTRY_POLL_MS: '300' });
     ({ mocks, redis, prefix, key } = shared);
-    const { env } = shared;
-    gateways = await Promise.all([spawnGateway({ env }), spawnGateway({ env })]);
+    gateways = await shared.startReplicas();
     const published = await admin(gateways[0]!.url, 'PUT', '/admin/subgraphs/reviews', { url: `${mocks.reviews.url}/graphql` });
     expect(published.status).toBe(200);
     await until('both replicas to serve reviews', async () => {
@@ -58,10 +50,7 @@ describe('a registry store that goes back', () => {
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.stop()));
-    await shared?.close();
-  }, 60_000);
+  afterAll(() => shared?.close(), 60_000);
 
   it('emptied (Redis restarted without persistence): both keep serving, and one replica puts the set back at its version', async () => {
     const before = await stored();

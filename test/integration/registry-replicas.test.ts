@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockSet } from '../../services-mock/index.js';
-import { runScript, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { runScript, type GatewayProcess } from '../helpers/processes.js';
 import { ADMIN_TOKEN, admin, CONFLICTING_SDL } from '../helpers/registryFixtures.js';
-import { sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
+import { readiness, REVIEWS_QUERY, sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
 import { postGraphQL } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
-const REVIEWS_QUERY = '{ topReviews(first: 3) { id rating body } }';
-
-const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.url}/readiness`)).json()) as { compositionId: string };
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runScript('src/cli/main.ts', ['subgraph', ...args], { env: { ADMIN_TOKEN, ...env } });
 
@@ -19,7 +17,6 @@ describe('registry shared by two gateway processes over Redis', () => {
   let shared: SharedRegistry;
   let mocks: MockSet;
   let dir: SharedRegistry['dir'];
-  let env: Record<string, string>;
   let gateways: GatewayProcess[] = [];
   let redis: Redis;
   let prefix: string;
@@ -27,14 +24,11 @@ describe('registry shared by two gateway processes over Redis', () => {
   beforeAll(async () => {
     // Notices do the work; polling is the fallback for missed ones.
     shared = await sharedRedisRegistry({ REGISTRY_POLL_MS: '1000', SUBGRAPH_TIMEOUT_MS: '3000' });
-    ({ mocks, dir, env, redis, prefix } = shared);
-    gateways = await Promise.all([spawnGateway({ env }), spawnGateway({ env })]);
+    ({ mocks, dir, redis, prefix } = shared);
+    gateways = await shared.startReplicas();
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.stop()));
-    await shared?.close();
-  }, 60_000);
+  afterAll(() => shared?.close(), 60_000);
 
   it('serves a subgraph published through the CLI on both gateways within 2 s, with the same composition id', async () => {
     for (const g of gateways) {
@@ -97,7 +91,7 @@ describe('registry shared by two gateway processes over Redis', () => {
 
     // Restart both: the registry in Redis still holds the old set.
     await Promise.all(gateways.map((g) => g.stop()));
-    gateways = await Promise.all([spawnGateway({ env }), spawnGateway({ env })]);
+    gateways = await shared.startReplicas();
     for (const g of gateways) {
       expect((await readiness(g)).compositionId).toBe(before[0]!.compositionId);
       expect((await postGraphQL(g.url, REVIEWS_QUERY)).body.errors).toBeUndefined();
@@ -114,13 +108,7 @@ describe('registry shared by two gateway processes over Redis', () => {
     await redis.hdel(`${prefix}{registry}:subgraphs`, 'reviews');
     await redis.set(`${prefix}{registry}:version`, String(version + 1));
     for (const g of gateways) {
-      const deadline = Date.now() + 10_000;
-      let id = before.compositionId;
-      while (id === before.compositionId && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        id = (await readiness(g)).compositionId;
-      }
-      expect(id).not.toBe(before.compositionId);
+      await until('the replica to notice the change by polling', async () => (await readiness(g)).compositionId !== before.compositionId, 10_000);
       expect((await postGraphQL(g.url, REVIEWS_QUERY)).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
   });
