@@ -14,6 +14,7 @@ import type { Config } from './config/index.js';
 import { createGateway } from './gateway/createGateway.js';
 import { subgraphHeaders } from './gateway/subgraphHeaders.js';
 import type { TesseraContext } from './graphql/context.js';
+import type { ExplorerPreset } from './graphql/explorer.js';
 import { createAdmission } from './http/admission.js';
 import { createHttpServer } from './http/createHttpServer.js';
 import { drain, trackConnections } from './http/drain.js';
@@ -26,7 +27,6 @@ import { createGraphQLPipeline } from './server/graphqlPipeline.js';
 import type { Phase } from './server/phase.js';
 import { createRoutes } from './server/routes.js';
 import { createSupergraphSource } from './server/supergraphSource.js';
-import type { ExplorerPreset } from './graphql/explorer.js';
 
 export type { Phase };
 
@@ -123,7 +123,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     rateLimits,
     appPolicy: policy,
     compositionId: () => manager.state?.id,
-    ...(options.explorer ? { explorer: options.explorer } : {}),
+    explorer: options.explorer,
   });
 
   const verifyToken = createTokenVerifier(config.auth);

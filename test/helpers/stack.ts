@@ -74,7 +74,7 @@ export async function startStack(options: { env?: Record<string, string>; mocks?
     ...options.env,
   };
   const config = loadConfig(env);
-  const app = createApp(config, { app: demoApp, env, log: pino({ level: 'silent' }), ...(options.explorer ? { explorer: options.explorer } : {}) });
+  const app = createApp(config, { app: demoApp, env, log: pino({ level: 'silent' }), explorer: options.explorer });
   try {
     await app.start();
   } catch (error) {

@@ -108,7 +108,13 @@ describe('the README, walked from the quick start to a registered service, witho
   let dataDir: string;
   const started: Background[] = [];
   const stopAll = () => {
-    for (const { child } of started) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+    for (const { child } of started) {
+      try {
+        if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // The group is gone already.
+      }
+    }
   };
 
   beforeAll(async () => {

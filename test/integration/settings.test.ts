@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/processes.js';
 
@@ -52,7 +52,6 @@ describe('settings: .env and the CLI’s own options', () => {
   it('reads the file ENV_FILE names, none when it is empty, and refuses one that does not exist', async () => {
     await writeFile(join(dir, 'other.env'), `JWT_SECRET=${SECRET_IN_ENV}\n`);
     const other = await tessera(['token', '--sub', '8'], dir, { ENV_FILE: 'other.env' });
-    expect(decodeJwt(other.stdout.trim()).sub).toBe('8');
     expect((await jwtVerify(other.stdout.trim(), key(SECRET_IN_ENV))).payload.sub).toBe('8');
 
     const none = await tessera(['token', '--sub', '8'], dir, { ENV_FILE: '' });

@@ -10,31 +10,13 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { composeFromSpecs } from '../../src/composition/loadSubgraphs.js';
 import { mockEnv, postGraphQL } from '../helpers/stack.js';
-import { freePort } from '../helpers/processes.js';
+import { freePort, ROOT, runScript } from '../helpers/processes.js';
 import { until } from '../helpers/until.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
-/** Runs a Tessera command to completion (bounded), returning its exit code and output. */
-function run(args: string[], env: Record<string, string>, timeoutMs = 20_000) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent', ENV_FILE: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
+/** Runs the gateway to completion (bounded): it is expected to stop on its own. */
+const run = (env: Record<string, string>) => runScript('src/main.ts', [], { env: { LOG_LEVEL: 'silent', ...env }, timeoutMs: 20_000 });
 
 describe('start-up', () => {
   let dir: string;
@@ -56,14 +38,14 @@ describe('start-up', () => {
 `;
     const path = join(dir, 'conflict.yaml');
     writeFileSync(path, yaml);
-    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
+    const { code, stderr } = await run({ SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
     expect(code).toBe(1);
     expect(stderr).toContain('Composition failed');
     expect(stderr).toMatch(/Thing\.name/);
   });
 
   it('a bad environment value stops start-up and names the variable', async () => {
-    const { code, stderr } = await run(['src/main.ts'], { PORT: 'abc', SUBGRAPH_TIMEOUT_MS: 'soon' });
+    const { code, stderr } = await run({ PORT: 'abc', SUBGRAPH_TIMEOUT_MS: 'soon' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT="abc"');
     expect(stderr).toContain('SUBGRAPH_TIMEOUT_MS="soon"');
@@ -73,7 +55,7 @@ describe('start-up', () => {
     const yaml = `subgraphs:\n  ghost:\n    routing_url: http://127.0.0.1:${await freePort()}/graphql\n`;
     const path = join(dir, 'ghost.yaml');
     writeFileSync(path, yaml);
-    const { code, stderr } = await run(['src/main.ts'], { SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
+    const { code, stderr } = await run({ SUPERGRAPH_CONFIG: path, PORT: String(await freePort()), METRICS_PORT: '0' });
     expect(code).toBe(1);
     expect(stderr).toContain('[ghost]');
     expect(stderr).toContain('Could not fetch the schema');
@@ -130,7 +112,8 @@ describe('serving a pre-composed supergraph file', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
+      // --port is what is tested, so this one is spawned by hand (spawnGateway sets PORT itself).
+      env: { ...process.env, ...mockEnv(mocks), APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent', METRICS_PORT: '0', ENV_FILE: '' },
       stdio: 'ignore',
     });
     try {
