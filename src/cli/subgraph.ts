@@ -32,7 +32,7 @@ interface AdminTarget {
 function adminTarget(given: string | undefined): AdminTarget {
   const token = process.env.ADMIN_TOKEN || undefined;
   const kept = token ? undefined : readDevSecrets(process.env);
-  return { url: given ?? process.env.TESSERA_GATEWAY ?? kept?.gatewayUrl ?? 'http://127.0.0.1:4000', token: token ?? kept?.adminToken };
+  return { url: given ?? (process.env.TESSERA_GATEWAY || kept?.gatewayUrl || 'http://127.0.0.1:4000'), token: token ?? kept?.adminToken };
 }
 
 interface AdminAnswer {

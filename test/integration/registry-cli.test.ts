@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVIEWS_SDL, startAllMocks, type MockSet } from '../../services-mock/index.js';
+import { DEV_SECRETS_FILE } from '../../src/dev/devSecrets.js';
 import { runScript } from '../helpers/processes.js';
 import { ADMIN_TOKEN, CONFLICTING_SDL, tempDir, writeSupergraphWithoutReviews } from '../helpers/registryFixtures.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -85,5 +86,19 @@ describe('tessera subgraph CLI', () => {
     const forced = await cli(['remove', 'reviews', '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^Removed reviews: registry version \d+/);
+  });
+
+  it('without ADMIN_TOKEN or --gateway, uses the token and URL npm start keeps; never in production', async () => {
+    const kept = join(dir.path, 'kept');
+    await mkdir(kept);
+    // As npm start writes it (src/dev/devSecrets.ts), here for this test's gateway.
+    await writeFile(join(kept, DEV_SECRETS_FILE), JSON.stringify({ jwtSecret: 'x'.repeat(32), adminToken: ADMIN_TOKEN, gatewayUrl: stack.url }));
+    const env = { ADMIN_TOKEN: '', TESSERA_GATEWAY: '', DATA_DIR: kept };
+    const listed = await runScript('src/cli/main.ts', ['subgraph', 'list', '--json'], { env: { ...env, NODE_ENV: 'development' } });
+    expect(listed.stderr).toBe('');
+    expect(JSON.parse(listed.stdout).map((s: { name: string }) => s.name)).toContain('users');
+    const production = await runScript('src/cli/main.ts', ['subgraph', 'list', '--gateway', stack.url], { env: { ...env, NODE_ENV: 'production' } });
+    expect(production.code).toBe(1);
+    expect(production.stderr).toMatch(/^error\[UNAUTHENTICATED\]/);
   });
 });
