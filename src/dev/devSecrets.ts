@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { envSchema } from '../config/env.js';
+import { hostAllowed } from '../registry/hostMatch.js';
 
 /**
  * What `npm start` keeps in `DATA_DIR` (git-ignored `.tessera/` by default) so that nothing needs a
@@ -59,9 +59,5 @@ export function keepDevSecrets(path: string, gatewayUrl: string | undefined, kep
 /** Whether the environment names a key to verify tokens with; if not, development signs with the kept secret. */
 export const hasJwtKeySource = (env: NodeJS.ProcessEnv): boolean => Boolean(env.JWT_SECRET || env.JWT_PUBLIC_KEY || env.JWT_JWKS_URL);
 
-/** A host only this machine can reach: the admin API opens by itself only there. */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+/** A host only this machine can reach (the registry's own host matcher): the admin API opens by itself only there. */
+export const isLoopbackHost = (host: string): boolean => host !== '' && hostAllowed(host, ['localhost', '127.0.0.0/8', '::1']);

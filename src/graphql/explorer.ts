@@ -37,7 +37,7 @@ const loadRenderer = async () => ((await import(RENDERER)) as { renderGraphiQL: 
  * The page: GraphiQL with everything inlined (scripts, styles, editor workers) by
  * `@graphql-yoga/render-graphiql`, so it loads from the gateway alone, without internet or a CDN.
  */
-export async function explorerHtml(preset: ExplorerPreset = {}): Promise<string> {
+async function explorerHtml(preset: ExplorerPreset = {}): Promise<string> {
   const renderGraphiQL = await loadRenderer();
   const html = renderGraphiQL({
     title: 'Tessera',

@@ -48,7 +48,7 @@ describe('development secrets (what npm start keeps for the CLI)', () => {
   });
 
   it('the admin API opens by itself only on loopback; any key source means the kept secret is not used', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', 'example.com', '']) expect(isLoopbackHost(host), host).toBe(false);
     expect(hasJwtKeySource({})).toBe(false);
     expect(hasJwtKeySource({ JWT_JWKS_URL: 'https://id.example.com/jwks' })).toBe(true);

@@ -1,10 +1,9 @@
 import { lookup } from 'node:dns';
 import { describe, expect, it } from 'vitest';
+import { embeddedIPv4, hostAllowed } from '../../src/registry/hostMatch.js';
 import {
   checkSubgraphUrl,
-  embeddedIPv4,
   guardSubgraphUrl,
-  hostAllowed,
   isForbiddenAddress,
   refuseForbiddenLookup,
   UrlRefusedError,
