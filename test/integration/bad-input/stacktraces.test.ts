@@ -21,7 +21,7 @@ describe('stack traces in development: none unless asked for', () => {
 describe('stack traces with ERROR_STACKTRACES=true', () => {
   const stack = useStack({ NODE_ENV: 'development', ERROR_STACKTRACES: 'true' });
 
-  it('every error carries its stack trace', async () => {
+  it('a validation error carries its stack trace', async () => {
     const typo = await post(stack(), { query: TYPO });
     expect(typo.body.errors?.[0]?.extensions?.stacktrace).toEqual(expect.arrayContaining([expect.stringContaining('GraphQLError')]));
   });
