@@ -1,5 +1,4 @@
 import './gateway/noTelemetry.js';
-import './gateway/flattenReExports.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';

@@ -1,5 +1,4 @@
 import './gateway/noTelemetry.js';
-import './gateway/flattenReExports.js';
 import app from '../tessera.config.js';
 import { createApp } from './app.js';
 import { startCluster } from './cluster.js';

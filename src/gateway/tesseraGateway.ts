@@ -50,8 +50,18 @@ interface Served {
 }
 
 const tracer = trace.getTracer('tessera-gateway');
-// Apollo Server and its plugins read the gateway's version from the schema's extensions.
-const { version: APOLLO_GATEWAY_VERSION } = createRequire(import.meta.url)('@apollo/gateway/package.json') as { version: string };
+/**
+ * Apollo Server and its plugins read the gateway's version from the schema's extensions: the version
+ * of the planner that plans. Read from the planner's package.json when a future `exports` map still
+ * lets it be read, 'unknown' otherwise; nothing else depends on it.
+ */
+const PLANNER_VERSION = ((): string => {
+  try {
+    return (createRequire(import.meta.url)('@apollo/query-planner/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /**
  * Tessera's gateway, behind Apollo Server's public gateway contract: it builds each supergraph's
@@ -105,7 +115,7 @@ export class TesseraGateway implements GatewayInterface {
     const apiSchema = supergraph.apiSchema();
     await nextTurn();
     const schema = apiSchema.toGraphQLJSSchema();
-    schema.extensions = { ...schema.extensions, apollo: { gateway: { version: APOLLO_GATEWAY_VERSION } } };
+    schema.extensions = { ...schema.extensions, apollo: { gateway: { version: PLANNER_VERSION } } };
     await nextTurn();
     const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     await nextTurn();
@@ -161,9 +171,11 @@ export class TesseraGateway implements GatewayInterface {
         // Usage-reporting traces are built by Apollo's executor only.
         const wantsTraces = !!requestContext.metrics?.captureTraces;
         this.#o.onRun?.(wantsTraces ? 'apollo' : 'tessera');
-        // Apollo's executor is typed against its own copy of the gateway interface's types.
-        const run = wantsTraces ? (apolloExecuteQueryPlan as unknown as typeof executeQueryPlan) : executeQueryPlan;
-        const response = await run(queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema, undefined);
+        const response = wantsTraces
+          ? // Apollo's executor is typed against its own copy of the gateway interface's types.
+            await (apolloExecuteQueryPlan as unknown as (...args: [...Parameters<typeof executeQueryPlan>, undefined]) => ReturnType<typeof executeQueryPlan>)(
+              queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema, undefined)
+          : await executeQueryPlan(queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema);
         if (response.errors) span.setStatus({ code: SpanStatusCode.ERROR });
         return response;
       } catch (error) {

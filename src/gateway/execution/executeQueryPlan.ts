@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import { LRUCache } from 'lru-cache';
 import { assert, ERRORS, errorCodeDef, type FieldSelection, type Operation, operationFromDocument } from '@apollo/federation-internals';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   executeSync,
   GraphQLError,
@@ -17,6 +16,7 @@ import {
 } from 'graphql';
 import { fieldError } from '../../errors/codes.js';
 import { INCOMING_OPERATION } from '../incomingOperationKind.js';
+import { applyRewrites, hydratedPaths, isObjectOfType } from './dataRewrites.js';
 import { failedFetchPaths } from './failedFetchPaths.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
@@ -32,30 +32,12 @@ import { computeResponse } from './resultShaping.js';
  * for them runs the gateway's own executor.
  */
 
-const require = createRequire(import.meta.url);
-type Rewrite = unknown;
+// The gateway's span names, so dashboards built on Apollo Gateway's spans keep working.
+const tracer = trace.getTracer('tessera-gateway');
+const SPANS = { EXECUTE: 'gateway.execute', FETCH: 'gateway.fetch', POST_PROCESSING: 'gateway.postprocessing' } as const;
 
-/** The gateway's own pieces this executor reuses; loaded on first use, after install checked the version. */
-interface GatewayInternals {
-  applyRewrites(schema: GraphQLSchema, rewrites: readonly Rewrite[] | undefined, value: Record<string, unknown> | undefined): void;
-  isObjectOfType(schema: GraphQLSchema, obj: Record<string, unknown>, typeCondition: string): boolean;
-  generateHydratedPaths(parent: (string | number)[], path: ResponsePath, data: unknown, result: (string | number)[][]): void;
-  tracer: { startActiveSpan<T>(name: string, ...args: unknown[]): T };
-  OpenTelemetrySpanNames: { EXECUTE: string; FETCH: string; POST_PROCESSING: string };
-  recordExceptions(span: Span, exceptions: readonly unknown[], config: unknown): void;
-}
-
-let internals: GatewayInternals | undefined;
-const gateway = (): GatewayInternals =>
-  (internals ??= {
-    ...(require('@apollo/gateway/dist/dataRewrites.js') as Pick<GatewayInternals, 'applyRewrites' | 'isObjectOfType'>),
-    ...(require('@apollo/gateway/dist/executeQueryPlan.js') as Pick<GatewayInternals, 'generateHydratedPaths'>),
-    ...(require('@apollo/gateway/dist/utilities/opentelemetry.js') as Pick<GatewayInternals, 'tracer' | 'OpenTelemetrySpanNames' | 'recordExceptions'>),
-  });
-
-/** As the gateway marks a span that failed: the exceptions recorded, the status an error. */
-function markFailed(span: Span, exceptions: readonly unknown[], telemetryConfig: unknown): void {
-  gateway().recordExceptions(span, exceptions, telemetryConfig);
+/** As the gateway marks a span that failed. */
+function markFailed(span: Span): void {
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
@@ -108,10 +90,9 @@ export async function executeQueryPlan(
   operationContext: OperationContext,
   supergraphSchema: GraphQLSchema,
   apiSchema: ApiSchema,
-  telemetryConfig: unknown,
 ): Promise<GatewayExecutionResult> {
   const logger = requestContext.logger || console;
-  return gateway().tracer.startActiveSpan<Promise<GatewayExecutionResult>>(gateway().OpenTelemetrySpanNames.EXECUTE, async (span: Span): Promise<GatewayExecutionResult> => {
+  return tracer.startActiveSpan(SPANS.EXECUTE, async (span: Span): Promise<GatewayExecutionResult> => {
     try {
       const errors: GraphQLError[] = [];
       let operation: Operation;
@@ -124,7 +105,7 @@ export async function executeQueryPlan(
       const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors, omittedErrors: 0 };
       const unfilteredData = new ResponseObject();
       if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
-      if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData }, telemetryConfig);
+      if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData });
       if (context.omittedErrors > 0) {
         errors.push(
           fieldError('RESPONSE_TOO_LARGE', `${context.omittedErrors} more subgraph errors were left out; the first ${MAX_SUBGRAPH_ERRORS} are above.`, {
@@ -134,7 +115,7 @@ export async function executeQueryPlan(
         );
       }
 
-      const result = await gateway().tracer.startActiveSpan<Promise<GatewayExecutionResult>>(gateway().OpenTelemetrySpanNames.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
+      const result = await tracer.startActiveSpan(SPANS.POST_PROCESSING, async (postSpan: Span): Promise<GatewayExecutionResult> => {
         let data;
         try {
           const variables = requestContext.request.variables;
@@ -148,11 +129,11 @@ export async function executeQueryPlan(
               executeIntrospection(operationContext.schema, f.expandFragments().toSelectionNode(), operationContext.operation.variableDefinitions, variables),
           }));
           if (errors.length === 0 && postProcessingErrors.length > 0) {
-            markFailed(postSpan, postProcessingErrors, telemetryConfig);
+            markFailed(postSpan);
             return { extensions: { valueCompletion: postProcessingErrors }, data };
           }
         } catch (error) {
-          markFailed(postSpan, [error], telemetryConfig);
+          markFailed(postSpan);
           // Execution ran and its answer was cut: `data` is null (an execution error, 200), not absent
           // (a request error, 400), and the subgraphs' errors so far stay with it.
           if (error instanceof GraphQLError && error.extensions.code === 'RESPONSE_TOO_LARGE') return { errors: [...errors, error], data: null };
@@ -166,11 +147,11 @@ export async function executeQueryPlan(
         return errors.length === 0 ? { data } : { errors, data };
       });
       if (result.errors) {
-        markFailed(span, result.errors, telemetryConfig);
+        markFailed(span);
       }
       return result;
     } catch (err) {
-      markFailed(span, [err], telemetryConfig);
+      markFailed(span);
       throw err;
     } finally {
       span.end();
@@ -198,21 +179,21 @@ function operationFor(apiSchema: ApiSchema, operationContext: OperationContext):
   return operation;
 }
 
-async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cursor | undefined, telemetryConfig: unknown): Promise<void> {
+async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cursor | undefined): Promise<void> {
   if (!cursor) return;
   switch (node.kind) {
     case 'Sequence':
-      for (const child of node.nodes) await executeNode(context, child, cursor, telemetryConfig);
+      for (const child of node.nodes) await executeNode(context, child, cursor);
       return;
     case 'Parallel':
-      await Promise.all(node.nodes.map((child) => executeNode(context, child, cursor, telemetryConfig)));
+      await Promise.all(node.nodes.map((child) => executeNode(context, child, cursor)));
       return;
     case 'Flatten':
-      await executeNode(context, node.node, moveIntoCursor(cursor, node.path), telemetryConfig);
+      await executeNode(context, node.node, moveIntoCursor(cursor, node.path));
       return;
     case 'Fetch':
       try {
-        await executeFetch(context, node, cursor, telemetryConfig);
+        await executeFetch(context, node, cursor);
       } catch (error) {
         context.errors.push(...atFailedFetchPaths(error as GraphQLError, node, cursor));
       }
@@ -220,7 +201,7 @@ async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cu
     case 'Condition': {
       const condition = evaluateCondition(node, context.operation.variableDefinitions, context.requestContext.request.variables);
       const branch = condition ? node.ifClause : node.elseClause;
-      if (branch) await executeNode(context, branch, cursor, telemetryConfig);
+      if (branch) await executeNode(context, branch, cursor);
       return;
     }
     case 'Defer':
@@ -228,9 +209,9 @@ async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cu
   }
 }
 
-async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, telemetryConfig: unknown): Promise<void> {
+async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor): Promise<void> {
   const service = context.serviceMap[fetch.serviceName];
-  return gateway().tracer.startActiveSpan<Promise<void>>(gateway().OpenTelemetrySpanNames.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
+  return tracer.startActiveSpan(SPANS.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
     try {
       if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
       const entities: Data[] = [];
@@ -251,7 +232,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
 
       if (!fetch.requires) {
         const received = await sendOperation(context, fetch, cursor, service, variables);
-        if (received) gateway().applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
+        if (received) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
         for (const entity of entities) deepMerge(entity, received);
         return;
       }
@@ -268,14 +249,14 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       for (let r = 0; r < receivedEntities.length; r++) {
         const receivedEntity = receivedEntities[r] as Data | undefined;
         if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = entities[firstEntity[r]!]![TYPENAME];
-        gateway().applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
+        applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
       }
       for (let index = 0; index < entities.length; index++) {
         const r = entityRepresentation[index]!;
         if (r >= 0) deepMerge(entities[index]!, receivedEntities[r] as Data | undefined);
       }
     } catch (err) {
-      markFailed(span, [err], telemetryConfig);
+      markFailed(span);
       throw err;
     } finally {
       span.end();
@@ -314,7 +295,7 @@ export function entityRepresentations(schema: GraphQLSchema, fetch: FetchNode, e
     if (r === NOT_FLAT) {
       representation = executeSelectionSet(schema, entity, requires);
       if (!representation || !representation[TYPENAME]) continue;
-      gateway().applyRewrites(schema, fetch.inputRewrites, representation);
+      applyRewrites(schema, fetch.inputRewrites, representation);
       const key = JSON.stringify(representation);
       r = byKey.get(key) ?? representations.length;
       if (r === representations.length) byKey.set(key, r);
@@ -371,7 +352,7 @@ const NOT_FLAT = -2;
  * and `null`) only cost a duplicate; no two different representations ever share an index.
  */
 function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tree: ValueTree, candidate: number): number {
-  if (flat.typenameAt < 0 || !gateway().isObjectOfType(schema, entity, flat.typeCondition)) return NONE;
+  if (flat.typenameAt < 0 || !isObjectOfType(schema, entity, flat.typeCondition)) return NONE;
   const names = flat.responseNames;
   for (let i = 0; i < names.length; i++) {
     const value = Object.hasOwn(entity, names[i]!) ? entity[names[i]!] : undefined;
@@ -434,22 +415,19 @@ async function sendOperation(
  * had one representation per entity that made one, so an entity's position is its rank among those.
  */
 function lazyErrorPaths(fetch: FetchNode, cursor: Cursor, entityRepresentation: Int32Array | undefined) {
-  let hydratedPaths: (string | number)[][] | undefined;
+  let hydrated: (string | number)[][] | undefined;
   let positions: number[][] | undefined;
   return (errorPath: readonly (string | number)[] | undefined): ((string | number)[] | undefined)[] => {
     const index = errorPath?.[1];
     if (fetch.requires && typeof index === 'number') {
-      if (!hydratedPaths) {
-        hydratedPaths = [];
-        gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydratedPaths);
-      }
+      hydrated ??= hydratedPaths(cursor.path, cursor.fullResult);
       if (!positions && entityRepresentation) {
         positions = [];
         let position = 0;
         for (const r of entityRepresentation) if (r >= 0) (positions[r] ??= []).push(position++);
       }
       const rest = errorPath!.slice(2);
-      return (positions?.[index] ?? [index]).map((position) => [...(hydratedPaths![position] ?? []), ...rest]);
+      return (positions?.[index] ?? [index]).map((position) => [...(hydrated![position] ?? []), ...rest]);
     }
     return [errorPath ? [...cursor.path, ...errorPath] : undefined];
   };
@@ -460,8 +438,7 @@ function atFailedFetchPaths(error: GraphQLError, fetch: FetchNode, cursor: Curso
   if (!(error instanceof GraphQLError) || error.path) return [error];
   let entityPath: (string | number)[] = cursor.path;
   if (fetch.requires) {
-    const hydrated: (string | number)[][] = [];
-    gateway().generateHydratedPaths([], cursor.path, cursor.fullResult, hydrated);
+    const hydrated = hydratedPaths(cursor.path, cursor.fullResult);
     if (!hydrated[0]) return [error];
     entityPath = hydrated[0];
   }
@@ -527,7 +504,7 @@ export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, 
   // into a fresh object it would be copied as it is; not matching, or missing a field, leaves it empty).
   if (selections.length === 1 && selections[0]!.kind === 'InlineFragment') {
     const only = selections[0]!;
-    const matches = only.typeCondition !== undefined && gateway().isObjectOfType(schema, source, only.typeCondition);
+    const matches = only.typeCondition !== undefined && isObjectOfType(schema, source, only.typeCondition);
     return (matches ? executeSelectionSet(schema, source, only.selections) : null) ?? new ResponseObject();
   }
   const result = new ResponseObject();
@@ -548,7 +525,7 @@ export function executeSelectionSet(schema: GraphQLSchema, source: Data | null, 
       }
     } else if (selection.kind === 'InlineFragment') {
       if (!selection.typeCondition || !source) continue;
-      if (gateway().isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, executeSelectionSet(schema, source, selection.selections));
+      if (isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, executeSelectionSet(schema, source, selection.selections));
     }
   }
   return result;

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import {
   assert,
   ERRORS,
@@ -407,9 +406,3 @@ function updateOutputValue(
   hasErrors = !isValidValue;
   return isValidValue ? inputValue : null;
 }
-
-const require = createRequire(import.meta.url);
-
-/** `@apollo/gateway`'s own, for comparison in tests. */
-export const apolloComputeResponse = (): typeof computeResponse =>
-  (require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: typeof computeResponse }).computeResponse;
