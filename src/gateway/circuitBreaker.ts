@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import type { BreakerConfig } from '../config/index.js';
+import type { SubgraphAnswer } from './subgraphCall/call.js';
 import { BREAKER_STATE_VALUE, metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 
 /** Thrown by an attempt that should count against the breaker, carrying what the caller needs. */
@@ -10,8 +11,8 @@ export class SubgraphFailure extends Error {
     readonly detail: string,
     readonly code?: string,
     readonly status?: number,
-    /** The response of a 5xx, which may still be a usable GraphQL body. */
-    readonly response?: { statusCode: number; headers: Record<string, string | string[] | undefined>; text: string },
+    /** The answer of a 5xx, which may still be a usable GraphQL response. */
+    readonly response?: SubgraphAnswer,
   ) {
     super(detail);
   }

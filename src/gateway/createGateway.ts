@@ -1,4 +1,3 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -8,15 +7,15 @@ import type { BreakerConfig, RetryConfig } from '../config/index.js';
 import type { SupergraphManager } from '../composition/supergraphManager.js';
 import { metrics as defaultMetrics, type Metrics } from '../observability/metrics.js';
 import { createSubgraphBreaker, type SubgraphBreaker } from './circuitBreaker.js';
-import { createFetchBudget } from './fetchBudget.js';
 import { RetryBudget } from './retry.js';
 import type { TesseraContext } from '../graphql/context.js';
 import { boundedCache } from '../cache/boundedCache.js';
 import { createSubgraphCacheHints, type SubgraphCacheHintOptions } from '../cache/cacheHints.js';
 import { refuseForbiddenLookup } from '../registry/urlGuard.js';
 import { meterInProcessAnswers } from './answerSize.js';
-import { LocalDataSource } from './localDataSource.js';
-import { RemoteDataSource } from './remoteDataSource.js';
+import { SubgraphDataSource } from './subgraphCall/dataSource.js';
+import { inProcessSubgraphCall, planHooks, remoteSubgraphCall } from './subgraphCall/hooks.js';
+import { InProcessTransport } from './subgraphCall/inProcessTransport.js';
 import { TesseraGateway } from './tesseraGateway.js';
 
 export interface GatewayOptions {
@@ -92,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Likewise the schemas with their list fields metered (the answer-size limit).
   const metered = new Map<GraphQLSchema, GraphQLSchema>();
   const cacheKeyHeaders = new Set(options.cacheKeyHeaders ?? []);
-  const buildService = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
+  const buildService = ({ name, url }: { name: string; url?: string }): SubgraphDataSource => {
     if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
     if (isLocalUrl(url)) {
       const localName = url.slice(LOCAL_SCHEME.length);
@@ -102,9 +101,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!hints) cacheHints.set(schema, (hints = createSubgraphCacheHints(schema, options.cacheHints)));
       let executable = metered.get(schema);
       if (!executable) metered.set(schema, (executable = meterInProcessAnswers(schema)));
-      return new LocalDataSource(name, executable, hints, options.operationCacheSize);
+      return new SubgraphDataSource(name, inProcessSubgraphCall(new InProcessTransport(executable, options.operationCacheSize), hints));
     }
-    return new RemoteDataSource({
+    const call = remoteSubgraphCall({
       name,
       url,
       dispatcher,
@@ -115,17 +114,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxResponseBytes: options.maxSubgraphResponseBytes,
       ...resilienceFor(name, url),
     });
+    return new SubgraphDataSource(name, call);
   };
-  const fetchBudget =
-    options.maxSubgraphFetches === undefined
-      ? undefined
-      : createFetchBudget(options.maxSubgraphFetches, () => metrics.operationLimitRejections.inc({ limit: 'subgraphFetches' }));
   const gateway = new TesseraGateway({
     source: options.manager,
     buildService,
     planCache: () => boundedCache<QueryPlan>(options.operationCacheSize ?? DEFAULT_PLAN_CACHE_SIZE),
-    // Runs after planning and before any fetch; throwing refuses the operation (400).
-    ...(fetchBudget ? { didResolveQueryPlan: fetchBudget } : {}),
+    planHooks: planHooks({
+      maxSubgraphFetches: options.maxSubgraphFetches,
+      onFetchBudgetRefused: () => metrics.operationLimitRejections.inc({ limit: 'subgraphFetches' }),
+    }),
     onRun: (executor) => metrics.queryPlans.inc({ executor }),
   });
   return {

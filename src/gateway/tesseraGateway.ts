@@ -17,6 +17,9 @@ import { coercedVariables } from '../operation/document.js';
 import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 
+/** Looks at a query plan before its first fetch; throwing refuses the operation. */
+export type PlanHook = (queryPlan: QueryPlan) => void;
+
 /** What the gateway needs of the supergraph's owner (src/composition/supergraphManager.ts). */
 export interface SupergraphSource {
   initialize(hooks: {
@@ -32,8 +35,8 @@ export interface TesseraGatewayOptions {
   readonly queryPlannerConfig?: QueryPlannerConfig;
   /** One plan cache per served graph (a new graph plans anew). */
   readonly planCache: () => InMemoryLRUCache<QueryPlan>;
-  /** Runs after planning and before any fetch; throwing refuses the operation. */
-  readonly didResolveQueryPlan?: (queryPlan: QueryPlan) => void;
+  /** Run in order after planning and before any fetch (subgraphCall/hooks.ts); throwing refuses the operation. */
+  readonly planHooks?: readonly PlanHook[];
   /** Hears which executor ran each plan: Tessera's, or Apollo's for a request that wants usage traces. */
   readonly onRun?: (executor: 'tessera' | 'apollo') => void;
 }
@@ -167,7 +170,7 @@ export class TesseraGateway implements GatewayInterface {
           });
           await served.plans.set(planKey, queryPlan);
         }
-        this.#o.didResolveQueryPlan?.(queryPlan);
+        for (const hook of this.#o.planHooks ?? []) hook(queryPlan);
         // Usage-reporting traces are built by Apollo's executor only.
         const wantsTraces = !!requestContext.metrics?.captureTraces;
         this.#o.onRun?.(wantsTraces ? 'apollo' : 'tessera');

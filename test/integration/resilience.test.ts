@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubgraphBreaker } from '../../src/gateway/circuitBreaker.js';
-import { RemoteDataSource } from '../../src/gateway/remoteDataSource.js';
 import { RetryBudget } from '../../src/gateway/retry.js';
+import { SubgraphDataSource } from '../../src/gateway/subgraphCall/dataSource.js';
+import { remoteSubgraphCall, type RemoteSubgraphOptions } from '../../src/gateway/subgraphCall/hooks.js';
 import { metrics } from '../../src/observability/metrics.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
@@ -213,16 +214,14 @@ describe('the remote data source retries queries, never mutations', () => {
     await agent.close();
   });
 
-  const source = (target: string) =>
-    new RemoteDataSource({
-      name: 'svc',
-      url: target,
-      dispatcher: agent,
-      timeoutMs: 2_000,
-      headersFor: () => ({}),
-      retry: { maxAttempts: 2, baseMs: 1, budget: new RetryBudget(1) },
-    });
-  const run = (ds: RemoteDataSource, kind: 'query' | 'mutation') =>
+  /** A remote subgraph as the gateway builds it, with its hooks. */
+  const remote = (options: Partial<RemoteSubgraphOptions> & { url: string }) =>
+    new SubgraphDataSource(
+      'svc',
+      remoteSubgraphCall({ name: 'svc', dispatcher: agent, timeoutMs: 2_000, headersFor: () => ({}), cacheKeyHeaders: new Set(), metrics, ...options }),
+    );
+  const source = (target: string) => remote({ url: target, retry: { maxAttempts: 2, baseMs: 1, budget: new RetryBudget(1) } });
+  const run = (ds: SubgraphDataSource, kind: 'query' | 'mutation') =>
     ds.process({
       kind: 'incoming operation',
       request: { query: kind === 'query' ? '{ a }' : 'mutation { b }', variables: {} },
@@ -253,14 +252,7 @@ describe('the remote data source retries queries, never mutations', () => {
 
   it('no retry once the budget is spent', async () => {
     connections = 0;
-    const ds = new RemoteDataSource({
-      name: 'svc',
-      url: url(resetting),
-      dispatcher: agent,
-      timeoutMs: 2_000,
-      headersFor: () => ({}),
-      retry: { maxAttempts: 2, baseMs: 1, budget: new RetryBudget(0, 10_000, 1) },
-    });
+    const ds = remote({ url: url(resetting), retry: { maxAttempts: 2, baseMs: 1, budget: new RetryBudget(0, 10_000, 1) } });
     await expect(run(ds, 'query')).rejects.toBeDefined();
     await expect(run(ds, 'query')).rejects.toBeDefined();
     expect(connections).toBe(3); // 2 first attempts + the single retry the budget allowed
@@ -269,7 +261,7 @@ describe('the remote data source retries queries, never mutations', () => {
   it('GraphQL errors in a 200 answer never open the breaker', async () => {
     const breaker = createSubgraphBreaker('svc', { errorThresholdPercent: 1, volumeThreshold: 1, resetMs: 60_000, windowMs: 10_000, consecutiveFailures: 5 });
     try {
-      const ds = new RemoteDataSource({ name: 'svc', url: url(graphqlErrors), dispatcher: agent, timeoutMs: 2_000, headersFor: () => ({}), breaker });
+      const ds = remote({ url: url(graphqlErrors), breaker });
       hits = 0;
       for (let i = 0; i < 5; i++) {
         const response = await run(ds, 'query');

@@ -1,10 +1,12 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { execute, parse } from 'graphql';
+import { execute, parse, type GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { ANONYMOUS } from '../../src/auth/viewer.js';
-import { LocalDataSource } from '../../src/gateway/localDataSource.js';
+import { SubgraphDataSource } from '../../src/gateway/subgraphCall/dataSource.js';
+import { inProcessSubgraphCall } from '../../src/gateway/subgraphCall/hooks.js';
+import { InProcessTransport } from '../../src/gateway/subgraphCall/inProcessTransport.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
 import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
 import { restServices } from '../helpers/stack.js';
@@ -27,9 +29,15 @@ const schemaOf = (name: string) => local.subgraphs.find((s) => s.name === name)!
 const seen = (result: { data?: unknown; errors?: readonly { message: string; path?: unknown; extensions?: unknown }[] }) =>
   JSON.parse(JSON.stringify({ data: result.data ?? null, errors: (result.errors ?? []).map((e) => ({ message: e.message, path: e.path, extensions: e.extensions ?? {} })) })) as unknown;
 
-async function viaDataSource(source: LocalDataSource, query: string, variables: Record<string, unknown>) {
+/** An in-process subgraph as the gateway builds it, and its transport (which says what it compiled). */
+function inProcess(name: string, schema: GraphQLSchema) {
+  const transport = new InProcessTransport(schema);
+  return { dataSource: new SubgraphDataSource(name, inProcessSubgraphCall(transport)), isCompiled: (query: string) => transport.isCompiled(query) };
+}
+
+async function viaDataSource(source: ReturnType<typeof inProcess>, query: string, variables: Record<string, unknown>) {
   const options = { kind: 'health check', request: { query, variables }, context: context() } as unknown as GraphQLDataSourceProcessOptions<TesseraContext>;
-  return seen(await source.process(options));
+  return seen(await source.dataSource.process(options));
 }
 
 const CASES: { name: string; subgraph: string; query: string; variables?: Record<string, unknown> }[] = [
@@ -56,7 +64,7 @@ describe('in-process subgraphs: compiled execution answers as graphql-js does', 
   it.each(CASES)('$name', async ({ subgraph, query, variables = {} }) => {
     const schema = schemaOf(subgraph);
     const expected = seen(await execute({ schema, document: parse(query), variableValues: variables, contextValue: context() }));
-    const source = new LocalDataSource(subgraph, schema);
+    const source = inProcess(subgraph, schema);
     // First run on graphql-js, then compiled.
     expect(await viaDataSource(source, query, variables)).toEqual(expected);
     expect(source.isCompiled(query)).toBe(false);
@@ -67,7 +75,7 @@ describe('in-process subgraphs: compiled execution answers as graphql-js does', 
 
   it('a failing service gives the same error from compiled code', async () => {
     const query = '{ product(sku: "SKU-0003") { sku title } }';
-    const source = new LocalDataSource('catalog', schemaOf('catalog'));
+    const source = inProcess('catalog', schemaOf('catalog'));
     await viaDataSource(source, query, {});
     await viaDataSource(source, query, {});
     expect(source.isCompiled(query)).toBe(true);
@@ -82,7 +90,7 @@ describe('in-process subgraphs: compiled execution answers as graphql-js does', 
   });
 
   it('an invalid query is refused without running, every time', async () => {
-    const source = new LocalDataSource('users', schemaOf('users'));
+    const source = inProcess('users', schemaOf('users'));
     for (let i = 0; i < 3; i++) {
       const answer = (await viaDataSource(source, '{ user(id: "1") { nope } }', {})) as { errors: { message: string }[] };
       expect(answer.errors[0]!.message).toMatch(/nope/);

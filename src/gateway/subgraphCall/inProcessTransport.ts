@@ -1,19 +1,17 @@
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { CacheHint } from '@apollo/cache-control-types';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
-import type { TesseraContext } from '../graphql/context.js';
-import { INCOMING_OPERATION } from './incomingOperationKind.js';
+import type { SubgraphAnswer, SubgraphCall } from './call.js';
 
-/** A subgraph query as this data source keeps it: parsed and validated, compiled once it is reused. */
+/** A subgraph query as this transport keeps it: parsed and validated, compiled once it is reused. */
 type Prepared =
   | { readonly errors: readonly Error[] }
   | { readonly document: DocumentNode; uses: number; compiled?: CompiledQuery | null };
 
 /** Runs of one query before it is compiled: a query seen once is not worth a compile. */
 const COMPILE_AFTER_USES = 2;
+
+const NO_HEADERS = Object.freeze({});
 
 /**
  * Runs a REST-wrapped subgraph in the gateway process: no HTTP hop, and the request's own
@@ -23,16 +21,13 @@ const COMPILE_AFTER_USES = 2;
  * map, a resolve info and a dictionary-mode object per field, which was a third of a heavy read's
  * garbage. A query graphql-jit cannot compile keeps running on graphql-js.
  */
-export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
+export class InProcessTransport {
   // Bounded by count and by size (a parsed document and its compiled code are some tens of times
   // the query's text), so many distinct operations cannot grow the process past a known budget.
   readonly #prepared: LRUCache<string, Prepared>;
 
   constructor(
-    readonly name: string,
     private readonly schema: GraphQLSchema,
-    /** The subgraph's cache hint for an operation (its `@cacheControl`); none means no caching info. */
-    private readonly cacheHintOf?: (document: DocumentNode) => CacheHint,
     /** Subgraph queries kept prepared. */
     maxQueries = 2_000,
   ) {
@@ -43,30 +38,20 @@ export class LocalDataSource implements GraphQLDataSource<TesseraContext> {
     });
   }
 
-  async process(options: GraphQLDataSourceProcessOptions<TesseraContext>): Promise<GatewayGraphQLResponse> {
-    const { request, context } = options;
-    const query = request.query ?? '';
+  readonly send = async (call: SubgraphCall): Promise<SubgraphAnswer> => {
+    const { query, variables, operationName } = call.request;
     const prepared = this.#prepare(query);
-    if ('errors' in prepared) return { errors: prepared.errors.map((e) => ({ message: e.message })) };
+    if ('errors' in prepared) return { status: 200, headers: NO_HEADERS, body: { errors: prepared.errors.map((e) => ({ message: e.message })) } };
     const { document } = prepared;
-    // Reported as a remote subgraph reports its Cache-Control: the response cache decides by it.
-    if (this.cacheHintOf && options.kind === INCOMING_OPERATION) {
-      options.incomingRequestContext.overallCachePolicy.restrict(this.cacheHintOf(document));
-    }
     if (prepared.compiled === undefined && ++prepared.uses >= COMPILE_AFTER_USES) {
-      const compiled = compileQuery(this.schema, document, request.operationName ?? undefined);
+      const compiled = compileQuery(this.schema, document, operationName ?? undefined);
       prepared.compiled = isCompiledQuery(compiled) ? compiled : null;
     }
-    if (prepared.compiled) return (await prepared.compiled.query(undefined, context, request.variables ?? {})) as GatewayGraphQLResponse;
-    const result = await execute({
-      schema: this.schema,
-      document,
-      variableValues: request.variables,
-      operationName: request.operationName,
-      contextValue: context,
-    });
-    return result as GatewayGraphQLResponse;
-  }
+    const body = prepared.compiled
+      ? await prepared.compiled.query(undefined, call.context, variables ?? {})
+      : await execute({ schema: this.schema, document, variableValues: variables, operationName, contextValue: call.context });
+    return { status: 200, headers: NO_HEADERS, body, document };
+  };
 
   /** Whether `query` now runs on compiled code (diagnostics and tests). */
   isCompiled(query: string): boolean {
