@@ -64,7 +64,7 @@ describe('cpu profile summary', () => {
       { id: 1, callFrame: frame('(root)', ''), children: [2, 3, 4, 5] },
       { id: 2, callFrame: frame('(idle)', '') },
       { id: 3, callFrame: frame('updateOutputValue', 'file:///x/node_modules/@apollo/gateway/dist/resultShaping.js', 145) },
-      { id: 4, callFrame: frame('process', 'file:///x/src/gateway/remoteDataSource.ts', 0) },
+      { id: 4, callFrame: frame('process', 'file:///x/src/gateway/subgraphCall/httpTransport.ts', 0) },
       { id: 5, callFrame: frame('(garbage collector)', '') },
     ],
     // Each delta is charged to the sample before it.
