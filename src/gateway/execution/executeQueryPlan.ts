@@ -27,8 +27,8 @@ import { computeResponse } from './resultShaping.js';
  * Moving into a response path walks it by index instead of copying the rest of the path for every
  * element; representations and merges allocate only what they return; the operation is made once
  * per parsed operation, not per request; shaping is compiled per selection set (resultShaping.ts);
- * response objects get hidden classes (responseObject.ts). The gateway's OpenTelemetry spans are
- * kept; usage-reporting traces are not built (Tessera never sends them), and a request that asks
+ * response objects get hidden classes (responseObject.ts). The gateway's OpenTelemetry span names
+ * are kept; usage-reporting traces are not built (Tessera never sends them), and a request that asks
  * for them runs the gateway's own executor.
  */
 
