@@ -63,7 +63,7 @@ function applyAt(schema: GraphQLSchema, path: readonly string[], start: number, 
   }
   const element = path[start]!;
   if (element.startsWith(FRAGMENT_PREFIX)) {
-    // A rewrite applies to an object of unknown type: the plan added its condition for the typed ones.
+    // As the gateway applies rewrites: an object that does not say its type is taken to be of it.
     if (isObjectOfType(schema, obj, element.slice(FRAGMENT_PREFIX.length), true)) applyAt(schema, path, start + 1, end, obj, apply);
   } else {
     applyAt(schema, path, start + 1, end, Object.hasOwn(obj, element) ? obj[element] : undefined, apply);
