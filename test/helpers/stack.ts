@@ -1,9 +1,11 @@
 import '../../src/gateway/noTelemetry.js';
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import demoApp from '../../tessera.config.js';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
+import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
 import type { ExplorerPreset } from '../../src/graphql/explorer.js';
 
 export interface Stack extends AsyncDisposable {
@@ -37,6 +39,20 @@ export function mockEnv(mocks: MockSet): Record<string, string> {
 /** The REST services the in-process subgraphs wrap, at the mocks' addresses. */
 export function restServices(mocks: MockSet): { users: string; orders: string; catalog: string } {
   return { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url };
+}
+
+/** The mocks and the demo's in-process subgraphs over them, started before the file's tests and closed after. */
+export function useLocalSubgraphs(): { readonly mocks: MockSet; readonly local: LocalSubgraphs } {
+  const started = {} as { mocks: MockSet; local: LocalSubgraphs };
+  beforeAll(async () => {
+    started.mocks = await startAllMocks();
+    started.local = createLocalSubgraphs({ services: restServices(started.mocks) });
+  });
+  afterAll(async () => {
+    await started.local?.close();
+    await started.mocks?.close();
+  });
+  return started;
 }
 
 export async function postGraphQL<T = any>(

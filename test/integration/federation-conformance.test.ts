@@ -295,7 +295,7 @@ const CASES: Case[] = [
   },
   {
     // A 5xx whose body is a GraphQL response: stock Apollo reports the HTTP status line; Tessera
-    // passes on what the subgraph said (src/gateway/subgraphCall/failures.ts).
+    // passes on what the subgraph said (src/gateway/subgraphCall/useFailureErrors.ts).
     name: 'subgraph answers 500 with a GraphQL error body',
     query: '{ me { id } legacyStatus }',
     expect: 'data+errors',

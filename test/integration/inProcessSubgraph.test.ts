@@ -1,30 +1,18 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAllMocks, type MockSet } from '../../services-mock/index.js';
+import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../../src/auth/viewer.js';
 import { SubgraphDataSource } from '../../src/gateway/subgraphCall/dataSource.js';
 import { inProcessSubgraphCall } from '../../src/gateway/subgraphCall/hooks.js';
 import { InProcessTransport } from '../../src/gateway/subgraphCall/inProcessTransport.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
-import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
-import { restServices } from '../helpers/stack.js';
+import { useLocalSubgraphs } from '../helpers/stack.js';
 
-let mocks: MockSet;
-let local: LocalSubgraphs;
-
-beforeAll(async () => {
-  mocks = await startAllMocks();
-  local = createLocalSubgraphs({ services: restServices(mocks) });
-});
-afterAll(async () => {
-  await local?.close();
-  await mocks?.close();
-});
+const stack = useLocalSubgraphs();
 
 const context = (): TesseraContext => ({ requestId: 'r', viewer: ANONYMOUS, log: pino({ level: 'silent' }), ip: '127.0.0.1', headers: {}, exchange: {} });
-const schemaOf = (name: string) => local.subgraphs.find((s) => s.name === name)!.schema;
+const schemaOf = (name: string) => stack.local.subgraphs.find((s) => s.name === name)!.schema;
 /** What a client would see: data and each error's message, path and extensions. */
 const seen = (result: { data?: unknown; errors?: readonly { message: string; path?: unknown; extensions?: unknown }[] }) =>
   JSON.parse(JSON.stringify({ data: result.data ?? null, errors: (result.errors ?? []).map((e) => ({ message: e.message, path: e.path, extensions: e.extensions ?? {} })) })) as unknown;
@@ -79,13 +67,13 @@ describe('in-process subgraphs: compiled execution answers as graphql-js does', 
     await viaDataSource(source, query, {});
     await viaDataSource(source, query, {});
     expect(source.isCompiled(query)).toBe(true);
-    mocks.catalog.setFaults({ status: 503 });
+    stack.mocks.catalog.setFaults({ status: 503 });
     try {
       const expected = seen(await execute({ schema: schemaOf('catalog'), document: parse(query), contextValue: context() }));
       expect((expected as { errors: unknown[] }).errors.length).toBe(1);
       expect(await viaDataSource(source, query, {})).toEqual(expected);
     } finally {
-      mocks.catalog.clearFaults();
+      stack.mocks.catalog.clearFaults();
     }
   });
 

@@ -1,21 +1,9 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startAllMocks, type MockSet } from '../../services-mock/index.js';
-import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
-import { restServices } from '../helpers/stack.js';
+import { expect, it } from 'vitest';
+import { useLocalSubgraphs } from '../helpers/stack.js';
 
-let mocks: MockSet;
-let local: LocalSubgraphs;
-
-beforeAll(async () => {
-  mocks = await startAllMocks();
-  local = createLocalSubgraphs({ services: restServices(mocks) });
-});
-afterAll(async () => {
-  await local.close();
-  await mocks.close();
-});
+const stack = useLocalSubgraphs();
 
 async function fetchSdl(url: string): Promise<string> {
   const res = await fetch(`${url}/graphql`, {
@@ -31,12 +19,12 @@ it('the four local subgraphs compose with the remote reviews and inventory subgr
   const remote = await Promise.all(
     (['reviews', 'inventory'] as const).map(async (name) => ({
       name,
-      url: `${mocks[name].url}/graphql`,
-      typeDefs: parse(await fetchSdl(mocks[name].url)),
+      url: `${stack.mocks[name].url}/graphql`,
+      typeDefs: parse(await fetchSdl(stack.mocks[name].url)),
     })),
   );
   const result = composeServices([
-    ...local.subgraphs.map((s) => ({ name: s.name, url: `local://${s.name}`, typeDefs: s.typeDefs })),
+    ...stack.local.subgraphs.map((s) => ({ name: s.name, url: `local://${s.name}`, typeDefs: s.typeDefs })),
     ...remote,
   ]);
   expect(result.errors?.map((e) => e.message) ?? []).toEqual([]);
@@ -56,9 +44,9 @@ it('the four local subgraphs compose with the remote reviews and inventory subgr
 });
 
 it('each local subgraph serves the SDL it was built from', async () => {
-  for (const subgraph of local.subgraphs) {
+  for (const subgraph of stack.local.subgraphs) {
     expect(subgraph.schema.getQueryType()?.getFields()['_service']).toBeDefined();
     expect(subgraph.typeDefs.kind).toBe('Document');
   }
-  expect(local.subgraphs.map((s) => s.name)).toEqual(['users', 'orders', 'catalog', 'bff']);
+  expect(stack.local.subgraphs.map((s) => s.name)).toEqual(['users', 'orders', 'catalog', 'bff']);
 });

@@ -1,3 +1,4 @@
+import type { CachePolicy } from '@apollo/cache-control-types';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { DocumentNode } from 'graphql';
 import type { TesseraContext } from '../../graphql/context.js';
@@ -16,6 +17,8 @@ export interface SubgraphCall {
   };
   /** The client request the call serves; absent for the gateway's own calls (a health check). */
   readonly incoming: GatewayGraphQLRequestContext | undefined;
+  /** That request's cache policy, which every subgraph answer may only shorten or make private. */
+  readonly cachePolicy: CachePolicy | undefined;
   /** Tessera's context of that request (viewer, request id, client headers). */
   readonly context: TesseraContext | undefined;
   /**

@@ -1,3 +1,4 @@
+import type { CachePolicy } from '@apollo/cache-control-types';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { TesseraContext } from '../../graphql/context.js';
@@ -22,6 +23,7 @@ export class SubgraphDataSource implements GraphQLDataSource<TesseraContext> {
       subgraph: this.name,
       request: { query: request.query ?? '', variables: request.variables, operationName: request.operationName, extensions: request.extensions },
       incoming,
+      cachePolicy: incoming?.overallCachePolicy as CachePolicy | undefined,
       context: options.context as TesseraContext | undefined,
       // A query operation's plan fetches queries only.
       idempotent: incoming?.operation?.operation === 'query',

@@ -6,16 +6,19 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { SubgraphBreaker } from '../circuitBreaker.js';
 import { createFetchBudget } from '../fetchBudget.js';
 import type { PlanHook } from '../tesseraGateway.js';
-import { useBreaker } from './breaker.js';
-import { useHttpCacheHints, useSchemaCacheHints } from './cacheHints.js';
 import { chain, type SubgraphHook, type SubgraphSend } from './call.js';
-import { useFailureErrors, useGraphQLAnswer } from './failures.js';
-import { useHeaders, useTraceContext } from './headers.js';
 import { httpTransport } from './httpTransport.js';
 import type { InProcessTransport } from './inProcessTransport.js';
-import { useMetrics } from './metrics.js';
-import { useRetry, type RetryOptions } from './retry.js';
-import { useTimeout } from './timeout.js';
+import { useBreaker } from './useBreaker.js';
+import { useFailureErrors } from './useFailureErrors.js';
+import { useGraphQLAnswer } from './useGraphQLAnswer.js';
+import { useHeaders } from './useHeaders.js';
+import { useHttpCacheHints } from './useHttpCacheHints.js';
+import { useMetrics } from './useMetrics.js';
+import { useRetry, type RetryOptions } from './useRetry.js';
+import { useSchemaCacheHints } from './useSchemaCacheHints.js';
+import { useTimeout } from './useTimeout.js';
+import { useTraceContext } from './useTraceContext.js';
 
 /**
  * What happens to a planned operation before any fetch, and around each subgraph call, in order.
@@ -31,10 +34,9 @@ export interface PlanHookOptions {
 
 /** Run on each query plan, in order, before its first fetch; throwing refuses the operation (400). */
 export function planHooks(o: PlanHookOptions): PlanHook[] {
-  const hooks: (PlanHook | undefined)[] = [
-    o.maxSubgraphFetches === undefined ? undefined : createFetchBudget(o.maxSubgraphFetches, o.onFetchBudgetRefused), // at most N subgraph fetches
-  ];
-  return hooks.filter((hook): hook is PlanHook => !!hook);
+  return present([
+    o.maxSubgraphFetches !== undefined && createFetchBudget(o.maxSubgraphFetches, o.onFetchBudgetRefused), // at most N subgraph fetches
+  ]);
 }
 
 export interface RemoteSubgraphOptions {
@@ -57,7 +59,7 @@ export interface RemoteSubgraphOptions {
 
 /** A subgraph served over HTTP. */
 export function remoteSubgraphCall(o: RemoteSubgraphOptions): SubgraphSend {
-  const hooks: (SubgraphHook | false | undefined)[] = [
+  const hooks = present<SubgraphHook>([
     // Once per call, on the way out:
     useHttpCacheHints(o.cacheKeyHeaders), // the answer's Cache-Control and Vary limit the response cache
     useGraphQLAnswer(), // an answer that is not a GraphQL response fails the call
@@ -69,16 +71,17 @@ export function remoteSubgraphCall(o: RemoteSubgraphOptions): SubgraphSend {
     useMetrics(o.metrics), // duration and failures by reason
     o.breaker && useBreaker(o.breaker), // refused at once while the subgraph is failing
     useTimeout(o.timeoutMs), // the attempt's deadline, the answer's body included
-  ];
-  return chain(present(hooks), httpTransport({ name: o.name, url: o.url, dispatcher: o.dispatcher, maxResponseBytes: o.maxResponseBytes }));
+  ]);
+  return chain(hooks, httpTransport({ name: o.name, url: o.url, dispatcher: o.dispatcher, maxResponseBytes: o.maxResponseBytes }));
 }
 
 /** A subgraph run in the gateway's process (a REST-wrapped subgraph). */
 export function inProcessSubgraphCall(transport: InProcessTransport, hintOf?: (document: DocumentNode) => CacheHint): SubgraphSend {
-  const hooks: (SubgraphHook | false | undefined)[] = [
+  const hooks = present<SubgraphHook>([
     hintOf && useSchemaCacheHints(hintOf), // the subgraph's @cacheControl limits the response cache
-  ];
-  return chain(present(hooks), transport.send);
+  ]);
+  return chain(hooks, transport.send);
 }
 
-const present = (hooks: readonly (SubgraphHook | false | undefined)[]): SubgraphHook[] => hooks.filter((hook): hook is SubgraphHook => !!hook);
+/** The hooks a subgraph's configuration turns on, in their order. */
+const present = <T>(hooks: readonly (T | false | undefined)[]): T[] => hooks.filter((hook): hook is T => !!hook);

@@ -1,5 +1,4 @@
 import type { TesseraContext } from '../../graphql/context.js';
-import { injectTraceHeaders } from '../../observability/tracing.js';
 import type { SubgraphHook } from './call.js';
 
 /** Adds the headers the gateway decides for a client's request (request id, propagated headers, identity). */
@@ -9,9 +8,3 @@ export const useHeaders =
     Object.assign(call.headers, headersFor(call.incoming ? call.context : undefined));
     return next(call);
   };
-
-/** Adds the W3C trace context of the active span (`traceparent`), when tracing is on. */
-export const useTraceContext = (): SubgraphHook => (call, next) => {
-  injectTraceHeaders(call.headers);
-  return next(call);
-};

@@ -5,14 +5,6 @@ import type { SubgraphHook } from './call.js';
 const unavailable = (subgraph: string, reason: string, extensions: Record<string, unknown> = {}) =>
   new TesseraError('SUBGRAPH_UNAVAILABLE', `Subgraph "${subgraph}" ${reason}.`, { serviceName: subgraph, ...extensions }).toGraphQLError();
 
-/** An answer that is not a GraphQL response (an HTML error page, an empty 404) fails the call. */
-export const useGraphQLAnswer = (): SubgraphHook => async (call, next) => {
-  const answer = await next(call);
-  const { body, status } = answer;
-  if (typeof body === 'object' && body !== null && ('data' in body || 'errors' in body)) return answer;
-  throw unavailable(call.subgraph, status >= 300 ? `answered HTTP ${status}` : 'answered with a body that is not a GraphQL response', { status });
-};
-
 /**
  * The failures of the hooks inside as the client's errors: a timeout as SUBGRAPH_TIMEOUT; a
  * refused connection, a 5xx or an open breaker as SUBGRAPH_UNAVAILABLE. A 5xx answer is passed on
