@@ -92,6 +92,11 @@ describe('hydrated paths', () => {
     ]);
   });
 
+  it('stop at a limit: the first value only, when that is all that is asked', () => {
+    expect(hydratedPaths(['list', '@', '@'], data, 1)).toEqual([['list', 0, 0]]);
+    expect(hydratedPaths(['me', 'reviews', '@', 'product'], data, 1)).toEqual([['me', 'reviews', 0, 'product']]);
+  });
+
   it('find nothing past a missing field, and fail on @ over an object', () => {
     expect(hydratedPaths(['me', 'missing', '@'], data)).toEqual([]);
     expect(() => hydratedPaths(['me', '@'], data)).toThrow(/list/);

@@ -77,16 +77,17 @@ function shadowInherited(obj: Data, key: string): void {
 
 /**
  * The response path of every value `path` leads to from `data` (`@` = each element of a list; a
- * list met where a field is expected is walked element by element), in document order.
+ * list met where a field is expected is walked element by element), in document order; the first
+ * `limit` only.
  */
-export function hydratedPaths(path: ResponsePath, data: unknown): (string | number)[][] {
+export function hydratedPaths(path: ResponsePath, data: unknown, limit = Infinity): (string | number)[][] {
   const result: (string | number)[][] = [];
-  collectPaths([], path, 0, data, result);
+  collectPaths([], path, 0, data, result, limit);
   return result;
 }
 
-function collectPaths(parent: (string | number)[], path: ResponsePath, start: number, data: unknown, result: (string | number)[][]): void {
-  if (data === null || data === undefined) return;
+function collectPaths(parent: (string | number)[], path: ResponsePath, start: number, data: unknown, result: (string | number)[][], limit: number): void {
+  if (data === null || data === undefined || result.length >= limit) return;
   if (start === path.length) {
     result.push(parent.slice());
     return;
@@ -98,13 +99,13 @@ function collectPaths(parent: (string | number)[], path: ResponsePath, start: nu
     const next = head === '@' ? start + 1 : start;
     for (let i = 0; i < data.length; i++) {
       parent.push(i);
-      collectPaths(parent, path, next, data[i], result);
+      collectPaths(parent, path, next, data[i], result, limit);
       parent.pop();
     }
   } else if (typeof head === 'string') {
     if (!Object.hasOwn(data as object, head)) return;
     parent.push(head);
-    collectPaths(parent, path, start + 1, (data as Data)[head], result);
+    collectPaths(parent, path, start + 1, (data as Data)[head], result, limit);
     parent.pop();
   } else {
     throw new Error(`Unknown path element "${String(head)}".`);

@@ -438,9 +438,9 @@ function atFailedFetchPaths(error: GraphQLError, fetch: FetchNode, cursor: Curso
   if (!(error instanceof GraphQLError) || error.path) return [error];
   let entityPath: (string | number)[] = cursor.path;
   if (fetch.requires) {
-    const hydrated = hydratedPaths(cursor.path, cursor.fullResult);
-    if (!hydrated[0]) return [error];
-    entityPath = hydrated[0];
+    const first = hydratedPaths(cursor.path, cursor.fullResult, 1)[0];
+    if (!first) return [error];
+    entityPath = first;
   }
   const paths = failedFetchPaths(fetch, entityPath);
   if (paths.length === 0) return [error];

@@ -22,6 +22,18 @@ function filledFields(selectionSet: SelectionSetNode | undefined, into: Set<stri
  * field rather than per entity: a list of 500 products whose reviews are down is one error.
  */
 export function failedFetchPaths(fetch: FetchNode, entityPath: readonly (string | number)[]): Path[] {
+  let names = filledByFetch.get(fetch);
+  if (!names) filledByFetch.set(fetch, (names = fieldsFilledBy(fetch)));
+  return names.map((name) => [...entityPath, name]);
+}
+
+/**
+ * Per fetch node of a cached plan: while a subgraph is down, every request's failed fetch asks,
+ * and the fetch's operation is parsed once rather than per request.
+ */
+const filledByFetch = new WeakMap<FetchNode, readonly string[]>();
+
+function fieldsFilledBy(fetch: FetchNode): readonly string[] {
   const document = fetch.operationDocumentNode ?? parse(fetch.operation, { noLocation: true });
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
@@ -30,5 +42,5 @@ export function failedFetchPaths(fetch: FetchNode, entityPath: readonly (string 
     const entities = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
     selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
   }
-  return [...filledFields(selectionSet, new Set())].map((name) => [...entityPath, name]);
+  return [...filledFields(selectionSet, new Set())];
 }
