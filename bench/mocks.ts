@@ -1,5 +1,6 @@
 // The five mock services for the benchmark, in their own process so they do not share an event
-// loop with the load generator. No added latency. Sends their URLs to the parent over IPC.
+// loop with the load generator. No added latency. Sends their URLs to the parent over IPC, and
+// answers the message `'counts'` with the requests each service has served (`MockCounts`).
 // With BENCH_REMOTE=1 the app's REST-wrapped subgraphs are served here too, over HTTP, so both
 // gateways call every subgraph remotely (the usual federated deployment).
 import { pino } from 'pino';
@@ -20,7 +21,13 @@ const urls: Record<string, string> = {
   inventory: `${mocks.inventory.url}/graphql`,
 };
 
-const served: MockService[] = [];
+/** What the benchmark counts per gateway request: calls to each GraphQL subgraph and to each REST service. */
+export interface MockCounts {
+  readonly subgraphs: Record<string, number>;
+  readonly rest: Record<string, number>;
+}
+
+const served: { readonly name: string; readonly service: MockService }[] = [];
 let local: ReturnType<typeof createLocalSubgraphs> | undefined;
 if (process.env.BENCH_REMOTE === '1') {
   local = createLocalSubgraphs({ services: { users: mocks.users.url, orders: mocks.orders.url, catalog: mocks.catalog.url } });
@@ -43,14 +50,29 @@ if (process.env.BENCH_REMOTE === '1') {
       }),
       { port: 0, host: '127.0.0.1' },
     );
-    served.push(service);
+    served.push({ name: subgraph.name, service });
     urls[`${subgraph.name}Subgraph`] = `${service.url}/graphql`;
   }
 }
 
+function counts(): MockCounts {
+  const total = (service: MockService) => service.stats().total;
+  return {
+    subgraphs: Object.fromEntries([
+      ...served.map(({ name, service }) => [name, total(service)] as const),
+      ['reviews', total(mocks.reviews)],
+      ['inventory', total(mocks.inventory)],
+    ]),
+    rest: { users: total(mocks.users), orders: total(mocks.orders), catalog: total(mocks.catalog) },
+  };
+}
+
+process.on('message', (message) => {
+  if (message === 'counts') process.send?.({ counts: counts() });
+});
 process.send?.(urls);
 const stop = () =>
-  void Promise.all([mocks.close(), ...served.map((s) => s.close()), local?.close()]).then(() => process.exit(0));
+  void Promise.all([mocks.close(), ...served.map((s) => s.service.close()), local?.close()]).then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('disconnect', stop);

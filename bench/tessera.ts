@@ -9,13 +9,19 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { plainSubgraphs } from './plainSubgraphs.js';
 
+const REMOTE_APP_SUBGRAPHS = ['users', 'orders', 'catalog', 'bff', 'reviews', 'inventory'];
+
 const config = loadConfig(process.env);
 const log = createLogger(config.logLevel);
 const primary = config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownGraceMs });
+// With every subgraph remote (BENCH_REMOTE=1) the app's subgraphs are served by the mocks process,
+// so the app names them all as remote: its edge rules and cache rules act on them as they would in
+// a deployment where the app's subgraphs run as services.
+const served = process.env.BENCH_REMOTE === '1' ? defineApp({ ...app, owns: { remote: REMOTE_APP_SUBGRAPHS }, subgraphs: undefined }) : app;
 const definition =
   process.env.BENCH_POLICY === 'off'
-    ? defineApp({ ...app, rules: undefined, subgraphs: ({ config: c, env }) => plainSubgraphs(c, env) })
-    : app;
+    ? defineApp({ ...served, rules: undefined, subgraphs: served.subgraphs && (({ config: c, env }) => plainSubgraphs(c, env)) })
+    : served;
 if (!primary) {
   const gateway = createApp(config, { app: definition, log });
   await gateway.start();
