@@ -1,22 +1,19 @@
 // `npm run bench [-- --quick]`: stock Apollo Gateway and Hive Gateway (Rust planner) against Tessera
 // in one run, taking turns. Everything listens on 127.0.0.1. See docs/benchmarks.md for what each row means.
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
-import { composeFromSpecs } from '../src/composition/loadSubgraphs.js';
-import { loadConfig } from '../src/config/index.js';
 import { firstDifference } from './lib/answers.js';
+import { HIVE_BIN, hiveArgs } from './lib/hiveGateway.js';
+import { remoteSupergraphYaml, startMockServices, writeComposedSupergraph, type MockServices } from './lib/mockServices.js';
 import { freePort, stopChild } from './lib/processes.js';
 import { buildRows, formatFetches, formatTable, type FetchCount, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
-import type { MockCounts } from './mocks.js';
 import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,12 +105,7 @@ const cacheEnv: Record<string, string> = {
 // production: no TypeScript loader in the measured processes.
 const BUILD = join(RESULTS, 'build');
 const TESSERA = join(BUILD, 'bench', 'tessera.js');
-// Hive Gateway runs as its users run it: its own CLI, over the composed supergraph file.
-const HIVE_PACKAGE = createRequire(import.meta.url).resolve('@graphql-hive/gateway/package.json');
-const HIVE_BIN = join(dirname(HIVE_PACKAGE), (JSON.parse(readFileSync(HIVE_PACKAGE, 'utf8')) as { bin: Record<string, string> }).bin['hive-gateway']!);
 const REMOTE_SUPERGRAPH = join(RESULTS, 'supergraph-remote.graphql');
-// Hive Gateway's documented switch for its in-flight subgraph request deduplication (BENCH_HIVE_DEDUP=0).
-const HIVE_NO_DEDUP = join(ROOT, 'bench', 'hive-no-dedup.config.mjs');
 const ALL_CONFIGS: readonly GatewayConfig[] = [
   { id: 'a', label: '(a) Apollo Gateway (stock)', entry: join(BUILD, 'bench', 'reference.js'), env: {}, tokens: false, cacheHits: false },
   {
@@ -121,15 +113,7 @@ const ALL_CONFIGS: readonly GatewayConfig[] = [
     label: '(h) Hive Gateway + Rust planner',
     entry: HIVE_BIN,
     // One process, like the others; PORT and HOST come from the environment.
-    args: [
-      'supergraph',
-      REMOTE_SUPERGRAPH,
-      '--hive-router-runtime',
-      '--fork',
-      '1',
-      ...(options.hiveDedup ? [] : ['--config-path', HIVE_NO_DEDUP]),
-      ...options.hiveFlags,
-    ],
+    args: hiveArgs(ROOT, REMOTE_SUPERGRAPH, { dedup: options.hiveDedup, flags: options.hiveFlags }),
     remoteOnly: true,
     env: {},
     tokens: false,
@@ -161,43 +145,10 @@ const children: ChildProcess[] = [];
  */
 const REMOTE = process.env.BENCH_REMOTE !== '0';
 
-function remoteSupergraphConfig(urls: Record<string, string>): string {
-  const entries = ['users', 'orders', 'catalog', 'bff']
-    .map((name) => `  ${name}:\n    routing_url: ${urls[`${name}Subgraph`]}\n    schema:\n      file: ${join(ROOT, 'schema', `${name}.graphql`)}`)
-    .concat(['reviews', 'inventory'].map((name) => `  ${name}:\n    routing_url: ${urls[name]}`));
-  const path = join(RESULTS, 'supergraph-remote.yaml');
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(path, `subgraphs:\n${entries.join('\n')}\n`);
-  return path;
-}
-
-/** The mocks' URLs: the five services, and with BENCH_REMOTE the app's subgraphs (`usersSubgraph`, …). */
-type MockUrls = Record<'users' | 'orders' | 'catalog' | 'reviews' | 'inventory', string> & Record<string, string>;
-
-interface Mocks {
-  readonly urls: MockUrls;
-  readonly pid: number;
-  /** What each service has served so far. */
-  counts(): Promise<MockCounts>;
-}
-
-async function startMocks(): Promise<Mocks> {
-  const child = fork(join(ROOT, 'bench', 'mocks.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', BENCH_REMOTE: REMOTE ? '1' : '0' },
-  });
-  children.push(child);
-  const urls = await new Promise<MockUrls>((resolveUrls, reject) => {
-    child.once('message', (message) => resolveUrls(message as MockUrls));
-    child.once('exit', (code) => reject(new Error(`the mock services exited (${code})`)));
-  });
-  const counts = () =>
-    new Promise<MockCounts>((resolveCounts) => {
-      child.once('message', (message) => resolveCounts((message as { counts: MockCounts }).counts));
-      child.send('counts');
-    });
-  return { urls, pid: child.pid!, counts };
+async function startMocks(): Promise<MockServices> {
+  const mocks = await startMockServices(ROOT, { remote: REMOTE });
+  children.push(mocks.child);
+  return mocks;
 }
 
 /**
@@ -205,7 +156,7 @@ async function startMocks(): Promise<Mocks> {
  * one at a time (what the plan sends), then one burst of as many identical requests as the load has
  * connections, all at once (what reaches the subgraphs when a gateway shares calls in flight).
  */
-async function countFetches(mocks: Mocks, gateway: RunningGateway, scenario: Scenario): Promise<FetchCount> {
+async function countFetches(mocks: MockServices, gateway: RunningGateway, scenario: Scenario): Promise<FetchCount> {
   const per = (a: Record<string, number>, b: Record<string, number>, n: number) =>
     Object.fromEntries(Object.keys(a).map((name) => [name, (a[name]! - (b[name] ?? 0)) / n]));
   const sum = (values: Record<string, number>) => Object.values(values).reduce((n, v) => n + v, 0);
@@ -221,13 +172,6 @@ async function countFetches(mocks: Mocks, gateway: RunningGateway, scenario: Sce
     rest: sum(per(sequential.rest, before.rest, options.fetchProbe)),
     burst: sum(per(burst.subgraphs, sequential.subgraphs, options.connections)),
   };
-}
-
-/** The supergraph Tessera composes, as a file for the gateways that read one (row h). */
-async function writeRemoteSupergraph(env: Record<string, string>): Promise<void> {
-  const config = loadConfig({ ...process.env, ...env });
-  if (config.supergraph.kind !== 'compose') throw new Error('the benchmark composes from SUPERGRAPH_CONFIG');
-  await writeFile(REMOTE_SUPERGRAPH, await composeFromSpecs(config.supergraph.subgraphs, { timeoutMs: config.subgraphTimeoutMs }));
 }
 
 interface RunningGateway {
@@ -353,14 +297,14 @@ async function load(gateway: RunningGateway, scenario: Scenario, durationS: numb
   return { result, bad, differing };
 }
 
-async function measure(mocks: Mocks, gateway: RunningGateway, scenario: Scenario): Promise<Measurement & { differing: number }> {
+async function measure(mocks: MockServices, gateway: RunningGateway, scenario: Scenario): Promise<Measurement & { differing: number }> {
   if (options.warmupS > 0) await load(gateway, scenario, options.warmupS);
   const pid = gateway.child.pid!;
   const before = treeStats(pid);
-  const mocksBefore = treeStats(mocks.pid);
+  const mocksBefore = treeStats(mocks.child.pid!);
   const { result, bad, differing } = await load(gateway, scenario, options.durationS);
   const after = treeStats(pid);
-  const mocksAfter = treeStats(mocks.pid);
+  const mocksAfter = treeStats(mocks.child.pid!);
   const completed = result.requests.total;
   return {
     requests: completed,
@@ -457,9 +401,13 @@ async function main(): Promise<number> {
     CATALOG_SERVICE_URL: urls.catalog,
     REVIEWS_URL: urls.reviews,
     INVENTORY_URL: urls.inventory,
-    ...(REMOTE ? { SUPERGRAPH_CONFIG: remoteSupergraphConfig(urls) } : {}),
   };
-  if (REMOTE) await writeRemoteSupergraph(baseEnv);
+  if (REMOTE) {
+    // Every row reads the same composition: Tessera's and stock's from this file, Hive's from its output.
+    baseEnv.SUPERGRAPH_CONFIG = join(RESULTS, 'supergraph-remote.yaml');
+    await writeFile(baseEnv.SUPERGRAPH_CONFIG, remoteSupergraphYaml(ROOT, urls));
+    await writeComposedSupergraph({ ...process.env, ...baseEnv }, REMOTE_SUPERGRAPH);
+  }
   const gateways = new Map<ConfigId, RunningGateway>();
   for (const config of configs) gateways.set(config.id, await startGateway(config, baseEnv));
   // Resident memory before any load: what the code and its start-up take, apart from the load's heap.
