@@ -533,6 +533,9 @@ try {
 } catch (error) {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
 } finally {
-  await Promise.all(children.map((c) => stopChild(c)));
+  // The gateways first: a subgraph that went away under a gateway still answering would log errors.
+  const [mocks, ...gateways] = children;
+  await Promise.all(gateways.map((c) => stopChild(c)));
+  if (mocks) await stopChild(mocks);
 }
 process.exit(code);
