@@ -63,7 +63,7 @@ interface GatewayConfig {
   readonly args?: readonly string[];
   /** Runs only when every subgraph is remote (it cannot load Tessera's in-process subgraphs). */
   readonly remoteOnly?: boolean;
-  /** Node flags (BENCH_NODE_FLAGS, Tessera rows only); both gateways run with Node's defaults otherwise, as `npm run gateway` does. */
+  /** Node flags (BENCH_NODE_FLAGS, Tessera rows only); every gateway runs with Node's defaults otherwise, as `npm run gateway` does. */
   readonly nodeFlags?: readonly string[];
   readonly env: Record<string, string>;
   /** Signs a distinct token per connection when set. */
@@ -137,7 +137,6 @@ const LABELS = Object.fromEntries(ALL_CONFIGS.map((c) => [c.id, c.label]));
 
 // ── processes ──────────────────────────────────────────────────────────────────────────────────
 const children: ChildProcess[] = [];
-
 
 /**
  * Every subgraph over HTTP, the app's REST-wrapped ones served by the mocks process (the default);
@@ -440,8 +439,8 @@ async function main(): Promise<number> {
       gateway.answers.set(scenario.name, { text: res.text, expected });
     }
   }
-  // Subgraph fetches per request, counted by the mocks over a few requests one at a time (exact, where
-  // counting under load would catch requests in flight at either end).
+  // Subgraph fetches per request, counted by the mocks outside the load (`countFetches`): under load,
+  // requests in flight at either end of a round would blur the count.
   const fetches = new Map<string, Map<string, FetchCount>>();
   for (const scenario of scenarios) {
     const byConfig = new Map<string, FetchCount>();
