@@ -1,9 +1,8 @@
 // The five mock services for the benchmark, in their own process so they do not share an event
 // loop with the load generator. No added latency. Sends their URLs to the parent over IPC, and
 // answers the message `'counts'` with the requests each service has served (`MockCounts`).
-// With BENCH_REMOTE=1 (the default of `npm run bench`) the app's REST-wrapped subgraphs are served here
-// too, over HTTP, so every
-// gateway calls every subgraph remotely (the usual federated deployment).
+// With BENCH_REMOTE=1 (the default of `npm run bench`) the app's REST-wrapped subgraphs are served
+// here too, over HTTP, so every gateway calls every subgraph remotely (the usual federated deployment).
 import { pino } from 'pino';
 import type { Viewer } from '../src/auth/viewer.js';
 import { viewerFromIdentityHeaders } from '../src/auth/identityHeaders.js';
