@@ -64,6 +64,12 @@ describe('tracing over OTLP/HTTP', () => {
     // The subgraph call is a child span, not the caller's span.
     expect(sent).not.toContain('00f067aa0ba902b7');
 
+    // A failed fetch: its span records the error, as Apollo Gateway's does.
+    mocks.reviews.setFaults({ status: 503 });
+    const failed = await postGraphQL(app.url, '{ product(sku: "SKU-0003") { title reviews { rating } } }');
+    mocks.reviews.clearFaults();
+    expect(failed.body.errors?.[0]?.message).toContain('answered HTTP 503');
+
     await tracing!.shutdown();
     tracing = undefined;
     const traces = exports.filter((e) => e.path === '/v1/traces');
@@ -73,6 +79,7 @@ describe('tracing over OTLP/HTTP', () => {
     expect(all).toContain('POST /graphql');
     // The gateway's own spans (plan, fetch) join the same trace.
     expect(all).toMatch(/gateway\.(request|plan|fetch)/);
+    expect(all).toMatch(/"name":"exception".*answered HTTP 503/s);
 
     const requestLine = logLines.find((l) => l['reqId'] === 'traced-1' && l['msg'] === 'request');
     expect(requestLine?.['trace_id']).toBe(TRACE_ID);

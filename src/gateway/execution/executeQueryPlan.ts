@@ -36,8 +36,9 @@ import { computeResponse } from './resultShaping.js';
 const tracer = trace.getTracer('tessera-gateway');
 const SPANS = { EXECUTE: 'gateway.execute', FETCH: 'gateway.fetch', POST_PROCESSING: 'gateway.postprocessing' } as const;
 
-/** As the gateway marks a span that failed. */
-function markFailed(span: Span): void {
+/** As the gateway marks a span that failed: each error recorded on it, its status an error. */
+function markFailed(span: Span, errors: readonly unknown[]): void {
+  for (const error of errors) span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
@@ -129,11 +130,11 @@ export async function executeQueryPlan(
               executeIntrospection(operationContext.schema, f.expandFragments().toSelectionNode(), operationContext.operation.variableDefinitions, variables),
           }));
           if (errors.length === 0 && postProcessingErrors.length > 0) {
-            markFailed(postSpan);
+            markFailed(postSpan, postProcessingErrors);
             return { extensions: { valueCompletion: postProcessingErrors }, data };
           }
         } catch (error) {
-          markFailed(postSpan);
+          markFailed(postSpan, [error]);
           // Execution ran and its answer was cut: `data` is null (an execution error, 200), not absent
           // (a request error, 400), and the subgraphs' errors so far stay with it.
           if (error instanceof GraphQLError && error.extensions.code === 'RESPONSE_TOO_LARGE') return { errors: [...errors, error], data: null };
@@ -147,11 +148,11 @@ export async function executeQueryPlan(
         return errors.length === 0 ? { data } : { errors, data };
       });
       if (result.errors) {
-        markFailed(span);
+        markFailed(span, result.errors);
       }
       return result;
     } catch (err) {
-      markFailed(span);
+      markFailed(span, [err]);
       throw err;
     } finally {
       span.end();
@@ -256,7 +257,7 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
         if (r >= 0) deepMerge(entities[index]!, receivedEntities[r] as Data | undefined);
       }
     } catch (err) {
-      markFailed(span);
+      markFailed(span, [err]);
       throw err;
     } finally {
       span.end();
