@@ -14,7 +14,7 @@ import { remoteSupergraphYaml, startMockServices, writeComposedSupergraph, type 
 import { freePort, stopChild } from './lib/processes.js';
 import { buildRows, formatFetches, formatTable, type FetchCount, type Measurement } from './lib/results.js';
 import { treeStats } from './lib/procStats.js';
-import { distinctOperations, SCENARIOS, type Scenario } from './scenarios.js';
+import { distinctOperations, SCENARIOS, TOKEN_SCOPES, type Scenario } from './scenarios.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -220,8 +220,7 @@ async function signTokens(count: number): Promise<string[]> {
   const claims = extraEnv('BENCH_JWT_CLAIMS');
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
-      // Scopes that let every field of the scenarios through: the rules still run on each request.
-      new SignJWT({ scope: 'orders:read:all orders:write:all user:email inventory:read', ...claims })
+      new SignJWT({ scope: TOKEN_SCOPES.join(' '), ...claims })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(`bench-${i + 1}`)
         .setIssuedAt()

@@ -8,6 +8,12 @@ export interface Scenario {
   readonly cacheable: boolean;
 }
 
+/**
+ * The scopes of the load generator's tokens: every field of the scenarios is allowed, so the answers
+ * match the references', while every rule still runs on every request.
+ */
+export const TOKEN_SCOPES = ['orders:read:all', 'orders:write:all', 'user:email', 'inventory:read'] as const;
+
 const HEAVY_USERS = Array.from({ length: 20 }, (_, i) => String(i + 1));
 
 export const SCENARIOS: readonly Scenario[] = [

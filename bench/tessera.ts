@@ -9,19 +9,18 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { plainSubgraphs } from './plainSubgraphs.js';
 
-const REMOTE_APP_SUBGRAPHS = ['users', 'orders', 'catalog', 'bff', 'reviews', 'inventory'];
-
 const config = loadConfig(process.env);
 const log = createLogger(config.logLevel);
 const primary = config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownGraceMs });
-// With every subgraph remote (BENCH_REMOTE=1) the app's subgraphs are served by the mocks process,
-// so the app names them all as remote: its edge rules and cache rules act on them as they would in
-// a deployment where the app's subgraphs run as services.
-const served = process.env.BENCH_REMOTE === '1' ? defineApp({ ...app, owns: { remote: REMOTE_APP_SUBGRAPHS }, subgraphs: undefined }) : app;
+// With every subgraph remote (BENCH_REMOTE=1) the app's in-process subgraphs are served by the mocks
+// process, so the app names all it owns as remote: its edge rules and cache rules act on them as they
+// would in a deployment where the app's subgraphs run as services.
+const owned = [...(app.owns?.inProcess ?? []), ...(app.owns?.remote ?? [])];
+const asDeployed = process.env.BENCH_REMOTE === '1' ? defineApp({ ...app, owns: { remote: owned }, subgraphs: undefined }) : app;
 const definition =
   process.env.BENCH_POLICY === 'off'
-    ? defineApp({ ...served, rules: undefined, subgraphs: served.subgraphs && (({ config: c, env }) => plainSubgraphs(c, env)) })
-    : served;
+    ? defineApp({ ...asDeployed, rules: undefined, subgraphs: asDeployed.subgraphs && (({ config: c, env }) => plainSubgraphs(c, env)) })
+    : asDeployed;
 if (!primary) {
   const gateway = createApp(config, { app: definition, log });
   await gateway.start();

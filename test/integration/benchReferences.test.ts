@@ -4,12 +4,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstDifference } from '../../bench/lib/answers.js';
 import { HIVE_BIN, hiveArgs } from '../../bench/lib/hiveGateway.js';
 import { remoteSupergraphYaml, startMockServices, writeComposedSupergraph, type MockServices } from '../../bench/lib/mockServices.js';
-import { SCENARIOS, type Scenario } from '../../bench/scenarios.js';
+import { SCENARIOS, TOKEN_SCOPES, type Scenario } from '../../bench/scenarios.js';
+import { signDevToken } from '../../src/auth/devToken.js';
 import { ROOT, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 
 const JWT_SECRET = 'bench-references-secret-at-least-32-bytes';
@@ -33,11 +33,7 @@ describe('the benchmark reference rows', () => {
       // As the bench's rows b–d run: the app's rules over its subgraphs served remotely.
       spawnGateway({ entry: 'bench/tessera.ts', env: { SUPERGRAPH_CONFIG: config, BENCH_REMOTE: '1', JWT_SECRET, RESPONSE_CACHE: 'false' } }),
     ]);
-    token = await new SignJWT({ scope: 'orders:read:all orders:write:all user:email inventory:read' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('bench-1')
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(JWT_SECRET));
+    token = await signDevToken({ secret: JWT_SECRET, sub: 'bench-1', scopes: TOKEN_SCOPES });
   }, 120_000);
 
   afterAll(async () => {
