@@ -111,6 +111,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     maxSubgraphFetches: config.limits.maxSubgraphFetches,
     maxSubgraphResponseBytes: config.demand.maxSubgraphResponseBytes,
     operationCacheSize: config.operationCacheSize,
+    fetchMerging: config.fetchMerging,
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
   const apollo = createGraphQLPipeline({

@@ -71,6 +71,7 @@ export const envSchema = z.object({
   HEAVY_OPERATION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   MAX_SUBGRAPH_FETCHES: z.coerce.number().int().min(1).max(10_000).default(150),
   OPERATION_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  FETCH_MERGING: bool.default(true),
   BATCH_MAX_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   METRICS_OPERATION_NAMES: csv.default([]),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),

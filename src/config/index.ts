@@ -97,6 +97,8 @@ export interface Config {
    * holds some tens of KiB); the least recently used go first.
    */
   readonly operationCacheSize: number;
+  /** Fetches of a plan to one subgraph that can run together go as one request (src/gateway/execution/fetchMerging.ts). */
+  readonly fetchMerging: boolean;
   /** Operation names that may appear as metric labels; others are counted as "other". */
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
@@ -223,6 +225,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     },
     batchMaxOperations: env.BATCH_MAX_OPERATIONS,
     operationCacheSize: env.OPERATION_CACHE_SIZE,
+    fetchMerging: env.FETCH_MERGING,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     redisUrl: env.REDIS_URL,

@@ -44,6 +44,8 @@ export interface GatewayOptions {
    * in-process subgraph keeps as many parsed subgraph queries.
    */
   readonly operationCacheSize?: number;
+  /** Fetches to one subgraph that can run together go as one request; absent = on. */
+  readonly fetchMerging?: boolean;
 }
 
 export interface Gateway {
@@ -116,6 +118,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     return new SubgraphDataSource(name, call);
   };
+  // Observed twice per request: the labelled children are looked up once.
+  const plannedFetches = metrics.queryPlanFetches.labels({ stage: 'planned' });
+  const mergedFetches = metrics.queryPlanFetches.labels({ stage: 'merged' });
   const gateway = new TesseraGateway({
     source: options.manager,
     buildService,
@@ -125,6 +130,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       onFetchBudgetRefused: () => metrics.operationLimitRejections.inc({ limit: 'subgraphFetches' }),
     }),
     onRun: (executor) => metrics.queryPlans.inc({ executor }),
+    fetchMerging: options.fetchMerging,
+    onPlanFetches: ({ planned, merged }) => {
+      plannedFetches.observe(planned);
+      mergedFetches.observe(merged);
+    },
   });
   return {
     gateway,

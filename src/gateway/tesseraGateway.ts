@@ -16,6 +16,7 @@ import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { coercedVariables } from '../operation/document.js';
 import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
+import { mergedPlan, unmergedPlan, type ExecutionPlan } from './execution/fetchMerging.js';
 
 /** Looks at a query plan before its first fetch; throwing refuses the operation. */
 export type PlanHook = (queryPlan: QueryPlan) => void;
@@ -39,6 +40,10 @@ export interface TesseraGatewayOptions {
   readonly planHooks?: readonly PlanHook[];
   /** Hears which executor ran each plan: Tessera's, or Apollo's for a request that wants usage traces. */
   readonly onRun?: (executor: 'tessera' | 'apollo') => void;
+  /** Sends fetches to one subgraph that can run together as one request (execution/fetchMerging.ts); default on. */
+  readonly fetchMerging?: boolean;
+  /** Hears, for each plan Tessera's executor runs, its subgraph requests as planned and as merged. */
+  readonly onPlanFetches?: (fetches: ExecutionPlan['fetches']) => void;
 }
 
 /** Everything built from one supergraph; requests take the one served when they start. */
@@ -53,6 +58,10 @@ interface Served {
 }
 
 const tracer = trace.getTracer('tessera-gateway');
+
+type TesseraExecutorArgs = Parameters<typeof executeQueryPlan>;
+/** Apollo's executor, typed against its own copy of the gateway interface's types. */
+type ApolloExecutor = (queryPlan: QueryPlan, ...rest: [...(TesseraExecutorArgs extends [unknown, ...infer Rest] ? Rest : never), undefined]) => ReturnType<typeof executeQueryPlan>;
 /**
  * Apollo Server and its plugins read the gateway's version from the schema's extensions: the version
  * of the planner that plans. Read from the planner's package.json when a future `exports` map still
@@ -175,10 +184,9 @@ export class TesseraGateway implements GatewayInterface {
         const wantsTraces = !!requestContext.metrics?.captureTraces;
         this.#o.onRun?.(wantsTraces ? 'apollo' : 'tessera');
         const response = wantsTraces
-          ? // Apollo's executor is typed against its own copy of the gateway interface's types.
-            await (apolloExecuteQueryPlan as unknown as (...args: [...Parameters<typeof executeQueryPlan>, undefined]) => ReturnType<typeof executeQueryPlan>)(
+          ? await (apolloExecuteQueryPlan as unknown as ApolloExecutor)(
               queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema, undefined)
-          : await executeQueryPlan(queryPlan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema);
+          : await this.#executeTessera(queryPlan, served, requestContext, operationContext);
         if (response.errors) span.setStatus({ code: SpanStatusCode.ERROR });
         return response;
       } catch (error) {
@@ -188,4 +196,10 @@ export class TesseraGateway implements GatewayInterface {
         span.end();
       }
     });
+
+  #executeTessera(queryPlan: QueryPlan, served: Served, requestContext: Parameters<GatewayExecutor>[0], operationContext: ReturnType<typeof buildOperationContext>) {
+    const plan = this.#o.fetchMerging === false ? unmergedPlan(queryPlan) : mergedPlan(queryPlan);
+    this.#o.onPlanFetches?.(plan.fetches);
+    return executeQueryPlan(plan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema);
+  }
 }

@@ -97,6 +97,13 @@ export function createMetrics() {
       labelNames: ['executor'] as const,
       registers,
     }),
+    queryPlanFetches: new Histogram({
+      name: 'tessera_query_plan_fetches',
+      help: 'Subgraph requests per query plan run by Tessera\'s executor, as planned and after fetch merging (stage: planned, merged); every branch of a condition counted.',
+      labelNames: ['stage'] as const,
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64],
+      registers,
+    }),
     compositionSeconds: new Histogram({
       name: 'tessera_composition_seconds',
       help: 'Composition work in the worker thread, by kind (compose, validate) and outcome (ok, failed, timeout, memory, error).',

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { assert, ERRORS, errorCodeDef, type FieldSelection, type Operation, operationFromDocument } from '@apollo/federation-internals';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
+import { evaluateCondition, type FetchNode, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   executeSync,
@@ -18,6 +18,7 @@ import { fieldError } from '../../errors/codes.js';
 import { INCOMING_OPERATION } from '../incomingOperationKind.js';
 import { applyRewrites, hydratedPaths, isObjectOfType } from './dataRewrites.js';
 import { failedFetchPaths } from './failedFetchPaths.js';
+import type { ExecNode, ExecutionPlan, MergedFetchNode, PartCondition } from './fetchMerging.js';
 import { ResponseObject } from './responseObject.js';
 import { computeResponse } from './resultShaping.js';
 
@@ -85,7 +86,7 @@ const TYPENAME = '__typename';
 const isObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export async function executeQueryPlan(
-  queryPlan: QueryPlan,
+  plan: ExecutionPlan,
   serviceMap: ServiceMap,
   requestContext: GatewayGraphQLRequestContext,
   operationContext: OperationContext,
@@ -105,8 +106,7 @@ export async function executeQueryPlan(
       }
       const context: ExecutionContext = { operation, serviceMap, requestContext, supergraphSchema, errors, omittedErrors: 0 };
       const unfilteredData = new ResponseObject();
-      if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
-      if (queryPlan.node) await executeNode(context, queryPlan.node, { path: [], data: unfilteredData, fullResult: unfilteredData });
+      if (plan.node) await executeNode(context, plan.node, { path: [], data: unfilteredData, fullResult: unfilteredData });
       if (context.omittedErrors > 0) {
         errors.push(
           fieldError('RESPONSE_TOO_LARGE', `${context.omittedErrors} more subgraph errors were left out; the first ${MAX_SUBGRAPH_ERRORS} are above.`, {
@@ -180,7 +180,7 @@ function operationFor(apiSchema: ApiSchema, operationContext: OperationContext):
   return operation;
 }
 
-async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cursor | undefined): Promise<void> {
+async function executeNode(context: ExecutionContext, node: ExecNode, cursor: Cursor | undefined): Promise<void> {
   if (!cursor) return;
   switch (node.kind) {
     case 'Sequence':
@@ -199,15 +199,63 @@ async function executeNode(context: ExecutionContext, node: PlanNode, cursor: Cu
         context.errors.push(...atFailedFetchPaths(error as GraphQLError, node, cursor));
       }
       return;
+    case 'MergedFetch':
+      await executeMergedFetch(context, node, cursor);
+      return;
     case 'Condition': {
-      const condition = evaluateCondition(node, context.operation.variableDefinitions, context.requestContext.request.variables);
-      const branch = condition ? node.ifClause : node.elseClause;
+      const branch = conditionHolds(context, { variable: node.condition, value: true }) ? node.ifClause : node.elseClause;
       if (branch) await executeNode(context, branch, cursor);
       return;
     }
     case 'Defer':
       assert(false, '@defer support is not available in the gateway');
+      return;
+    case 'Subscription':
+      throw new Error('Execution of subscriptions not supported by gateway');
   }
+}
+
+/** Whether an `@include`/`@skip` variable has the value a branch runs on. */
+function conditionHolds(context: ExecutionContext, condition: PartCondition): boolean {
+  // Only the condition's variable is read.
+  const value = evaluateCondition({ kind: 'Condition', condition: condition.variable }, context.operation.variableDefinitions, context.requestContext.request.variables);
+  return value === condition.value;
+}
+
+/** One fetch made ready to send: the entities it is for and, for an entity fetch, their representations. */
+interface PreparedFetch {
+  readonly fetch: FetchNode;
+  readonly cursor: Cursor;
+  readonly entities: Data[];
+  /** An entity fetch's; undefined for a root fetch. */
+  readonly representations?: Representations;
+}
+
+/** The fetch ready to send, or undefined when it has nothing to fetch (no entity, no representation). */
+function prepareFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor | undefined): PreparedFetch | undefined {
+  if (!cursor) return undefined;
+  const entities: Data[] = [];
+  if (Array.isArray(cursor.data)) {
+    for (const entity of cursor.data) if (entity !== null && entity !== undefined) entities.push(entity as Data);
+  } else {
+    entities.push(cursor.data as Data);
+  }
+  if (entities.length < 1) return undefined;
+  if (!fetch.requires) return { fetch, cursor, entities };
+  const representations = entityRepresentations(context.supergraphSchema, fetch, entities, fetch.requires);
+  return representations.representations.length < 1 ? undefined : { fetch, cursor, entities, representations };
+}
+
+/** The request's variables among `usages`. */
+function requestVariables(context: ExecutionContext, usages: readonly string[] | undefined): Data {
+  const variables = Object.create(null) as Data;
+  const provided = context.requestContext.request.variables;
+  if (usages && provided) {
+    for (const name of usages) {
+      if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+    }
+  }
+  return variables;
 }
 
 async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor): Promise<void> {
@@ -215,47 +263,16 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
   return tracer.startActiveSpan(SPANS.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
     try {
       if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-      const entities: Data[] = [];
-      if (Array.isArray(cursor.data)) {
-        for (const entity of cursor.data) if (entity !== null && entity !== undefined) entities.push(entity as Data);
-      } else {
-        entities.push(cursor.data as Data);
+      const prepared = prepareFetch(context, fetch, cursor);
+      if (!prepared) return;
+      const variables = requestVariables(context, fetch.variableUsages);
+      if (prepared.representations) {
+        if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
+        variables.representations = prepared.representations.representations;
       }
-      if (entities.length < 1) return;
-
-      const variables = Object.create(null) as Data;
-      const provided = context.requestContext.request.variables;
-      if (fetch.variableUsages && provided) {
-        for (const name of fetch.variableUsages) {
-          if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
-        }
-      }
-
-      if (!fetch.requires) {
-        const received = await sendOperation(context, fetch, cursor, service, variables);
-        if (received) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
-        for (const entity of entities) deepMerge(entity, received);
-        return;
-      }
-
-      const requires = fetch.requires;
-      const { representations, entityRepresentation, firstEntity } = entityRepresentations(context.supergraphSchema, fetch, entities, requires);
-      if (representations.length < 1) return;
-      if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const received = await sendOperation(context, fetch, cursor, service, { ...variables, representations }, entityRepresentation);
-      if (!received) return;
-      const receivedEntities = received._entities;
-      if (!(receivedEntities && Array.isArray(receivedEntities))) throw new Error(`Expected "data._entities" in response to be an array`);
-      if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-      for (let r = 0; r < receivedEntities.length; r++) {
-        const receivedEntity = receivedEntities[r] as Data | undefined;
-        if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = entities[firstEntity[r]!]![TYPENAME];
-        applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
-      }
-      for (let index = 0; index < entities.length; index++) {
-        const r = entityRepresentation[index]!;
-        if (r >= 0) deepMerge(entities[index]!, receivedEntities[r] as Data | undefined);
-      }
+      const response = await send(context, service, fetch, cursor.path, variables);
+      if (response.errors) for (const error of response.errors) recordError(context, error, prepared);
+      applyAnswer(context, prepared, response.data, '_entities');
     } catch (err) {
       markFailed(span, [err]);
       throw err;
@@ -263,6 +280,109 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
       span.end();
     }
   });
+}
+
+/**
+ * Sends the parts of a merged fetch that have something to fetch as one request (fetchMerging.ts):
+ * each entity fetch's answer under its alias, a root fetch's fields as they are. A part alone is
+ * sent as its own fetch. A failed request fails every part; a bad answer fails only its part.
+ */
+async function executeMergedFetch(context: ExecutionContext, node: MergedFetchNode, cursor: Cursor): Promise<void> {
+  const prepared: (PreparedFetch | undefined)[] = [];
+  for (const part of node.parts) {
+    if (part.condition && !conditionHolds(context, part.condition)) {
+      prepared.push(undefined);
+      continue;
+    }
+    const sharing = part.sharesWith === undefined ? undefined : prepared[part.sharesWith];
+    prepared.push(sharing ? { ...sharing, fetch: part.fetch } : prepareFetch(context, part.fetch, moveIntoCursor(cursor, part.path)));
+  }
+  const active = prepared.filter((p) => p !== undefined);
+  if (active.length === 0) return;
+  if (active.length === 1) {
+    const only = active[0]!;
+    try {
+      await executeFetch(context, only.fetch, only.cursor);
+    } catch (error) {
+      context.errors.push(...atFailedFetchPaths(error as GraphQLError, only.fetch, only.cursor));
+    }
+    return;
+  }
+  const service = context.serviceMap[node.serviceName];
+  let response: SubgraphResponse;
+  try {
+    response = await tracer.startActiveSpan(SPANS.FETCH, { attributes: { service: node.serviceName, merged: active.length } }, async (span: Span) => {
+      try {
+        if (!service) throw new Error(`Couldn't find service with name "${node.serviceName}"`);
+        const variables = requestVariables(context, node.variableUsages);
+        for (const [index, part] of node.parts.entries()) {
+          if (part.representationsVariable && part.sharesWith === undefined) variables[part.representationsVariable] = prepared[index]?.representations?.representations ?? [];
+        }
+        return await send(context, service, node, cursor.path, variables);
+      } catch (err) {
+        markFailed(span, [err]);
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  } catch (error) {
+    for (const part of active) context.errors.push(...atFailedFetchPaths(error as GraphQLError, part.fetch, part.cursor));
+    return;
+  }
+  if (response.errors) {
+    for (const error of response.errors) {
+      const head = error.path?.[0];
+      const index = node.parts.findIndex((part) => (part.alias === undefined ? !isEntityAlias(node, head) : part.alias === head));
+      const part = prepared[index] ?? active[0]!;
+      const path = part.fetch.requires && index >= 0 && error.path ? ['_entities', ...error.path.slice(1)] : error.path;
+      recordError(context, path === error.path ? error : { ...error, path }, part);
+    }
+  }
+  for (const [index, part] of node.parts.entries()) {
+    const p = prepared[index];
+    if (!p) continue;
+    try {
+      applyAnswer(context, p, part.alias ? response.data : rootFieldsOf(node, response.data), part.alias ?? '_entities');
+    } catch (error) {
+      context.errors.push(...atFailedFetchPaths(error as GraphQLError, p.fetch, p.cursor));
+    }
+  }
+}
+
+const isEntityAlias = (node: MergedFetchNode, key: unknown): boolean => node.parts.some((part) => part.alias !== undefined && part.alias === key);
+
+/** A merged answer without the entity fetches' aliases: what the root fetch among the parts would have been answered. */
+function rootFieldsOf(node: MergedFetchNode, data: Data | null | undefined): Data | null | undefined {
+  if (!data) return data;
+  const own = new ResponseObject();
+  for (const key in data) if (Object.hasOwn(data, key) && !isEntityAlias(node, key)) own[key] = data[key];
+  return own;
+}
+
+/** Merges a fetch's answer into the entities it was for: the whole `data` of a root fetch, `data[entitiesKey]` of an entity fetch. */
+function applyAnswer(context: ExecutionContext, prepared: PreparedFetch, data: Data | null | undefined, entitiesKey: string): void {
+  const { fetch, entities, representations } = prepared;
+  if (!representations) {
+    if (data) applyRewrites(context.supergraphSchema, fetch.outputRewrites, data);
+    for (const entity of entities) deepMerge(entity, data);
+    return;
+  }
+  if (!data) return;
+  const receivedEntities = data[entitiesKey];
+  const { entityRepresentation, firstEntity } = representations;
+  const sent = representations.representations.length;
+  if (!(receivedEntities && Array.isArray(receivedEntities))) throw new Error(`Expected "data.${entitiesKey}" in response to be an array`);
+  if (receivedEntities.length !== sent) throw new Error(`Expected "data.${entitiesKey}" to contain ${sent} elements`);
+  for (let r = 0; r < receivedEntities.length; r++) {
+    const receivedEntity = receivedEntities[r] as Data | undefined;
+    if (receivedEntity && !receivedEntity[TYPENAME]) receivedEntity[TYPENAME] = entities[firstEntity[r]!]![TYPENAME];
+    applyRewrites(context.supergraphSchema, fetch.outputRewrites, receivedEntity);
+  }
+  for (let index = 0; index < entities.length; index++) {
+    const r = entityRepresentation[index]!;
+    if (r >= 0) deepMerge(entities[index]!, receivedEntities[r] as Data | undefined);
+  }
 }
 
 interface Representations {
@@ -375,38 +495,47 @@ function flatLookup(schema: GraphQLSchema, flat: FlatRequires, entity: Data, tre
   return candidate;
 }
 
-async function sendOperation(
+type SubgraphResponse = Awaited<ReturnType<DataSource['process']>>;
+
+/** Sends one operation, a planned fetch's or a merged one's, to the subgraph. */
+async function send(
   context: ExecutionContext,
-  fetch: FetchNode,
-  cursor: Cursor,
   dataSource: DataSource,
+  fetch: Pick<FetchNode, 'operation' | 'operationName' | 'operationDocumentNode' | 'serviceName'>,
+  path: ResponsePath,
   variables: Data,
-  entityRepresentation?: Int32Array,
-): Promise<Data | null | undefined> {
+): Promise<SubgraphResponse> {
   const response = await dataSource.process({
     kind: INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
     incomingRequestContext: context.requestContext,
     context: context.requestContext.context,
     document: fetch.operationDocumentNode,
-    pathInIncomingRequest: cursor.path,
+    pathInIncomingRequest: path,
   });
-  if (response.errors) {
-    const errorPaths = lazyErrorPaths(fetch, cursor, entityRepresentation);
-    for (const error of response.errors) {
-      for (const path of errorPaths(error.path)) {
-        if (context.errors.length < MAX_SUBGRAPH_ERRORS) context.errors.push(downstreamServiceError(error, fetch.serviceName, path));
-        else context.omittedErrors++;
-      }
-    }
-    if (!response.extensions?.ftv1) {
-      const metrics = context.requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] };
-      const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
-      if (metrics.nonFtv1ErrorPaths) metrics.nonFtv1ErrorPaths.push(...errorPaths);
-      else metrics.nonFtv1ErrorPaths = errorPaths;
-    }
+  if (response.errors && !response.extensions?.ftv1) {
+    const metrics = context.requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] };
+    const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
+    if (metrics.nonFtv1ErrorPaths) metrics.nonFtv1ErrorPaths.push(...errorPaths);
+    else metrics.nonFtv1ErrorPaths = errorPaths;
   }
-  return response.data;
+  return response;
+}
+
+/** A subgraph error, as the fetch it is about would have been told it, kept at each path it lands on. */
+function recordError(context: ExecutionContext, error: SubgraphError, prepared: PreparedFetch): void {
+  for (const path of errorPathsOf(prepared)(error.path)) {
+    if (context.errors.length < MAX_SUBGRAPH_ERRORS) context.errors.push(downstreamServiceError(error, prepared.fetch.serviceName, path));
+    else context.omittedErrors++;
+  }
+}
+
+/** Per prepared fetch, its error paths' mapping: made on its first error and reused for the rest. */
+const errorPathMappings = new WeakMap<PreparedFetch, ReturnType<typeof lazyErrorPaths>>();
+function errorPathsOf(prepared: PreparedFetch): ReturnType<typeof lazyErrorPaths> {
+  let mapping = errorPathMappings.get(prepared);
+  if (!mapping) errorPathMappings.set(prepared, (mapping = lazyErrorPaths(prepared.fetch, prepared.cursor, prepared.representations?.entityRepresentation)));
+  return mapping;
 }
 
 /**
