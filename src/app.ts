@@ -112,6 +112,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     maxSubgraphResponseBytes: config.demand.maxSubgraphResponseBytes,
     operationCacheSize: config.operationCacheSize,
     fetchMerging: config.fetchMerging,
+    deduplicateSubgraphCalls: config.subgraphDeduplication,
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
   const apollo = createGraphQLPipeline({

@@ -99,6 +99,8 @@ export interface Config {
   readonly operationCacheSize: number;
   /** Fetches of a plan to one subgraph that can run together go as one request (src/gateway/execution/fetchMerging.ts). */
   readonly fetchMerging: boolean;
+  /** Identical remote query calls in flight at once share one call (src/gateway/subgraphCall/useInflightDedup.ts). */
+  readonly subgraphDeduplication: boolean;
   /** Operation names that may appear as metric labels; others are counted as "other". */
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
@@ -226,6 +228,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     batchMaxOperations: env.BATCH_MAX_OPERATIONS,
     operationCacheSize: env.OPERATION_CACHE_SIZE,
     fetchMerging: env.FETCH_MERGING,
+    subgraphDeduplication: env.SUBGRAPH_DEDUPLICATION,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     redisUrl: env.REDIS_URL,

@@ -46,6 +46,8 @@ export interface GatewayOptions {
   readonly operationCacheSize?: number;
   /** Fetches to one subgraph that can run together go as one request; absent = on. */
   readonly fetchMerging?: boolean;
+  /** Identical remote query calls in flight at once share one call; absent = off. */
+  readonly deduplicateSubgraphCalls?: boolean;
 }
 
 export interface Gateway {
@@ -114,6 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       cacheKeyHeaders,
       metrics,
       maxResponseBytes: options.maxSubgraphResponseBytes,
+      deduplicate: options.deduplicateSubgraphCalls,
       ...resilienceFor(name, url),
     });
     return new SubgraphDataSource(name, call);

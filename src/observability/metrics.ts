@@ -41,6 +41,12 @@ export function createMetrics() {
       labelNames: ['subgraph', 'reason'] as const,
       registers,
     }),
+    subgraphDeduplicated: new Counter({
+      name: 'tessera_subgraph_deduplicated_total',
+      help: 'Remote subgraph calls not sent because an identical query call was in flight, whose answer they shared, by subgraph.',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
     subgraphRetries: new Counter({
       name: 'tessera_subgraph_retries_total',
       help: 'Retried remote subgraph fetches, by subgraph.',

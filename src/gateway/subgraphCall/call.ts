@@ -39,6 +39,8 @@ export interface SubgraphAnswer {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The parsed body; undefined when it was not JSON. */
   readonly body: unknown;
+  /** The body as it was read, when it came over HTTP: a call that shares the answer parses its own copy. */
+  readonly text?: string;
   /** The subgraph query as the in-process subgraph parsed it. */
   readonly document?: DocumentNode;
 }

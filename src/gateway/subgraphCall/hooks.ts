@@ -14,6 +14,7 @@ import { useFailureErrors } from './useFailureErrors.js';
 import { useGraphQLAnswer } from './useGraphQLAnswer.js';
 import { useHeaders } from './useHeaders.js';
 import { useHttpCacheHints } from './useHttpCacheHints.js';
+import { useInflightDedup } from './useInflightDedup.js';
 import { useMetrics } from './useMetrics.js';
 import { useRetry, type RetryOptions } from './useRetry.js';
 import { useSchemaCacheHints } from './useSchemaCacheHints.js';
@@ -55,6 +56,8 @@ export interface RemoteSubgraphOptions {
   readonly retry?: RetryOptions;
   /** The largest answer read; absent = no cap. */
   readonly maxResponseBytes?: number;
+  /** Identical query calls in flight at once share one call. */
+  readonly deduplicate?: boolean;
 }
 
 /** A subgraph served over HTTP. */
@@ -65,6 +68,7 @@ export function remoteSubgraphCall(o: RemoteSubgraphOptions): SubgraphSend {
     useGraphQLAnswer(), // an answer that is not a GraphQL response fails the call
     useFailureErrors(o.timeoutMs), // failures below become SUBGRAPH_TIMEOUT / SUBGRAPH_UNAVAILABLE
     useHeaders(o.headersFor), // request id, propagated client headers, the viewer's identity
+    o.deduplicate && useInflightDedup(o.metrics), // identical query calls in flight at once are sent once
     useTraceContext(), // traceparent
     o.retry && useRetry(o.retry, o.metrics), // idempotent calls again after a connection error or 502/503/504
     // Once per attempt:

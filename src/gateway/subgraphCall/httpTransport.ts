@@ -47,7 +47,7 @@ export function httpTransport(options: HttpTransportOptions): SubgraphSend {
     try {
       const response = await dispatcher.request({ origin, path, method: 'POST', headers, body, signal: call.signal });
       const text = await readAnswerText(response, maxResponseBytes, tooLarge);
-      answer = { status: response.statusCode, headers: response.headers, body: parseJson(text) };
+      answer = { status: response.statusCode, headers: response.headers, body: parseJson(text), text };
     } catch (error) {
       // The query's fault, not the subgraph's: passed on as it is, and never counted by the breaker.
       if (error instanceof TesseraError) throw error.toGraphQLError();
