@@ -89,7 +89,8 @@ describe('a hung subgraph', () => {
     const { reviews } = stack.mocks;
     expect((await faults({ latencyMs: 30_000 })).status).toBe(200);
     // Five callers at once, each waiting out the timeout: half the window's volume threshold of 10.
-    const timedOut = await Promise.all(Array.from({ length: 5 }, () => stack.query(PRODUCT)));
+    // Each asks for another product: identical calls in flight would share one call (useInflightDedup).
+    const timedOut = await Promise.all(Array.from({ length: 5 }, (_, i) => stack.query(PRODUCT.replace('0002', `00${i + 21}`))));
     for (const { status, body } of timedOut) {
       expect(status).toBe(200);
       expect(body.data.product.title).toEqual(expect.any(String));

@@ -30,6 +30,14 @@ export interface SubgraphCall {
   readonly headers: Record<string, string>;
   /** Ends the current attempt: set for each attempt by the timeout hook. */
   signal?: AbortSignal;
+  /** The request as a JSON body, once something has serialized it (`requestBody`): made once per call. */
+  body?: string;
+}
+
+/** The call's request as the JSON body sent over HTTP, serialized on first use and kept on the call. */
+export function requestBody(call: SubgraphCall): string {
+  const { query, variables, operationName, extensions } = call.request;
+  return (call.body ??= JSON.stringify({ query, variables, operationName, extensions }));
 }
 
 /** What a subgraph answered. */

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { TesseraError } from '../../errors/codes.js';
 import { readAnswerText } from '../../io/readLimited.js';
 import { SubgraphFailure } from '../circuitBreaker.js';
-import type { SubgraphAnswer, SubgraphSend } from './call.js';
+import { requestBody, type SubgraphAnswer, type SubgraphSend } from './call.js';
 
 export interface HttpTransportOptions {
   readonly name: string;
@@ -39,10 +39,10 @@ export function httpTransport(options: HttpTransportOptions): SubgraphSend {
       maxBytes: maxResponseBytes,
     });
   return async (call) => {
-    const { headers, request } = call;
+    const { headers } = call;
     headers['content-type'] = 'application/json';
     headers.accept = 'application/graphql-response+json, application/json';
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const body = requestBody(call);
     let answer: SubgraphAnswer;
     try {
       const response = await dispatcher.request({ origin, path, method: 'POST', headers, body, signal: call.signal });

@@ -1,5 +1,5 @@
 import type { Metrics } from '../../observability/metrics.js';
-import type { SubgraphAnswer, SubgraphCall, SubgraphHook } from './call.js';
+import { requestBody, type SubgraphAnswer, type SubgraphCall, type SubgraphHook } from './call.js';
 
 /**
  * Headers that name a request rather than change its answer: left out of the key, so requests that
@@ -36,9 +36,9 @@ export const useInflightDedup = (metrics: Metrics): SubgraphHook => {
   };
 };
 
+/** The request body (the transport sends the same string, serialized once) and the headers. */
 function keyOf(call: SubgraphCall): string {
-  const { query, operationName, variables, extensions } = call.request;
-  let key = JSON.stringify([query, operationName ?? null, variables ?? null, extensions ?? null]);
+  let key = requestBody(call);
   for (const name in call.headers) if (!NOT_IN_KEY.has(name)) key += `\n${name}: ${call.headers[name]}`;
   return key;
 }
