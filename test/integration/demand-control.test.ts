@@ -14,6 +14,7 @@ const nest = (levels: number): string => (levels === 0 ? 'id' : `orders { id tot
 const AMPLIFICATION = `{ ${Array.from({ length: 4 }, (_, i) => `a${i}: user(id: "${i + 1}") { ${nest(6)} }`).join(' ')} }`;
 const ALIAS_FLOOD = `{ ${Array.from({ length: 1500 }, (_, i) => `t${i}: __typename`).join(' ')} }`;
 const NORMAL = '{ product(sku: "SKU-0001") { sku title } }';
+const ATTACKER_SECRET = 'demand-control-test-secret-of-32-bytes';
 
 /** A gateway in its own process, with the heap of a small container. */
 async function smallGateway(mocks: MockSet, env: Record<string, string> = {}): Promise<GatewayProcess> {
@@ -24,8 +25,8 @@ async function smallGateway(mocks: MockSet, env: Record<string, string> = {}): P
 }
 
 /** Three attacks at once and a normal query while they run; then the gateway must still answer. */
-async function underAttack(gateway: GatewayProcess, query: string) {
-  const attacks = Array.from({ length: 3 }, () => postGraphQL(gateway.url, query));
+async function underAttack(gateway: GatewayProcess, query: string, headers: Record<string, string> = {}) {
+  const attacks = Array.from({ length: 3 }, () => postGraphQL(gateway.url, query, undefined, headers));
   const normal = postGraphQL(gateway.url, NORMAL);
   const [results, answered] = await Promise.all([Promise.all(attacks), normal]);
   const alive = await fetch(`${gateway.url}/readiness`);
@@ -67,9 +68,12 @@ describe('demand control against a gateway with a 512 MB heap', () => {
   }, 90_000);
 
   it('in measure mode lets them run, and the answer-size limit cuts each one off with an error', async () => {
-    const gateway = await smallGateway(mocks, { DEMAND_CONTROL_MODE: 'measure', MAX_HEAVY_OPERATIONS_PER_CLIENT: '5' });
+    const gateway = await smallGateway(mocks, { DEMAND_CONTROL_MODE: 'measure', MAX_HEAVY_OPERATIONS_PER_CLIENT: '5', JWT_SECRET: ATTACKER_SECRET });
     try {
-      const { results, answered, alive } = await underAttack(gateway, AMPLIFICATION);
+      // Signed in, with every order's total readable: an anonymous attacker's answer stops at the
+      // first private field, which keeps it small without the limit.
+      const token = await signDevToken({ secret: ATTACKER_SECRET, sub: 'attacker', scopes: ['orders:read:all'] });
+      const { results, answered, alive } = await underAttack(gateway, AMPLIFICATION, { authorization: `Bearer ${token}` });
       for (const { status, body } of results) {
         expect(status).toBe(200);
         const codes = (body.errors ?? []).map((e) => e.extensions?.code);
