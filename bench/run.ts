@@ -47,6 +47,12 @@ const options = {
   hiveFlags: (process.env.BENCH_HIVE_FLAGS ?? '').split(' ').filter(Boolean),
   /** `0`: Hive Gateway sends every subgraph call, without sharing one among identical requests in flight (its default). */
   hiveDedup: process.env.BENCH_HIVE_DEDUP !== '0',
+  /**
+   * `one`: every connection of rows b–d signs in as the same viewer, as every request to row h is
+   * the same anonymous one, so identical requests in flight may share subgraph calls there too.
+   * Default `per-connection`: a viewer per connection, so none can be shared.
+   */
+  viewers: process.env.BENCH_VIEWERS === 'one' ? ('one' as const) : ('per-connection' as const),
   /** Sequential requests per row and scenario whose subgraph fetches the mocks count. */
   fetchProbe: 3,
 };
@@ -210,11 +216,11 @@ async function startGateway(config: GatewayConfig, baseEnv: Record<string, strin
     if (Date.now() > deadline) throw new Error(`${config.label} did not become ready within 60 s`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const tokens = config.tokens ? await signTokens(options.connections) : [];
+  const tokens = config.tokens ? await signTokens(options.viewers === 'one' ? 1 : options.connections) : [];
   return { config, url, child, tokens, answers: new Map() };
 }
 
-/** One token per connection, so nothing can be shared or de-duplicated between connections. */
+/** `count` tokens for distinct viewers: one per connection, so nothing can be shared or de-duplicated between connections, unless BENCH_VIEWERS=one. */
 async function signTokens(count: number): Promise<string[]> {
   const key = new TextEncoder().encode(jwtSecret);
   const claims = extraEnv('BENCH_JWT_CLAIMS');
@@ -385,7 +391,7 @@ async function main(): Promise<number> {
   await mkdir(join(RESULTS, 'profiles'), { recursive: true });
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), BUILD], { cwd: ROOT, stdio: 'inherit' });
 
-  say(`bench: ${options.rounds} round(s) × ${options.durationS} s, ${options.connections} connections, configurations ${configs.map((c) => c.id).join(',')}`);
+  say(`bench: ${options.rounds} round(s) × ${options.durationS} s, ${options.connections} connections, configurations ${configs.map((c) => c.id).join(',')}, viewers ${options.viewers}`);
   const mocks = await startMocks();
   const urls = mocks.urls;
   const baseEnv: Record<string, string> = {
