@@ -134,6 +134,21 @@ describe('fetch merging, remote subgraphs', () => {
     expect(mergedRequests[0]!.query).toMatch(/_e0: _entities[\s\S]*\breviews \{\s*id\s+rating/);
   });
 
+  it('sends the same level of sibling branches as one request per subgraph', async () => {
+    const query = '{ a: user(id: "u1") { reviews { body product { name price } } } b: user(id: "u2") { reviews { product { name } } } }';
+    const reference = await ask(stock.url, query);
+    receivedOperations.clear();
+    const plain = await ask(`${unmerged.url}/graphql`, query);
+    const plainRequests = [requestsTo('reviews').length, requestsTo('catalog').length];
+    receivedOperations.clear();
+    const answer = await ask(`${merged.url}/graphql`, query);
+    expect(shape(plain)).toEqual(shape(reference));
+    expect(shape(answer)).toEqual(shape(reference));
+    expect((answer.data as { a: { reviews: unknown[] } }).a.reviews.length).toBeGreaterThan(0);
+    expect(plainRequests).toEqual([2, 2]);
+    expect([requestsTo('reviews').length, requestsTo('catalog').length]).toEqual([1, 1]);
+  });
+
   it("maps a merged request's errors back to each fetch's paths", async () => {
     refusals.fields.add('Review.body');
     const query = '{ me { reviews { body rating } } user(id: "u2") { reviews { body } } reviews { id body } }';

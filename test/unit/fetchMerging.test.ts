@@ -62,6 +62,20 @@ describe('mergedPlan', () => {
     expect(validate(reviewsSchema(), merged!.operationDocumentNode)).toEqual([]);
   });
 
+  it('merges the first steps of sibling sequences, then their next steps, level by level', () => {
+    const plan = planOf('{ a: user(id: "u1") { reviews { product { name } } } b: user(id: "u2") { reviews { product { name } } } }');
+    const { node, fetches } = mergedPlan(plan);
+    expect(fetches).toEqual({ planned: 5, merged: 3 });
+    // accounts, then reviews for a and b, then catalog for both: one sequence of three requests.
+    expect(node?.kind).toBe('Sequence');
+    const steps = node?.kind === 'Sequence' ? node.nodes : [];
+    expect(steps.map((step) => (step.kind === 'MergedFetch' ? `${step.serviceName}: ${step.parts.map((p) => p.path.join('.')).join(', ')}` : step.kind))).toEqual([
+      'Fetch',
+      'reviews: a, b',
+      'catalog: a.reviews.@.product, b.reviews.@.product',
+    ]);
+  });
+
   it('keeps the condition of a fetch under @include or @skip on its part', () => {
     const include = mergedNodes(mergedPlan(planOf('query ($x: Boolean!) { me { reviews { body } } user(id: "u2") @include(if: $x) { reviews { body } } }')).node);
     expect(include[0]!.parts.map((p) => p.condition)).toEqual([undefined, { variable: 'x', value: true }]);

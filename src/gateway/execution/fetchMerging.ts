@@ -26,7 +26,8 @@ import {
  *    Sequence whose last step fetches from the same subgraph, to run beside that step. The
  *    Parallel still ends when its longest branch ends, so the fetch rarely finishes later, and it
  *    shares that step's request (Hive's planner, which counts fetches, plans the same).
- * 2. The fetches to one subgraph among a Parallel's children become one `MergedFetch` node.
+ * 2. The fetches to one subgraph that a Parallel starts at once (its fetch children and the first
+ *    steps of its sequences) become one `MergedFetch` node.
  * Mutations are never merged or moved: a mutation plan's root fetches keep their order.
  */
 
@@ -147,7 +148,8 @@ export function countRequests(node: ExecNode | undefined): number {
 function mergeNode(node: ExecNode): ExecNode {
   switch (node.kind) {
     case 'Sequence':
-      return { kind: 'Sequence', nodes: node.nodes.map(mergeNode) };
+      // A Parallel that merging turned into a sequence is spliced into the one around it.
+      return { kind: 'Sequence', nodes: node.nodes.map(mergeNode).flatMap((child) => (child.kind === 'Sequence' ? child.nodes : [child])) };
     case 'Parallel':
       return mergeParallel(node.nodes);
     case 'Flatten':
@@ -189,26 +191,50 @@ function candidateOf(node: ExecNode): Candidate | undefined {
   return { fetch: inner, path };
 }
 
+/** A Parallel child that may join a merged fetch: a fetch, or a sequence whose first step is one. */
+interface Member {
+  readonly index: number;
+  readonly candidate: Candidate;
+  /** A sequence's steps after its first; undefined for a fetch. */
+  readonly rest: readonly ExecNode[] | undefined;
+}
+
+function memberOf(node: ExecNode, index: number): Member | undefined {
+  const candidate = candidateOf(node);
+  if (candidate) return { index, candidate, rest: undefined };
+  if (node.kind !== 'Sequence' || node.nodes.length < 2) return undefined;
+  const head = candidateOf(node.nodes[0]!);
+  return head && { index, candidate: head, rest: node.nodes.slice(1) };
+}
+
+/**
+ * A Parallel node's children with their fetches to one subgraph merged: the fetches among them, and
+ * the first steps of sibling sequences (which become ready at the same time). Sequences whose first
+ * steps were merged continue, side by side, after the merged fetch, and their next steps are merged
+ * in turn: four aliases of the same nested selection send one request per level, not four.
+ */
 function mergeParallel(children: readonly ExecNode[]): ExecNode {
   const nodes = hoistLoneFetches(children).map(mergeNode);
-  const groups = new Map<string, number[]>();
+  const groups = new Map<string, Member[]>();
   nodes.forEach((node, index) => {
-    const candidate = candidateOf(node);
-    if (!candidate) return;
-    const group = groups.get(candidate.fetch.serviceName);
-    if (group) group.push(index);
-    else groups.set(candidate.fetch.serviceName, [index]);
+    const member = memberOf(node, index);
+    if (!member) return;
+    const group = groups.get(member.candidate.fetch.serviceName);
+    if (group) group.push(member);
+    else groups.set(member.candidate.fetch.serviceName, [member]);
   });
   const replaced = new Map<number, ExecNode | null>();
-  for (const indexes of groups.values()) {
-    if (indexes.length < 2) continue;
-    const merged = mergeFetchGroup(indexes.map((i) => candidateOf(nodes[i]!)!));
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const merged = mergeFetchGroup(group.map((member) => member.candidate));
     if (!merged) continue;
     // The merged node takes the first member's place; members it left out stay as they were.
     const taken = new Set(merged.parts.map((part) => part.fetch));
-    const members = indexes.filter((i) => taken.has(candidateOf(nodes[i]!)!.fetch));
-    replaced.set(members[0]!, merged);
-    for (const i of members.slice(1)) replaced.set(i, null);
+    const members = group.filter((member) => taken.has(member.candidate.fetch));
+    const rests = members.flatMap((member) => (member.rest ? [member.rest.length === 1 ? member.rest[0]! : { kind: 'Sequence' as const, nodes: member.rest }] : []));
+    const then = rests.length === 0 ? undefined : rests.length === 1 ? rests[0]! : mergeParallel(rests);
+    replaced.set(members[0]!.index, then ? { kind: 'Sequence', nodes: [merged, ...(then.kind === 'Sequence' ? then.nodes : [then])] } : merged);
+    for (const member of members.slice(1)) replaced.set(member.index, null);
   }
   const result: ExecNode[] = [];
   nodes.forEach((node, index) => {
