@@ -46,7 +46,7 @@ export interface GatewayOptions {
   readonly operationCacheSize?: number;
   /** Fetches to one subgraph that can run together go as one request; absent = on. */
   readonly fetchMerging?: boolean;
-  /** Identical remote query calls in flight at once share one call; absent = off. */
+  /** Identical remote query calls in flight at once share one call; absent = on. */
   readonly deduplicateSubgraphCalls?: boolean;
 }
 
@@ -116,7 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       cacheKeyHeaders,
       metrics,
       maxResponseBytes: options.maxSubgraphResponseBytes,
-      deduplicate: options.deduplicateSubgraphCalls,
+      deduplicate: options.deduplicateSubgraphCalls !== false,
       ...resilienceFor(name, url),
     });
     return new SubgraphDataSource(name, call);

@@ -13,13 +13,15 @@ interface PlanNodeLike {
 }
 
 /**
- * Counts the subgraph fetches a query plan may make: every Fetch node, through Sequence,
- * Parallel, Flatten, Defer and both branches of a Condition (the budget is the worst case).
+ * Counts the subgraph requests a query plan may make: every Fetch node (and every merged fetch of
+ * the executor's plan, execution/fetchMerging.ts), through Sequence, Parallel, Flatten, Defer and
+ * both branches of a Condition (the budget is the worst case).
  */
 export function countFetches(node: PlanNodeLike | undefined): number {
   if (!node) return 0;
   switch (node.kind) {
     case 'Fetch':
+    case 'MergedFetch':
       return 1;
     case 'Sequence':
     case 'Parallel':

@@ -16,7 +16,7 @@ import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { coercedVariables } from '../operation/document.js';
 import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
-import { mergedPlan, unmergedPlan, type ExecutionPlan } from './execution/fetchMerging.js';
+import { executionPlan, type ExecutionPlan } from './execution/fetchMerging.js';
 
 /** Looks at a query plan before its first fetch; throwing refuses the operation. */
 export type PlanHook = (queryPlan: QueryPlan) => void;
@@ -198,7 +198,7 @@ export class TesseraGateway implements GatewayInterface {
     });
 
   #executeTessera(queryPlan: QueryPlan, served: Served, requestContext: Parameters<GatewayExecutor>[0], operationContext: ReturnType<typeof buildOperationContext>) {
-    const plan = this.#o.fetchMerging === false ? unmergedPlan(queryPlan) : mergedPlan(queryPlan);
+    const plan = executionPlan(queryPlan, this.#o.fetchMerging !== false);
     this.#o.onPlanFetches?.(plan.fetches);
     return executeQueryPlan(plan, served.serviceMap, requestContext, operationContext, served.supergraphSchema, served.apiSchema);
   }

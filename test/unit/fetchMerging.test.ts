@@ -3,7 +3,7 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
 import { OperationTypeNode, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { mergeFetchGroup, mergedPlan, type ExecNode, type MergedFetchNode } from '../../src/gateway/execution/fetchMerging.js';
+import { executionPlan, mergeFetchGroup, type ExecNode, type MergedFetchNode } from '../../src/gateway/execution/fetchMerging.js';
 import { ACCOUNTS_SDL } from '../fixtures/federation/accounts.js';
 import { CATALOG_SDL } from '../fixtures/federation/catalog.js';
 import { INVENTORY_SDL } from '../fixtures/federation/inventory.js';
@@ -35,10 +35,10 @@ function mergedNodes(node: ExecNode | undefined): MergedFetchNode[] {
   }
 }
 
-describe('mergedPlan', () => {
+describe('executionPlan', () => {
   it("merges sibling entity fetches to one subgraph into one operation the subgraph accepts", () => {
     const plan = planOf('{ me { reviews { body } } user(id: "u2") { reviews { rating } } }');
-    const { node, fetches } = mergedPlan(plan);
+    const { node, fetches } = executionPlan(plan, true);
     expect(fetches).toEqual({ planned: 3, merged: 2 });
     const [merged, ...rest] = mergedNodes(node);
     expect(rest).toHaveLength(0);
@@ -53,7 +53,7 @@ describe('mergedPlan', () => {
 
   it('moves a lone fetch beside the last fetch of a sibling sequence to the same subgraph', () => {
     const plan = planOf('{ me { reviews { body } } reviews { id } }');
-    const { node, fetches } = mergedPlan(plan);
+    const { node, fetches } = executionPlan(plan, true);
     expect(fetches).toEqual({ planned: 3, merged: 2 });
     // accounts, then the merged reviews fetch: one sequence, nothing left in parallel.
     expect(node?.kind).toBe('Sequence');
@@ -64,7 +64,7 @@ describe('mergedPlan', () => {
 
   it('merges the first steps of sibling sequences, then their next steps, level by level', () => {
     const plan = planOf('{ a: user(id: "u1") { reviews { product { name } } } b: user(id: "u2") { reviews { product { name } } } }');
-    const { node, fetches } = mergedPlan(plan);
+    const { node, fetches } = executionPlan(plan, true);
     expect(fetches).toEqual({ planned: 5, merged: 3 });
     // accounts, then reviews for a and b, then catalog for both: one sequence of three requests.
     expect(node?.kind).toBe('Sequence');
@@ -77,15 +77,15 @@ describe('mergedPlan', () => {
   });
 
   it('keeps the condition of a fetch under @include or @skip on its part', () => {
-    const include = mergedNodes(mergedPlan(planOf('query ($x: Boolean!) { me { reviews { body } } user(id: "u2") @include(if: $x) { reviews { body } } }')).node);
+    const include = mergedNodes(executionPlan(planOf('query ($x: Boolean!) { me { reviews { body } } user(id: "u2") @include(if: $x) { reviews { body } } }'), true).node);
     expect(include[0]!.parts.map((p) => p.condition)).toEqual([undefined, { variable: 'x', value: true }]);
-    const skip = mergedNodes(mergedPlan(planOf('query ($x: Boolean!) { me { reviews { body } } user(id: "u2") @skip(if: $x) { reviews { body } } }')).node);
+    const skip = mergedNodes(executionPlan(planOf('query ($x: Boolean!) { me { reviews { body } } user(id: "u2") @skip(if: $x) { reviews { body } } }'), true).node);
     expect(skip[0]!.parts.map((p) => p.condition)).toEqual([undefined, { variable: 'x', value: false }]);
   });
 
   it('leaves mutations as planned', () => {
     const plan = planOf('mutation { a: renameUser(id: "u1", name: "A") { name } r: addReview(authorId: "u1", body: "b") { id } b: renameUser(id: "u1", name: "B") { name } }');
-    const { node, fetches } = mergedPlan(plan);
+    const { node, fetches } = executionPlan(plan, true);
     expect(fetches.merged).toBe(fetches.planned);
     expect(mergedNodes(node)).toHaveLength(0);
     expect(JSON.stringify(node)).toBe(JSON.stringify(plan.node));
@@ -94,9 +94,17 @@ describe('mergedPlan', () => {
   it("never changes the planner's plan, and is made once per plan", () => {
     const plan = planOf('{ me { reviews { body } } user(id: "u2") { reviews { rating } } reviews { id } }');
     const before = JSON.stringify(plan);
-    const first = mergedPlan(plan);
+    const first = executionPlan(plan, true);
     expect(JSON.stringify(plan)).toBe(before);
-    expect(mergedPlan(plan)).toBe(first);
+    expect(executionPlan(plan, true)).toBe(first);
+  });
+
+  it('with merging off, runs the plan as planned and counts its fetches both ways alike', () => {
+    const plan = planOf('{ me { reviews { body } } user(id: "u2") { reviews { rating } } reviews { id } }');
+    const planned = executionPlan(plan, false);
+    expect(planned.node).toBe(plan.node);
+    expect(planned.fetches).toEqual({ planned: 4, merged: 4 });
+    expect(executionPlan(plan, true).fetches).toEqual({ planned: 4, merged: 2 });
   });
 });
 

@@ -258,12 +258,13 @@ function requestVariables(context: ExecutionContext, usages: readonly string[] |
   return variables;
 }
 
-async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor): Promise<void> {
+/** One planned fetch on its own; `ready` when a merged fetch has prepared it already. */
+async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor: Cursor, ready?: PreparedFetch): Promise<void> {
   const service = context.serviceMap[fetch.serviceName];
   return tracer.startActiveSpan(SPANS.FETCH, { attributes: { service: fetch.serviceName } }, async (span: Span) => {
     try {
       if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-      const prepared = prepareFetch(context, fetch, cursor);
+      const prepared = ready ?? prepareFetch(context, fetch, cursor);
       if (!prepared) return;
       const variables = requestVariables(context, fetch.variableUsages);
       if (prepared.representations) {
@@ -290,19 +291,26 @@ async function executeFetch(context: ExecutionContext, fetch: FetchNode, cursor:
 async function executeMergedFetch(context: ExecutionContext, node: MergedFetchNode, cursor: Cursor): Promise<void> {
   const prepared: (PreparedFetch | undefined)[] = [];
   for (const part of node.parts) {
-    if (part.condition && !conditionHolds(context, part.condition)) {
-      prepared.push(undefined);
+    const sharing = part.sharesWith === undefined ? undefined : prepared[part.sharesWith];
+    if (sharing) {
+      prepared.push({ ...sharing, fetch: part.fetch });
       continue;
     }
-    const sharing = part.sharesWith === undefined ? undefined : prepared[part.sharesWith];
-    prepared.push(sharing ? { ...sharing, fetch: part.fetch } : prepareFetch(context, part.fetch, moveIntoCursor(cursor, part.path)));
+    const partCursor = part.condition && !conditionHolds(context, part.condition) ? undefined : moveIntoCursor(cursor, part.path);
+    try {
+      prepared.push(prepareFetch(context, part.fetch, partCursor));
+    } catch (error) {
+      // As a planned fetch that failed before it was sent: its fields get the error, the others go on.
+      prepared.push(undefined);
+      if (partCursor) context.errors.push(...atFailedFetchPaths(error as GraphQLError, part.fetch, partCursor));
+    }
   }
   const active = prepared.filter((p) => p !== undefined);
   if (active.length === 0) return;
   if (active.length === 1) {
     const only = active[0]!;
     try {
-      await executeFetch(context, only.fetch, only.cursor);
+      await executeFetch(context, only.fetch, only.cursor, only);
     } catch (error) {
       context.errors.push(...atFailedFetchPaths(error as GraphQLError, only.fetch, only.cursor));
     }
@@ -332,11 +340,12 @@ async function executeMergedFetch(context: ExecutionContext, node: MergedFetchNo
   }
   if (response.errors) {
     for (const error of response.errors) {
+      // An entity fetch's error is at its alias; the rest (the root fetch's fields, no path) go to the root fetch, else the first.
       const head = error.path?.[0];
-      const index = node.parts.findIndex((part) => (part.alias === undefined ? !isEntityAlias(node, head) : part.alias === head));
-      const part = prepared[index] ?? active[0]!;
-      const path = part.fetch.requires && index >= 0 && error.path ? ['_entities', ...error.path.slice(1)] : error.path;
-      recordError(context, path === error.path ? error : { ...error, path }, part);
+      const entityPart = typeof head === 'string' ? node.partByAlias.get(head) : undefined;
+      const part = entityPart === undefined ? undefined : prepared[entityPart];
+      if (part) recordError(context, { ...error, path: ['_entities', ...error.path!.slice(1)] }, part);
+      else recordError(context, error, (node.rootPart === undefined ? undefined : prepared[node.rootPart]) ?? active[0]!);
     }
   }
   for (const [index, part] of node.parts.entries()) {
@@ -350,13 +359,11 @@ async function executeMergedFetch(context: ExecutionContext, node: MergedFetchNo
   }
 }
 
-const isEntityAlias = (node: MergedFetchNode, key: unknown): boolean => node.parts.some((part) => part.alias !== undefined && part.alias === key);
-
 /** A merged answer without the entity fetches' aliases: what the root fetch among the parts would have been answered. */
 function rootFieldsOf(node: MergedFetchNode, data: Data | null | undefined): Data | null | undefined {
   if (!data) return data;
   const own = new ResponseObject();
-  for (const key in data) if (Object.hasOwn(data, key) && !isEntityAlias(node, key)) own[key] = data[key];
+  for (const key in data) if (Object.hasOwn(data, key) && !node.partByAlias.has(key)) own[key] = data[key];
   return own;
 }
 

@@ -1,4 +1,5 @@
 import type { ConditionNode, FetchNode, PlanNode, QueryPlan, ResponsePath, SubscriptionNode } from '@apollo/query-planner';
+import { countFetches } from '../fetchBudget.js';
 import {
   Kind,
   OperationTypeNode,
@@ -60,6 +61,10 @@ export interface MergedFetchNode {
   readonly operationDocumentNode: DocumentNode;
   /** The request's variables the merged operation uses. */
   readonly variableUsages: readonly string[];
+  /** The index of the entity fetch answered under each alias. */
+  readonly partByAlias: ReadonlyMap<string, number>;
+  /** The index of the root fetch among the parts, if one is. */
+  readonly rootPart: number | undefined;
 }
 
 export interface ExecSequenceNode {
@@ -99,50 +104,18 @@ export interface ExecutionPlan {
   readonly fetches: { readonly planned: number; readonly merged: number };
 }
 
-const plans = new WeakMap<QueryPlan, ExecutionPlan>();
+const executionPlans = { merged: new WeakMap<QueryPlan, ExecutionPlan>(), planned: new WeakMap<QueryPlan, ExecutionPlan>() };
 
-/** The plan with its fetches merged, made once per cached plan. */
-export function mergedPlan(plan: QueryPlan): ExecutionPlan {
-  let merged = plans.get(plan);
-  if (!merged) {
-    const node = plan.node ? mergeNode(plan.node) : undefined;
-    merged = { node, fetches: { planned: countRequests(plan.node), merged: countRequests(node) } };
-    plans.set(plan, merged);
+/** The plan as the executor runs it, its fetches merged or as planned; made once per cached plan. */
+export function executionPlan(plan: QueryPlan, merge: boolean): ExecutionPlan {
+  const cache = merge ? executionPlans.merged : executionPlans.planned;
+  let execution = cache.get(plan);
+  if (!execution) {
+    const node = merge && plan.node ? mergeNode(plan.node) : plan.node;
+    execution = { node, fetches: { planned: countFetches(plan.node), merged: countFetches(node) } };
+    cache.set(plan, execution);
   }
-  return merged;
-}
-
-/** The plan as planned, for the executor when merging is off. */
-export function unmergedPlan(plan: QueryPlan): ExecutionPlan {
-  let unmerged = unmergedPlans.get(plan);
-  if (!unmerged) {
-    const fetches = countRequests(plan.node);
-    unmerged = { node: plan.node, fetches: { planned: fetches, merged: fetches } };
-    unmergedPlans.set(plan, unmerged);
-  }
-  return unmerged;
-}
-const unmergedPlans = new WeakMap<QueryPlan, ExecutionPlan>();
-
-/** Subgraph requests a plan may send: each fetch and each merged fetch once, both branches of a condition. */
-export function countRequests(node: ExecNode | undefined): number {
-  if (!node) return 0;
-  switch (node.kind) {
-    case 'Fetch':
-    case 'MergedFetch':
-      return 1;
-    case 'Sequence':
-    case 'Parallel':
-      return node.nodes.reduce((sum, child) => sum + countRequests(child), 0);
-    case 'Flatten':
-      return countRequests(node.node);
-    case 'Condition':
-      return countRequests(node.ifClause) + countRequests(node.elseClause);
-    case 'Defer':
-      return countRequests(node.primary.node) + node.deferred.reduce((sum, d) => sum + countRequests(d.node), 0);
-    case 'Subscription':
-      return countRequests(node.primary) + countRequests(node.rest);
-  }
+  return execution;
 }
 
 function mergeNode(node: ExecNode): ExecNode {
@@ -349,7 +322,10 @@ export function mergeFetchGroup(candidates: readonly Candidate[]): MergedFetchNo
     ],
   };
   const variableUsages = [...new Set(parts.flatMap((part) => part.fetch.variableUsages ?? []))];
+  const rootPart = parts.findIndex((part) => part.alias === undefined);
   return {
+    partByAlias: new Map(parts.flatMap((part, index) => (part.alias === undefined ? [] : [[part.alias, index] as const]))),
+    rootPart: rootPart < 0 ? undefined : rootPart,
     kind: 'MergedFetch',
     serviceName: first.serviceName,
     parts,
