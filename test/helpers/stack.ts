@@ -7,6 +7,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
 import type { ExplorerPreset } from '../../src/graphql/explorer.js';
+import { TEST_ENV } from './supergraphApp.js';
 
 export interface Stack extends AsyncDisposable {
   readonly app: App;
@@ -80,11 +81,7 @@ export async function postGraphQL<T = any>(
 export async function startStack(options: { env?: Record<string, string>; mocks?: MockSet; explorer?: ExplorerPreset } = {}): Promise<Stack> {
   const mocks = options.mocks ?? (await startAllMocks());
   const env: Record<string, string> = {
-    PORT: '0', METRICS_PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    // Tests of other features count upstream calls; the response cache's own tests turn it on.
-    RESPONSE_CACHE: 'false',
+    ...TEST_ENV,
     SUBGRAPH_TIMEOUT_MS: '2000',
     ...mockEnv(mocks),
     ...options.env,

@@ -1,19 +1,15 @@
 import '../../src/gateway/noTelemetry.js';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { rule } from 'graphql-shield';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { metrics } from '../../src/observability/metrics.js';
-import { loadConfig } from '../../src/config/index.js';
 import { policyError, type RuleTree } from '../../src/policy/rules.js';
 import { fixtureUsers, receivedRepresentations, refusals, resetData, startFederationFixture, type FederationFixture } from '../fixtures/federation/index.js';
 import { supergraphOf } from '../helpers/supergraph.js';
+import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
 
 /**
  * Differential conformance: every operation below is sent to stock `@apollo/gateway` (in a plain
@@ -417,7 +413,7 @@ const sortedErrors = (wire: Wire) => errorsOf(wire)?.sort((a, b) => JSON.stringi
 
 describe('federation conformance: Tessera answers like stock @apollo/gateway', () => {
   let fixture: FederationFixture;
-  let dir: string;
+  let removeFiles: (() => Promise<void>) | undefined;
   let stock: { server: ApolloServer; url: string } | undefined;
   let tessera: App | undefined;
   let guarded: App | undefined;
@@ -425,19 +421,17 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
   beforeAll(async () => {
     fixture = await startFederationFixture();
     const supergraphSdl = supergraphOf(fixture.subgraphs);
-    dir = await mkdtemp(join(tmpdir(), 'tessera-conformance-'));
-    const file = join(dir, 'supergraph.graphql');
-    await writeFile(file, supergraphSdl);
+    const { files, remove } = await supergraphFiles({ supergraph: supergraphSdl });
+    removeFiles = remove;
 
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
     stock = { server, url };
 
-    const config = loadConfig({ SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false' });
-    tessera = createApp(config, { log: pino({ level: 'silent' }) });
+    tessera = appServing(files.supergraph);
     // An app over these subgraphs, as if they were its own (its rules apply to their fields only).
     const owns = { remote: fixture.subgraphs.map((s) => s.name) };
-    guarded = createApp(config, { app: { owns, rules: denyingRules(DENIED) }, log: pino({ level: 'silent' }) });
+    guarded = appServing(files.supergraph, {}, { app: { owns, rules: denyingRules(DENIED) } });
     await Promise.all([tessera.start(), guarded.start()]);
   });
 
@@ -447,7 +441,7 @@ describe('federation conformance: Tessera answers like stock @apollo/gateway', (
     await guarded?.stop();
     await stock?.server.stop();
     await fixture?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await removeFiles?.();
   });
 
   it('Tessera runs plans with its own executor (stock, in the same process, with Apollo\'s)', async () => {

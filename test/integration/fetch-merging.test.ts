@@ -1,20 +1,16 @@
 import '../../src/gateway/noTelemetry.js';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { signDevToken } from '../../src/auth/devToken.js';
-import { loadConfig } from '../../src/config/index.js';
 import { metrics } from '../../src/observability/metrics.js';
 import { receivedOperations, refusals, startFederationFixture, type FederationFixture } from '../fixtures/federation/index.js';
+import { freePort } from '../helpers/processes.js';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack.js';
 import { supergraphOf } from '../helpers/supergraph.js';
+import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
 
 /**
  * Fetch merging (src/gateway/execution/fetchMerging.ts) over real subgraph servers: each operation
@@ -40,49 +36,35 @@ async function ask(url: string, query: string, variables?: Record<string, unknow
   return (await res.json()) as Answer;
 }
 
-/** A port nothing listens on: a subgraph that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const sumOf = async (stage: 'planned' | 'merged'): Promise<number> =>
   (await metrics.queryPlanFetches.get()).values.find((v) => v.metricName === 'tessera_query_plan_fetches_sum' && v.labels.stage === stage)?.value ?? 0;
 
 describe('fetch merging, remote subgraphs', () => {
   let fixture: FederationFixture;
-  let dir: string;
+  let removeFiles: (() => Promise<void>) | undefined;
   let stock: { server: ApolloServer; url: string };
   let merged: App;
   let unmerged: App;
   let reviewsDown: { merged: App; unmerged: App };
 
-  const requestsTo = (subgraph: string) => receivedOperations.get(subgraph) ?? [];
-
   beforeAll(async () => {
     fixture = await startFederationFixture();
     const supergraphSdl = supergraphOf(fixture.subgraphs);
-    dir = await mkdtemp(join(tmpdir(), 'tessera-merging-'));
-    const file = join(dir, 'supergraph.graphql');
-    await writeFile(file, supergraphSdl);
-    const downFile = join(dir, 'reviews-down.graphql');
-    const dead = `http://127.0.0.1:${await closedPort()}/graphql`;
-    await writeFile(downFile, supergraphOf(fixture.subgraphs.map((s) => (s.name === 'reviews' ? { ...s, url: dead } : s))));
+    // reviews at a port nothing listens on: a subgraph that is down.
+    const dead = `http://127.0.0.1:${await freePort()}/graphql`;
+    const { files, remove } = await supergraphFiles({
+      up: supergraphSdl,
+      reviewsDown: supergraphOf(fixture.subgraphs.map((s) => (s.name === 'reviews' ? { ...s, url: dead } : s))),
+    });
+    removeFiles = remove;
 
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     stock = { server, url: (await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } })).url };
 
-    const env = (supergraph: string, merging: boolean) => ({
-      SUPERGRAPH_FILE: supergraph, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false',
-      RETRY_MAX_ATTEMPTS: '0', FETCH_MERGING: String(merging),
-    });
-    const app = (supergraph: string, merging: boolean) => createApp(loadConfig(env(supergraph, merging)), { log: pino({ level: 'silent' }) });
-    merged = app(file, true);
-    unmerged = app(file, false);
-    reviewsDown = { merged: app(downFile, true), unmerged: app(downFile, false) };
+    const app = (file: string, merging: boolean) => appServing(file, { RETRY_MAX_ATTEMPTS: '0', FETCH_MERGING: String(merging) });
+    merged = app(files.up, true);
+    unmerged = app(files.up, false);
+    reviewsDown = { merged: app(files.reviewsDown, true), unmerged: app(files.reviewsDown, false) };
     await Promise.all([merged, unmerged, reviewsDown.merged, reviewsDown.unmerged].map((a) => a.start()));
   });
 
@@ -91,7 +73,7 @@ describe('fetch merging, remote subgraphs', () => {
     await Promise.all([merged, unmerged, reviewsDown?.merged, reviewsDown?.unmerged].map((a) => a?.stop()));
     await stock?.server.stop();
     await fixture?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await removeFiles?.();
   });
 
   beforeEach(() => {
@@ -99,27 +81,30 @@ describe('fetch merging, remote subgraphs', () => {
     receivedOperations.clear();
   });
 
-  /** Asks all three; returns the merged Tessera's answer and the requests each Tessera sent to `subgraph`. */
-  async function compare(query: string, variables: Record<string, unknown> | undefined, subgraph: string) {
+  /**
+   * Asks all three and checks the answers are equal; returns the merged Tessera's answer, how many
+   * requests Tessera sent to a subgraph with merging off, and the requests it sent with merging on.
+   */
+  async function compare(query: string, variables?: Record<string, unknown>) {
     const reference = await ask(stock.url, query, variables);
     receivedOperations.clear();
     const plain = await ask(`${unmerged.url}/graphql`, query, variables);
-    const plainRequests = requestsTo(subgraph).length;
+    const plainLog = new Map(receivedOperations);
     receivedOperations.clear();
     const answer = await ask(`${merged.url}/graphql`, query, variables);
-    const mergedRequests = [...requestsTo(subgraph)];
+    const mergedLog = new Map(receivedOperations);
     expect(shape(plain)).toEqual(shape(reference));
     expect(shape(answer)).toEqual(shape(reference));
-    return { answer, plainRequests, mergedRequests };
+    return { answer, planned: (subgraph: string) => plainLog.get(subgraph)?.length ?? 0, sent: (subgraph: string) => mergedLog.get(subgraph) ?? [] };
   }
 
   it('sends entity fetches at two paths as one request, each under its own alias and representations variable', async () => {
     const query = '{ me { name reviews { body rating } } user(id: "u2") { name reviews { body } } }';
-    const { answer, plainRequests, mergedRequests } = await compare(query, undefined, 'reviews');
+    const { answer, planned, sent } = await compare(query);
     expect((answer.data as { me: { reviews: unknown[] } }).me.reviews.length).toBeGreaterThan(0);
-    expect(plainRequests).toBe(2);
-    expect(mergedRequests).toHaveLength(1);
-    const [request] = mergedRequests;
+    expect(planned('reviews')).toBe(2);
+    expect(sent('reviews')).toHaveLength(1);
+    const [request] = sent('reviews');
     expect(request!.query).toMatch(/_e0: _entities\(representations: \$r0\)/);
     expect(request!.query).toMatch(/_e1: _entities\(representations: \$r1\)/);
     expect(request!.variables).toEqual({ r0: [{ __typename: 'User', id: 'u1' }], r1: [{ __typename: 'User', id: 'u2' }] });
@@ -127,33 +112,26 @@ describe('fetch merging, remote subgraphs', () => {
 
   it('moves a lone root fetch to run beside the same subgraph\'s entity fetch, and keeps its fields apart', async () => {
     const query = '{ me { reviews { body } } reviews { id rating } }';
-    const { answer, plainRequests, mergedRequests } = await compare(query, undefined, 'reviews');
+    const { answer, planned, sent } = await compare(query);
     expect((answer.data as { reviews: unknown[] }).reviews.length).toBeGreaterThan(0);
-    expect(plainRequests).toBe(2);
-    expect(mergedRequests).toHaveLength(1);
-    expect(mergedRequests[0]!.query).toMatch(/_e0: _entities[\s\S]*\breviews \{\s*id\s+rating/);
+    expect(planned('reviews')).toBe(2);
+    expect(sent('reviews')).toHaveLength(1);
+    expect(sent('reviews')[0]!.query).toMatch(/_e0: _entities[\s\S]*\breviews \{\s*id\s+rating/);
   });
 
   it('sends the same level of sibling branches as one request per subgraph', async () => {
     const query = '{ a: user(id: "u1") { reviews { body product { name price } } } b: user(id: "u2") { reviews { product { name } } } }';
-    const reference = await ask(stock.url, query);
-    receivedOperations.clear();
-    const plain = await ask(`${unmerged.url}/graphql`, query);
-    const plainRequests = [requestsTo('reviews').length, requestsTo('catalog').length];
-    receivedOperations.clear();
-    const answer = await ask(`${merged.url}/graphql`, query);
-    expect(shape(plain)).toEqual(shape(reference));
-    expect(shape(answer)).toEqual(shape(reference));
+    const { answer, planned, sent } = await compare(query);
     expect((answer.data as { a: { reviews: unknown[] } }).a.reviews.length).toBeGreaterThan(0);
-    expect(plainRequests).toEqual([2, 2]);
-    expect([requestsTo('reviews').length, requestsTo('catalog').length]).toEqual([1, 1]);
+    expect([planned('reviews'), planned('catalog')]).toEqual([2, 2]);
+    expect([sent('reviews').length, sent('catalog').length]).toEqual([1, 1]);
   });
 
   it("maps a merged request's errors back to each fetch's paths", async () => {
     refusals.fields.add('Review.body');
     const query = '{ me { reviews { body rating } } user(id: "u2") { reviews { body } } reviews { id body } }';
-    const { answer, mergedRequests } = await compare(query, undefined, 'reviews');
-    expect(mergedRequests).toHaveLength(1);
+    const { answer, sent } = await compare(query);
+    expect(sent('reviews')).toHaveLength(1);
     const paths = answer.errors?.map((e) => e.path?.join('.')) ?? [];
     expect(paths).toContain('me.reviews.0.body');
     expect(paths).toContain('user.reviews.0.body');
@@ -163,17 +141,22 @@ describe('fetch merging, remote subgraphs', () => {
 
   it('sends a fetch alone, as planned, when the other has nothing to fetch', async () => {
     const query = '{ me { reviews { body } } user(id: "nobody") { reviews { body } } }';
-    const { mergedRequests } = await compare(query, undefined, 'reviews');
-    expect(mergedRequests).toHaveLength(1);
-    expect(mergedRequests[0]!.query).not.toContain('_e0');
-    expect(mergedRequests[0]!.variables).toHaveProperty('representations');
+    const { sent } = await compare(query);
+    expect(sent('reviews')).toHaveLength(1);
+    expect(sent('reviews')[0]!.query).not.toContain('_e0');
+    expect(sent('reviews')[0]!.variables).toHaveProperty('representations');
   });
 
   it('merges across @include, whichever way the condition goes', async () => {
     const query = 'query ($all: Boolean!) { me { reviews { body } } user(id: "u2") @include(if: $all) { reviews { body } } }';
-    expect((await compare(query, { all: true }, 'reviews')).mergedRequests).toHaveLength(1);
-    const off = await compare(query, { all: false }, 'reviews');
-    expect(off.mergedRequests).toHaveLength(1);
+    const on = await compare(query, { all: true });
+    expect(on.planned('reviews')).toBe(2);
+    expect(on.sent('reviews')).toHaveLength(1);
+    expect(on.sent('reviews')[0]!.query).toContain('_e1');
+    // The condition is false: the other fetch goes alone, as planned.
+    const off = await compare(query, { all: false });
+    expect(off.sent('reviews')).toHaveLength(1);
+    expect(off.sent('reviews')[0]!.query).not.toContain('_e0');
     expect((off.answer.data as Record<string, unknown>).user).toBeUndefined();
   });
 
@@ -207,7 +190,7 @@ describe('fetch merging, remote subgraphs', () => {
     }`;
     const answer = await ask(`${merged.url}/graphql`, query);
     expect(answer.data).toEqual({ a: { name: 'L1' }, r: { body: 'between' }, b: { name: 'L2' } });
-    const sent = requestsTo('accounts').map((r) => r.query);
+    const sent = (receivedOperations.get('accounts') ?? []).map((r) => r.query);
     expect(sent).toHaveLength(2);
     expect(sent[0]).toContain('"L1"');
     expect(sent[1]).toContain('"L2"');

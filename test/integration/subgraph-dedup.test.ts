@@ -1,19 +1,15 @@
 import '../../src/gateway/noTelemetry.js';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse } from 'graphql';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { signDevToken } from '../../src/auth/devToken.js';
-import { loadConfig } from '../../src/config/index.js';
 import { metrics } from '../../src/observability/metrics.js';
 import { postGraphQL } from '../helpers/stack.js';
 import { supergraphOf } from '../helpers/supergraph.js';
+import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
 
 /**
  * In-flight deduplication of identical subgraph calls (src/gateway/subgraphCall/useInflightDedup.ts),
@@ -96,23 +92,15 @@ const deduplicated = async (): Promise<number> =>
 
 describe('in-flight deduplication of subgraph calls', () => {
   let slowpoke: Slowpoke;
-  let dir: string;
+  let removeFiles: (() => Promise<void>) | undefined;
   let on: App;
   let off: App;
 
   beforeAll(async () => {
     slowpoke = await startSlowpoke();
-    dir = await mkdtemp(join(tmpdir(), 'tessera-dedup-'));
-    const file = join(dir, 'supergraph.graphql');
-    await writeFile(file, supergraphOf([{ name: 'slowpoke', url: slowpoke.url, sdl: SDL }]));
-    const app = (dedup: boolean) =>
-      createApp(
-        loadConfig({
-          SUPERGRAPH_FILE: file, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE: 'false',
-          RETRY_MAX_ATTEMPTS: '0', JWT_SECRET: SECRET, SUBGRAPH_DEDUPLICATION: String(dedup),
-        }),
-        { log: pino({ level: 'silent' }) },
-      );
+    const { files, remove } = await supergraphFiles({ supergraph: supergraphOf([{ name: 'slowpoke', url: slowpoke.url, sdl: SDL }]) });
+    removeFiles = remove;
+    const app = (dedup: boolean) => appServing(files.supergraph, { RETRY_MAX_ATTEMPTS: '0', JWT_SECRET: SECRET, SUBGRAPH_DEDUPLICATION: String(dedup) });
     on = app(true);
     off = app(false);
     await Promise.all([on.start(), off.start()]);
@@ -122,7 +110,7 @@ describe('in-flight deduplication of subgraph calls', () => {
     await on?.stop();
     await off?.stop();
     await slowpoke?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await removeFiles?.();
   });
 
   beforeEach(() => {

@@ -64,7 +64,7 @@ describe('useInflightDedup', () => {
     expect(state.calls).toBe(5);
   });
 
-  it('copies an answer that has no text (an in-process answer) by value', async () => {
+  it('copies an answer that came without its text by value', async () => {
     const hook = useInflightDedup(metrics);
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
