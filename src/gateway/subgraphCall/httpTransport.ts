@@ -12,7 +12,8 @@ export interface HttpTransportOptions {
   readonly maxResponseBytes?: number;
 }
 
-const parseJson = (text: string): unknown => {
+/** The answer's body parsed, or undefined when it is not JSON. */
+export const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,5 +1,6 @@
 import type { Metrics } from '../../observability/metrics.js';
 import { requestBody, type SubgraphAnswer, type SubgraphCall, type SubgraphHook } from './call.js';
+import { parseJson } from './httpTransport.js';
 
 /**
  * Headers that name a request rather than change its answer: left out of the key, so requests that
@@ -44,13 +45,5 @@ function keyOf(call: SubgraphCall): string {
 }
 
 function copyOf(answer: SubgraphAnswer): SubgraphAnswer {
-  return { ...answer, body: answer.text === undefined ? structuredClone(answer.body) : parseOrUndefined(answer.text) };
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  return { ...answer, body: answer.text === undefined ? structuredClone(answer.body) : parseJson(answer.text) };
 }
