@@ -1,0 +1,147 @@
+import '../../src/gateway/noTelemetry.js';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { expect } from 'vitest';
+import type { App } from '../../src/app.js';
+import { serveSubgraph, type RunningServer } from '../fixtures/federation/serve.js';
+import { supergraphOf } from '../helpers/supergraph.js';
+import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
+
+/** Resolvers as `@apollo/subgraph` takes them (`__resolveReference` included). */
+type Resolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
+
+/** One subgraph of a suite: its SDL as composed and the resolvers `@apollo/subgraph` builds it with. */
+export interface SubgraphDef {
+  readonly name: string;
+  readonly typeDefs: string;
+  readonly resolvers: Resolvers;
+}
+
+/** What an error of the answer must carry; any field left out is not compared. */
+export interface ErrorSpec {
+  readonly path?: readonly (string | number)[];
+  readonly code?: string;
+  readonly message?: string | RegExp;
+}
+
+export interface Expected {
+  readonly data: unknown;
+  /** Left out: the answer has no errors. `'some'`: at least one, of any shape. */
+  readonly errors?: readonly ErrorSpec[] | 'some';
+}
+
+export interface Case {
+  readonly name: string;
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  /** The correct answer, per the federation spec and the subgraphs' data: never what a gateway happens to answer. */
+  readonly expected: Expected;
+  /** Stock `@apollo/gateway` answers otherwise: why. Its test then asserts that it still does. */
+  readonly apolloWrong?: string;
+  /** Tessera answers otherwise today (a vitest `test.fails`): why. */
+  readonly tesseraFails?: string;
+}
+
+/** Subgraphs, composed together, and the operations asked of them. */
+export interface Suite {
+  readonly name: string;
+  readonly subgraphs: readonly SubgraphDef[];
+  readonly cases: readonly Case[];
+  /** Restores the subgraphs' data before each operation (mutation cases run against both gateways). */
+  readonly reset?: () => void;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: unknown } }[] };
+}
+
+export interface RunningSuite {
+  readonly stockUrl: string;
+  readonly tesseraUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves each subgraph over HTTP on loopback, composes them with `@apollo/composition`, and starts
+ * stock `@apollo/gateway` (in a plain Apollo Server) and Tessera over the same supergraph.
+ */
+export async function startSuite(suite: Suite): Promise<RunningSuite> {
+  const servers: RunningServer[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  };
+  try {
+    const sdls = [];
+    for (const subgraph of suite.subgraphs) {
+      const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
+      const server = await serveSubgraph(`${suite.name}/${subgraph.name}`, schema);
+      servers.push(server);
+      sdls.push({ name: subgraph.name, url: server.url, sdl: subgraph.typeDefs });
+    }
+    const supergraphSdl = supergraphOf(sdls);
+    const { files, remove } = await supergraphFiles({ supergraph: supergraphSdl });
+    cleanups.push(remove);
+
+    const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+    const { url: stockUrl } = await startStandaloneServer(stock, { listen: { port: 0, host: '127.0.0.1' } });
+    cleanups.push(() => stock.stop());
+
+    const tessera: App = appServing(files.supergraph);
+    await tessera.start();
+    cleanups.push(() => tessera.stop());
+    return { stockUrl, tesseraUrl: `${tessera.url}/graphql`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function ask(url: string, c: Pick<Case, 'query' | 'variables'>): Promise<Answer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
+    body: JSON.stringify({ query: c.query, variables: c.variables }),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    throw new Error(`Not JSON (${res.status}): ${text.slice(0, 300)}`);
+  }
+}
+
+/** Whether the answer is the expected one: equal `data`, and errors as specified. */
+export function matches(answer: Answer, expected: Expected): boolean {
+  try {
+    expectAnswer(answer, expected);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Asserts the answer is the expected one: equal `data`, and errors as specified. */
+export function expectAnswer(answer: Answer, expected: Expected): void {
+  const { data, errors } = answer.body;
+  const shown = JSON.stringify(answer.body);
+  expect(data ?? null, shown).toEqual(expected.data);
+  if (expected.errors === undefined) {
+    expect(errors, shown).toBeUndefined();
+  } else if (expected.errors === 'some') {
+    expect(errors?.length ?? 0, shown).toBeGreaterThan(0);
+  } else {
+    expect(errors, shown).toHaveLength(expected.errors.length);
+    expected.errors.forEach((spec, i) => {
+      const actual = errors![i]!;
+      if (spec.path) expect(actual.path, shown).toEqual(spec.path);
+      if (spec.code) expect(actual.extensions?.code, shown).toBe(spec.code);
+      if (spec.message) expect(actual.message, shown).toMatch(spec.message);
+    });
+  }
+}
