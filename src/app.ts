@@ -113,6 +113,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     operationCacheSize: config.operationCacheSize,
     fetchMerging: config.fetchMerging,
     deduplicateSubgraphCalls: config.subgraphDeduplication,
+    overrideLabels: new Set(config.overrideLabels),
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
   const apollo = createGraphQLPipeline({

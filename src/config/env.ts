@@ -73,6 +73,7 @@ export const envSchema = z.object({
   OPERATION_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(512),
   FETCH_MERGING: bool.default(true),
   SUBGRAPH_DEDUPLICATION: bool.default(true),
+  OVERRIDE_LABELS: csv.default([]),
   BATCH_MAX_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   METRICS_OPERATION_NAMES: csv.default([]),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),

@@ -101,6 +101,8 @@ export interface Config {
   readonly fetchMerging: boolean;
   /** Identical remote query calls in flight at once share one call (src/gateway/subgraphCall/useInflightDedup.ts). */
   readonly subgraphDeduplication: boolean;
+  /** Progressive-override labels that are on; `percent(N)` labels are drawn per request instead (src/gateway/overrideLabels.ts). */
+  readonly overrideLabels: readonly string[];
   /** Operation names that may appear as metric labels; others are counted as "other". */
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
@@ -229,6 +231,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     operationCacheSize: env.OPERATION_CACHE_SIZE,
     fetchMerging: env.FETCH_MERGING,
     subgraphDeduplication: env.SUBGRAPH_DEDUPLICATION,
+    overrideLabels: env.OVERRIDE_LABELS,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     redisUrl: env.REDIS_URL,

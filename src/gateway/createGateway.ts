@@ -48,6 +48,8 @@ export interface GatewayOptions {
   readonly fetchMerging?: boolean;
   /** Identical remote query calls in flight at once share one call; absent = on. */
   readonly deduplicateSubgraphCalls?: boolean;
+  /** Progressive-override labels that are on (src/gateway/overrideLabels.ts). */
+  readonly overrideLabels?: ReadonlySet<string>;
 }
 
 export interface Gateway {
@@ -134,6 +136,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
     onRun: (executor) => metrics.queryPlans.inc({ executor }),
     fetchMerging: options.fetchMerging,
+    overrideLabels: options.overrideLabels,
     onPlanFetches: ({ planned, merged }) => {
       plannedFetches.observe(planned);
       mergedFetches.observe(merged);

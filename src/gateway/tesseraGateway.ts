@@ -17,6 +17,7 @@ import { coercedVariables } from '../operation/document.js';
 import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 import { executionPlan, type ExecutionPlan } from './execution/fetchMerging.js';
+import { overrideLabels, overrideLabelsIn, type OverrideLabels } from './overrideLabels.js';
 
 /** Looks at a query plan before its first fetch; throwing refuses the operation. */
 export type PlanHook = (queryPlan: QueryPlan) => void;
@@ -34,6 +35,8 @@ export interface TesseraGatewayOptions {
   /** A data source per subgraph; kept across graphs while the subgraph's URL stays the same. */
   readonly buildService: (subgraph: { name: string; url: string }) => GraphQLDataSource;
   readonly queryPlannerConfig?: QueryPlannerConfig;
+  /** Progressive-override labels that are on (`percent(N)` labels are drawn per request: overrideLabels.ts). */
+  readonly overrideLabels?: ReadonlySet<string>;
   /** One plan cache per served graph (a new graph plans anew). */
   readonly planCache: () => InMemoryLRUCache<QueryPlan>;
   /** Run in order after planning and before any fetch (subgraphCall/hooks.ts); throwing refuses the operation. */
@@ -53,6 +56,7 @@ interface Served {
   readonly schema: GraphQLSchema;
   readonly supergraphSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
+  readonly overrides: OverrideLabels;
   readonly serviceMap: ServiceMap;
   readonly plans: InMemoryLRUCache<QueryPlan>;
 }
@@ -132,13 +136,14 @@ export class TesseraGateway implements GatewayInterface {
     const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     await nextTurn();
     const planner = new QueryPlanner(supergraph, this.#o.queryPlannerConfig);
+    const overrides = overrideLabels(overrideLabelsIn(supergraph), this.#o.overrideLabels ?? new Set());
     await nextTurn();
     const serviceMap: ServiceMap = Object.create(null) as ServiceMap;
     for (const { name, url } of supergraph.subgraphsMetadata()) {
       if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
       serviceMap[name] = this.#dataSource(name, url);
     }
-    this.#served = { apiSchema, schema, supergraphSchema, planner, serviceMap, plans: this.#o.planCache() };
+    this.#served = { apiSchema, schema, supergraphSchema, planner, overrides, serviceMap, plans: this.#o.planCache() };
     for (const listener of this.#listeners) listener({ apiSchema: schema, coreSupergraphSdl: supergraphSdl });
   }
 
@@ -166,13 +171,16 @@ export class TesseraGateway implements GatewayInterface {
             return { errors: [error as GraphQLError] };
           }
         }
+        // Which moved fields their new subgraphs serve this time; each outcome has its own plan.
+        const override = served.overrides.labels.length ? served.overrides.draw() : undefined;
         // queryHash is already a digest of the document; the operation name only has to be told apart.
-        const planKey = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
+        const planKey = `${request.operationName ? `${queryHash}:${request.operationName}` : queryHash}${override?.key ? `|override:${override.key}` : ''}`;
         let queryPlan = await served.plans.get(planKey);
         if (!queryPlan) {
           queryPlan = tracer.startActiveSpan('gateway.plan', (planSpan) => {
             try {
-              return served.planner.buildQueryPlan(operationFromDocument(served.apiSchema, document, { operationName: request.operationName }));
+              const operation = operationFromDocument(served.apiSchema, document, { operationName: request.operationName });
+              return served.planner.buildQueryPlan(operation, override && { overrideConditions: override.conditions });
             } finally {
               planSpan.end();
             }

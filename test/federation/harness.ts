@@ -52,6 +52,8 @@ export interface Suite {
   readonly cases: readonly Case[];
   /** Restores the subgraphs' data before each operation (mutation cases run against both gateways). */
   readonly reset?: () => void;
+  /** Tessera's environment over the tests' (e.g. `OVERRIDE_LABELS`); stock has no such settings. */
+  readonly tesseraEnv?: Record<string, string>;
 }
 
 export interface Answer {
@@ -92,7 +94,7 @@ export async function startSuite(suite: Suite): Promise<RunningSuite> {
     const { url: stockUrl } = await startStandaloneServer(stock, { listen: { port: 0, host: '127.0.0.1' } });
     cleanups.push(() => stock.stop());
 
-    const tessera: App = appServing(files.supergraph);
+    const tessera: App = appServing(files.supergraph, suite.tesseraEnv);
     await tessera.start();
     cleanups.push(() => tessera.stop());
     return { stockUrl, tesseraUrl: `${tessera.url}/graphql`, stop };

@@ -28,6 +28,7 @@ const accounts = {
       plan: String!
       nickname: String!
       tier: String!
+      region: String!
     }
     type Country @shareable { code: String! name: String! }
   `,
@@ -40,6 +41,7 @@ const accounts = {
       plan: () => 'plan from accounts',
       nickname: () => 'nickname from accounts',
       tier: () => 'tier from accounts',
+      region: () => 'region from accounts',
     },
   },
 };
@@ -73,6 +75,7 @@ const billing = {
       plan: String! @override(from: "accounts")
       nickname: String! @override(from: "accounts", label: "percent(100)")
       tier: String! @override(from: "accounts", label: "percent(0)")
+      region: String! @override(from: "accounts", label: "billing-regions")
     }
   `,
   resolvers: {
@@ -81,6 +84,7 @@ const billing = {
       plan: () => 'plan from billing',
       nickname: () => 'nickname from billing',
       tier: () => 'tier from billing',
+      region: () => 'region from billing',
     },
   },
 };
@@ -94,6 +98,8 @@ const LABELS_IGNORED = 'progressive override labels are never evaluated, so perc
 export const providesOverrideSuite: Suite = {
   name: '@provides and @override',
   subgraphs: [accounts, reviews, billing],
+  // An operator's switch for a custom label, as Apollo Router takes it from a coprocessor.
+  tesseraEnv: { OVERRIDE_LABELS: 'billing-regions' },
   cases: [
     {
       name: '@provides: provided fields come from the providing subgraph',
@@ -136,7 +142,12 @@ export const providesOverrideSuite: Suite = {
       query: '{ users { nickname } }',
       expected: { data: { users: [{ nickname: 'nickname from billing' }, { nickname: 'nickname from billing' }] } },
       apolloWrong: LABELS_IGNORED,
-      tesseraFails: LABELS_IGNORED,
+    },
+    {
+      name: 'progressive @override with a custom label the operator turned on',
+      query: '{ users { id region } }',
+      expected: { data: { users: [{ id: 'u1', region: 'region from billing' }, { id: 'u2', region: 'region from billing' }] } },
+      apolloWrong: 'custom labels cannot be turned on: every label is off',
     },
     {
       name: 'progressive @override: both labels in one operation, through @provides',
@@ -150,7 +161,6 @@ export const providesOverrideSuite: Suite = {
         },
       },
       apolloWrong: LABELS_IGNORED,
-      tesseraFails: LABELS_IGNORED,
     },
   ],
 };
