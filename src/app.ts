@@ -114,6 +114,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     fetchMerging: config.fetchMerging,
     deduplicateSubgraphCalls: config.subgraphDeduplication,
     overrideLabels: new Set(config.overrideLabels),
+    planCorrection: config.queryPlanCorrection,
     cacheHints: { hints: options.app?.cache?.hints, defaultMaxAge: config.cache.defaultMaxAgeSeconds },
   });
   const apollo = createGraphQLPipeline({

@@ -74,6 +74,7 @@ export const envSchema = z.object({
   FETCH_MERGING: bool.default(true),
   SUBGRAPH_DEDUPLICATION: bool.default(true),
   OVERRIDE_LABELS: csv.default([]),
+  QUERY_PLAN_CORRECTION: bool.default(true),
   BATCH_MAX_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   METRICS_OPERATION_NAMES: csv.default([]),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),

@@ -103,6 +103,8 @@ export interface Config {
   readonly subgraphDeduplication: boolean;
   /** Progressive-override labels that are on; `percent(N)` labels are drawn per request instead (src/gateway/overrideLabels.ts). */
   readonly overrideLabels: readonly string[];
+  /** Plans Apollo's planner is known to get wrong are planned again by Hive's (src/gateway/planning/). */
+  readonly queryPlanCorrection: boolean;
   /** Operation names that may appear as metric labels; others are counted as "other". */
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
@@ -232,6 +234,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     fetchMerging: env.FETCH_MERGING,
     subgraphDeduplication: env.SUBGRAPH_DEDUPLICATION,
     overrideLabels: env.OVERRIDE_LABELS,
+    queryPlanCorrection: env.QUERY_PLAN_CORRECTION,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     redisUrl: env.REDIS_URL,

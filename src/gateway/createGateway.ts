@@ -50,6 +50,8 @@ export interface GatewayOptions {
   readonly deduplicateSubgraphCalls?: boolean;
   /** Progressive-override labels that are on (src/gateway/overrideLabels.ts). */
   readonly overrideLabels?: ReadonlySet<string>;
+  /** Plans Apollo's planner gets wrong are planned again by Hive's (src/gateway/planning/); default on. */
+  readonly planCorrection?: boolean;
 }
 
 export interface Gateway {
@@ -137,6 +139,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRun: (executor) => metrics.queryPlans.inc({ executor }),
     fetchMerging: options.fetchMerging,
     overrideLabels: options.overrideLabels,
+    planCorrection: options.planCorrection,
+    onPlanCorrection: (reason, outcome) => metrics.queryPlanCorrections.inc({ reason, outcome }),
     onPlanFetches: ({ planned, merged }) => {
       plannedFetches.observe(planned);
       mergedFetches.observe(merged);

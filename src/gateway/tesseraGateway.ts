@@ -11,13 +11,15 @@ import type {
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { print, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { coercedVariables } from '../operation/document.js';
 import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 import { executionPlan, type ExecutionPlan } from './execution/fetchMerging.js';
 import { overrideLabels, overrideLabelsIn, type OverrideLabels } from './overrideLabels.js';
+import { misplanned, planFactsOf, type Misplan, type PlanFacts } from './planning/planCheck.js';
+import { secondPlannerFor, type SecondPlanner } from './planning/secondPlanner.js';
 
 /** Looks at a query plan before its first fetch; throwing refuses the operation. */
 export type PlanHook = (queryPlan: QueryPlan) => void;
@@ -37,6 +39,10 @@ export interface TesseraGatewayOptions {
   readonly queryPlannerConfig?: QueryPlannerConfig;
   /** Progressive-override labels that are on (`percent(N)` labels are drawn per request: overrideLabels.ts). */
   readonly overrideLabels?: ReadonlySet<string>;
+  /** Plans Apollo's planner is known to get wrong are planned again by Hive's (planning/); default on. */
+  readonly planCorrection?: boolean;
+  /** Hears each plan found wrong, and whether it was planned again or kept. */
+  readonly onPlanCorrection?: (reason: Misplan, outcome: 'replanned' | 'kept') => void;
   /** One plan cache per served graph (a new graph plans anew). */
   readonly planCache: () => InMemoryLRUCache<QueryPlan>;
   /** Run in order after planning and before any fetch (subgraphCall/hooks.ts); throwing refuses the operation. */
@@ -57,6 +63,9 @@ interface Served {
   readonly supergraphSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
   readonly overrides: OverrideLabels;
+  readonly planFacts: PlanFacts;
+  /** Hive's planner over this graph, built the first time a plan needs correcting. */
+  readonly secondPlanner: () => Promise<SecondPlanner | undefined>;
   readonly serviceMap: ServiceMap;
   readonly plans: InMemoryLRUCache<QueryPlan>;
 }
@@ -137,13 +146,25 @@ export class TesseraGateway implements GatewayInterface {
     await nextTurn();
     const planner = new QueryPlanner(supergraph, this.#o.queryPlannerConfig);
     const overrides = overrideLabels(overrideLabelsIn(supergraph), this.#o.overrideLabels ?? new Set());
+    const planFacts = planFactsOf(supergraph);
+    let secondPlanner: Promise<SecondPlanner | undefined> | undefined;
     await nextTurn();
     const serviceMap: ServiceMap = Object.create(null) as ServiceMap;
     for (const { name, url } of supergraph.subgraphsMetadata()) {
       if (!url) throw new Error(`Subgraph "${name}" has no routing URL.`);
       serviceMap[name] = this.#dataSource(name, url);
     }
-    this.#served = { apiSchema, schema, supergraphSchema, planner, overrides, serviceMap, plans: this.#o.planCache() };
+    this.#served = {
+      apiSchema,
+      schema,
+      supergraphSchema,
+      planner,
+      overrides,
+      planFacts,
+      secondPlanner: () => (secondPlanner ??= secondPlannerFor(supergraphSdl).catch(() => undefined)),
+      serviceMap,
+      plans: this.#o.planCache(),
+    };
     for (const listener of this.#listeners) listener({ apiSchema: schema, coreSupergraphSdl: supergraphSdl });
   }
 
@@ -185,6 +206,8 @@ export class TesseraGateway implements GatewayInterface {
               planSpan.end();
             }
           });
+          const reason = this.#o.planCorrection === false ? undefined : misplanned(queryPlan, operationContext.operation, operationContext.fragments, served.planFacts);
+          if (reason) queryPlan = await this.#replanned(queryPlan, reason, served, () => request.query ?? print(document), request.operationName, override);
           await served.plans.set(planKey, queryPlan);
         }
         for (const hook of this.#o.planHooks ?? []) hook(queryPlan);
@@ -204,6 +227,29 @@ export class TesseraGateway implements GatewayInterface {
         span.end();
       }
     });
+
+  /** Hive's plan for an operation Apollo's planner got wrong; Apollo's if Hive's cannot be had. */
+  async #replanned(
+    plan: QueryPlan,
+    reason: Misplan,
+    served: Served,
+    query: () => string,
+    operationName: string | undefined,
+    override: { active: ReadonlySet<string>; percentage: number } | undefined,
+  ): Promise<QueryPlan> {
+    try {
+      const second = await served.secondPlanner();
+      if (second) {
+        const replanned = await second.plan(query(), operationName, override);
+        this.#o.onPlanCorrection?.(reason, 'replanned');
+        return replanned;
+      }
+    } catch {
+      // Unplannable or not convertible (hivePlan.ts): Apollo's plan is still the best there is.
+    }
+    this.#o.onPlanCorrection?.(reason, 'kept');
+    return plan;
+  }
 
   #executeTessera(queryPlan: QueryPlan, served: Served, requestContext: Parameters<GatewayExecutor>[0], operationContext: ReturnType<typeof buildOperationContext>) {
     const plan = executionPlan(queryPlan, this.#o.fetchMerging !== false);

@@ -103,6 +103,12 @@ export function createMetrics() {
       labelNames: ['executor'] as const,
       registers,
     }),
+    queryPlanCorrections: new Counter({
+      name: 'tessera_query_plan_corrections_total',
+      help: "Plans Apollo's planner is known to get wrong (reason: requires-arguments, unresolvable-key, unplanned-root-field), by outcome: replanned by Hive's planner, or kept when it could not be.",
+      labelNames: ['reason', 'outcome'] as const,
+      registers,
+    }),
     queryPlanFetches: new Histogram({
       name: 'tessera_query_plan_fetches',
       help: 'Subgraph requests per query plan run by Tessera\'s executor, as planned and after fetch merging (stage: planned, merged); every branch of a condition counted.',

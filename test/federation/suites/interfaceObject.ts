@@ -154,7 +154,6 @@ export const interfaceObjectSuite: Suite = {
       query: '{ orphan { stars } }',
       expected: { data: { orphan: null }, errors: [{ path: ['orphan'] }] },
       apolloWrong: SILENT_NULL,
-      tesseraFails: SILENT_NULL,
     },
   ],
 };

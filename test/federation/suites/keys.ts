@@ -149,7 +149,6 @@ export const keysSuite: Suite = {
     {
       name: 'keys mixed across subgraphs: @requires back into the subgraph whose only resolvable key is a composite',
       apolloWrong: MIXED_KEYS,
-      tesseraFails: MIXED_KEYS,
       query: '{ team { id members { id name greeting } } }',
       expected: {
         data: { team: { id: 't1', members: [{ id: 'u1', name: 'Ada', greeting: 'Hello, Ada' }, { id: 'u2', name: 'Bob', greeting: 'Hello, Bob' }] } },

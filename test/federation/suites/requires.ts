@@ -142,7 +142,6 @@ export const requiresSuite: Suite = {
     {
       name: '@requires with an argument, and the client asks the same field with another argument',
       apolloWrong: WRONG_ARGUMENTS,
-      tesseraFails: WRONG_ARGUMENTS,
       query: '{ posts { id comments(limit: 2) { id } recentCommenters } }',
       expected: {
         data: {
@@ -156,7 +155,6 @@ export const requiresSuite: Suite = {
     {
       name: 'two @requires of the same field with different arguments',
       apolloWrong: WRONG_ARGUMENTS,
-      tesseraFails: WRONG_ARGUMENTS,
       query: '{ posts { firstCommenter recentCommenters } }',
       expected: {
         data: {
@@ -170,7 +168,6 @@ export const requiresSuite: Suite = {
     {
       name: '@requires with an argument, the client asking the field with a variable',
       apolloWrong: WRONG_ARGUMENTS,
-      tesseraFails: WRONG_ARGUMENTS,
       query: 'query ($n: Int = 1) { posts { comments(limit: $n) { authorId } recentCommenters } }',
       expected: {
         data: {

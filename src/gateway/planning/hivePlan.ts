@@ -1,0 +1,115 @@
+import type * as Hive from '@graphql-hive/router-query-planner';
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { OperationTypeNode, parse } from 'graphql';
+
+/** A Hive plan holds a node this conversion does not carry over; the Apollo plan is kept. */
+export class UnsupportedPlan extends Error {}
+
+/**
+ * Hive's query plan (`@graphql-hive/router-query-planner`) in `@apollo/query-planner`'s format, the
+ * one Tessera's executor, fetch merging and plan hooks read. The two formats have the same nodes;
+ * they differ in how paths are spelled and in one meaning:
+ * - Flatten paths: `{ Field: "posts" }` is `"posts"`; a type condition in a path has no Apollo
+ *   spelling (unsupported).
+ * - In Hive's `requires`, a field's `name` is where its value was fetched (`_internal_qp_alias_0`)
+ *   and its `alias` is the name the subgraph expects in the representation (`comments`). Apollo
+ *   reads and writes a representation's fields under one name, so the field keeps its fetched name
+ *   and a `KeyRenamer` input rewrite, Apollo's own device for this, renames it after.
+ * - Rewrite paths: `{ TypenameEquals: ["A", "B"] }` is `... on A` (one rewrite per type), `{ Key }`
+ *   the key.
+ * Batched entity fetches (`BatchFetch`), `@defer` and subscriptions are not converted.
+ */
+export function apolloPlanOf(plan: Hive.QueryPlan): QueryPlan {
+  return plan.node ? { kind: 'QueryPlan', node: nodeOf(plan.node) } : { kind: 'QueryPlan' };
+}
+
+function nodeOf(node: Hive.PlanNode): PlanNode {
+  switch (node.kind) {
+    case 'Fetch':
+      return fetchOf(node);
+    case 'Sequence':
+    case 'Parallel':
+      return { kind: node.kind, nodes: node.nodes.map(nodeOf) };
+    case 'Flatten':
+      return { kind: 'Flatten', path: node.path.map(pathSegmentOf), node: nodeOf(node.node) as FetchNode };
+    case 'Condition':
+      return {
+        kind: 'Condition',
+        condition: node.condition,
+        ifClause: node.ifClause && nodeOf(node.ifClause),
+        elseClause: node.elseClause && nodeOf(node.elseClause),
+      };
+    default:
+      throw new UnsupportedPlan(`${node.kind} nodes are not converted`);
+  }
+}
+
+function pathSegmentOf(segment: Hive.FlattenNodePathSegment): string {
+  if (segment === '@') return '@';
+  if ('Field' in segment) return segment.Field;
+  throw new UnsupportedPlan('a type condition in a flatten path');
+}
+
+const OPERATION_KINDS = { query: OperationTypeNode.QUERY, mutation: OperationTypeNode.MUTATION, subscription: OperationTypeNode.SUBSCRIPTION } as const;
+
+function fetchOf(node: Hive.FetchNode): FetchNode {
+  const renames: FetchDataRewrite[] = [];
+  const requires = node.requires && selectionsOf(node.requires, [], renames);
+  const inputRewrites = [...rewritesOf(node.inputRewrites), ...renames];
+  const outputRewrites = rewritesOf(node.outputRewrites);
+  const operationKind = OPERATION_KINDS[node.operationKind ?? 'query'];
+  return {
+    kind: 'Fetch',
+    serviceName: node.serviceName,
+    variableUsages: node.variableUsages ?? [],
+    operation: node.operation,
+    operationKind,
+    operationName: node.operationName,
+    // Parsed once, with the plan: the in-process transport and fetch merging read the document.
+    operationDocumentNode: parse(node.operation),
+    ...(requires ? { requires } : {}),
+    ...(inputRewrites.length ? { inputRewrites } : {}),
+    ...(outputRewrites.length ? { outputRewrites } : {}),
+  };
+}
+
+function selectionsOf(selections: readonly Hive.RequiresSelection[], path: readonly string[], renames: FetchDataRewrite[]): QueryPlanSelectionNode[] {
+  return selections.map((selection): QueryPlanSelectionNode => {
+    if (selection.kind === 'InlineFragment') {
+      if (selection.skipIf || selection.includeIf) throw new UnsupportedPlan('a condition in requires');
+      const inner = [...path, `... on ${selection.typeCondition}`];
+      return { kind: 'InlineFragment', typeCondition: selection.typeCondition, selections: selectionsOf(selection.selections, inner, renames) };
+    }
+    if (selection.kind === 'Field') {
+      const inner = [...path, selection.name];
+      if (selection.alias && selection.alias !== selection.name) renames.push({ kind: 'KeyRenamer', path: inner, renameKeyTo: selection.alias });
+      return selection.selections
+        ? { kind: 'Field', name: selection.name, selections: selectionsOf(selection.selections, inner, renames) }
+        : { kind: 'Field', name: selection.name };
+    }
+    throw new UnsupportedPlan('a fragment spread in requires');
+  });
+}
+
+function rewritesOf(rewrites: readonly Hive.FetchRewrite[] | undefined): FetchDataRewrite[] {
+  const result: FetchDataRewrite[] = [];
+  for (const rewrite of rewrites ?? []) {
+    if ('KeyRenamer' in rewrite) {
+      for (const path of pathsOf(rewrite.KeyRenamer.path)) result.push({ kind: 'KeyRenamer', path, renameKeyTo: rewrite.KeyRenamer.renameKeyTo });
+    } else {
+      const setter = 'ValueSetter' in rewrite ? rewrite.ValueSetter : rewrite;
+      for (const path of pathsOf(setter.path)) result.push({ kind: 'ValueSetter', path, setValueTo: setter.setValueTo });
+    }
+  }
+  return result;
+}
+
+/** A Hive rewrite path as Apollo paths: one per combination of the types its type conditions name. */
+function pathsOf(segments: readonly Hive.FetchNodePathSegment[]): string[][] {
+  let paths: string[][] = [[]];
+  for (const segment of segments) {
+    if ('Key' in segment) paths = paths.map((p) => [...p, segment.Key]);
+    else paths = paths.flatMap((p) => segment.TypenameEquals.map((type) => [...p, `... on ${type}`]));
+  }
+  return paths;
+}
