@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metrics } from '../../src/observability/metrics.js';
 import { ask, expectAnswer, matches, startSuite, type RunningSuite, type Suite } from './harness.js';
 import { SUITES } from './suites/index.js';
 
@@ -35,4 +36,13 @@ describe.each(SUITES)('federation conformance: $name', (suite: Suite) => {
       else expectAnswer(answer, c.expected);
     });
   }
+});
+
+describe('federation conformance: plan correction', () => {
+  // Runs after the suites above (one file, in order): every plan found wrong was planned again.
+  it("no plan Apollo's planner got wrong was kept as it planned it", async () => {
+    const outcomes = (await metrics.queryPlanCorrections.get()).values;
+    expect(outcomes.filter((v) => v.labels.outcome === 'replanned').reduce((sum, v) => sum + v.value, 0)).toBeGreaterThan(0);
+    expect(outcomes.filter((v) => v.labels.outcome === 'kept')).toEqual([]);
+  });
 });

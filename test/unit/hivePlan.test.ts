@@ -83,9 +83,56 @@ describe("Hive's plans in Apollo's format", () => {
     });
   });
 
+  it('turns a batched fetch into one entity fetch per batch and path, side by side', () => {
+    const plan = apolloPlanOf({
+      kind: 'QueryPlan',
+      node: {
+        kind: 'BatchFetch',
+        serviceName: 'people',
+        operationKind: 'query',
+        variableUsages: ['lang', 'unit'],
+        operation:
+          'query($__batch_reps_0:[_Any!]!,$__batch_reps_1:[_Any!]!,$lang:String,$unit:String){' +
+          '_e0: _entities(representations: $__batch_reps_0){...on Person{name(lang: $lang)}} ' +
+          '_e1: _entities(representations: $__batch_reps_1){...on Shelf{...S}}} fragment S on Shelf {size(unit: $unit) ...T} fragment T on Shelf {label} fragment U on Person {id}',
+        entityBatch: {
+          aliases: [
+            {
+              alias: '_e0',
+              representationsVariableName: '__batch_reps_0',
+              paths: [[{ Field: 'team' }, { Field: 'members' }, '@'], [{ Field: 'alumni' }, '@']],
+              requires: [{ kind: 'InlineFragment', typeCondition: 'Person', selections: [{ kind: 'Field', name: 'id' }] }],
+            },
+            {
+              alias: '_e1',
+              representationsVariableName: '__batch_reps_1',
+              paths: [[{ Field: 'shelves' }, '@']],
+              requires: [{ kind: 'InlineFragment', typeCondition: 'Shelf', selections: [{ kind: 'Field', name: 'position' }] }],
+            },
+          ],
+        },
+      },
+    });
+    const branches = plan.node as unknown as { kind: string; nodes: { path: string[]; node: Record<string, unknown> }[] };
+    expect(branches.kind).toBe('Parallel');
+    expect(branches.nodes.map((b) => b.path)).toEqual([['team', 'members', '@'], ['alumni', '@'], ['shelves', '@']]);
+    const [members, alumni, shelves] = branches.nodes.map((b) => b.node);
+    expect(members!.operation).toBe(alumni!.operation);
+    expect(members).toMatchObject({ kind: 'Fetch', serviceName: 'people', variableUsages: ['lang'], requires: [{ typeCondition: 'Person' }] });
+    expect(String(members!.operation).replace(/\s+/g, ' ')).toBe(
+      'query ($representations: [_Any!]!, $lang: String) { _entities(representations: $representations) { ... on Person { name(lang: $lang) } } }',
+    );
+    // Only the fragments it spreads, theirs too, and the variables they use.
+    expect(shelves).toMatchObject({ variableUsages: ['unit'], requires: [{ typeCondition: 'Shelf' }] });
+    expect(String(shelves!.operation)).toContain('fragment S on Shelf');
+    expect(String(shelves!.operation)).toContain('fragment T on Shelf');
+    expect(String(shelves!.operation)).not.toContain('fragment U');
+    expect(String(shelves!.operation)).toContain('$unit: String');
+  });
+
   it('refuses what it does not carry over, so the Apollo plan is kept', () => {
     const unsupported: Hive.PlanNode[] = [
-      { kind: 'BatchFetch', serviceName: 'a', operation: '{a}', entityBatch: { aliases: [] } },
+      { kind: 'BatchFetch', serviceName: 'a', operation: 'query($b:[_Any!]!){_e0: _entities(representations: $b){__typename}}', entityBatch: { aliases: [{ alias: '_e9', representationsVariableName: 'b', paths: [], requires: [] }] } },
       flatten(entityFetch(), [{ Field: 'posts' }, '@', { TypeCondition: ['Post'] }]),
       entityFetch({ requires: [{ kind: 'FragmentSpread', value: 'F' }] }),
       entityFetch({ requires: [{ kind: 'InlineFragment', typeCondition: 'Post', includeIf: 'x', selections: [] }] }),

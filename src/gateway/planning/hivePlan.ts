@@ -1,6 +1,17 @@
 import type * as Hive from '@graphql-hive/router-query-planner';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { OperationTypeNode, parse } from 'graphql';
+import {
+  Kind,
+  OperationTypeNode,
+  parse,
+  print,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type TypeNode,
+} from 'graphql';
 
 /** A Hive plan holds a node this conversion does not carry over; the Apollo plan is kept. */
 export class UnsupportedPlan extends Error {}
@@ -17,7 +28,10 @@ export class UnsupportedPlan extends Error {}
  *   and a `KeyRenamer` input rewrite, Apollo's own device for this, renames it after.
  * - Rewrite paths: `{ TypenameEquals: ["A", "B"] }` is `... on A` (one rewrite per type), `{ Key }`
  *   the key.
- * Batched entity fetches (`BatchFetch`), `@defer` and subscriptions are not converted.
+ * - A batched entity fetch (`BatchFetch`: one request, an `_entities` alias per batch, each batch
+ *   gathering the entities of several paths) becomes one entity fetch per batch and path, side by
+ *   side; Tessera's fetch merging sends them as one request again.
+ * `@defer` and subscriptions are not converted.
  */
 export function apolloPlanOf(plan: Hive.QueryPlan): QueryPlan {
   return plan.node ? { kind: 'QueryPlan', node: nodeOf(plan.node) } : { kind: 'QueryPlan' };
@@ -27,6 +41,8 @@ function nodeOf(node: Hive.PlanNode): PlanNode {
   switch (node.kind) {
     case 'Fetch':
       return fetchOf(node);
+    case 'BatchFetch':
+      return batchOf(node);
     case 'Sequence':
     case 'Parallel':
       return { kind: node.kind, nodes: node.nodes.map(nodeOf) };
@@ -71,6 +87,90 @@ function fetchOf(node: Hive.FetchNode): FetchNode {
     ...(inputRewrites.length ? { inputRewrites } : {}),
     ...(outputRewrites.length ? { outputRewrites } : {}),
   };
+}
+
+function batchOf(node: Hive.BatchFetchNode): PlanNode {
+  const document = parse(node.operation);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) throw new UnsupportedPlan('a batched fetch without an operation');
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const branches: PlanNode[] = [];
+  for (const batch of node.entityBatch.aliases) {
+    const field = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === batch.alias);
+    if (field?.name.value !== '_entities') throw new UnsupportedPlan(`no _entities field under the alias ${batch.alias}`);
+    const single = entityOperation(field, batch.representationsVariableName, operation, fragments);
+    for (const path of batch.paths) {
+      const fetch = fetchOf({
+        kind: 'Fetch',
+        serviceName: node.serviceName,
+        operationKind: node.operationKind,
+        operation: single.operation,
+        variableUsages: single.variableUsages,
+        requires: batch.requires,
+        inputRewrites: batch.inputRewrites,
+        outputRewrites: batch.outputRewrites,
+      });
+      branches.push({ kind: 'Flatten', path: path.map(pathSegmentOf), node: fetch });
+    }
+  }
+  return branches.length === 1 ? branches[0]! : { kind: 'Parallel', nodes: branches };
+}
+
+/** `[_Any!]!` */
+const REPRESENTATIONS_TYPE: TypeNode = {
+  kind: Kind.NON_NULL_TYPE,
+  type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } },
+};
+
+/**
+ * One batch of a batched fetch as an operation of its own, as Apollo plans an entity fetch:
+ * `_entities(representations: $representations)`, the variables and fragments it uses.
+ */
+function entityOperation(
+  field: FieldNode,
+  representationsVariable: string,
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): { operation: string; variableUsages: string[] } {
+  const variables = new Set<string>();
+  const spreads = new Set<string>();
+  const renamed: FieldNode = visit({ ...field, alias: undefined }, {
+    Variable: (variable) =>
+      variable.name.value === representationsVariable ? { ...variable, name: { ...variable.name, value: 'representations' } } : undefined,
+  });
+  // The fragments it spreads, and theirs, and the variables those use.
+  const pending: (FieldNode | FragmentDefinitionNode)[] = [renamed];
+  while (pending.length) {
+    visit(pending.pop()!, {
+      FragmentSpread: (spread) => {
+        const fragment = fragments.get(spread.name.value);
+        if (!fragment || spreads.has(spread.name.value)) return;
+        spreads.add(spread.name.value);
+        pending.push(fragment);
+      },
+      Variable: (variable) => void (variable.name.value !== 'representations' && variables.add(variable.name.value)),
+    });
+  }
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: operation.operation,
+        variableDefinitions: [
+          {
+            kind: Kind.VARIABLE_DEFINITION,
+            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
+            type: REPRESENTATIONS_TYPE,
+          },
+          ...(operation.variableDefinitions ?? []).filter((d) => variables.has(d.variable.name.value)),
+        ],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [renamed] },
+      },
+      ...[...spreads].map((name) => fragments.get(name)!),
+    ],
+  };
+  return { operation: print(document), variableUsages: [...variables] };
 }
 
 function selectionsOf(selections: readonly Hive.RequiresSelection[], path: readonly string[], renames: FetchDataRewrite[]): QueryPlanSelectionNode[] {

@@ -155,6 +155,19 @@ export const keysSuite: Suite = {
       },
     },
     {
+      name: 'keys mixed across subgraphs, the same entities reached by two paths',
+      query: '{ team { members { greeting } alumni { greeting avatar } } }',
+      expected: {
+        data: {
+          team: {
+            members: [{ greeting: 'Hello, Ada' }, { greeting: 'Hello, Bob' }],
+            alumni: [null, { greeting: 'Hello, Bob', avatar: 'bob.png' }],
+          },
+        },
+      },
+      apolloWrong: MIXED_KEYS,
+    },
+    {
       name: 'keys mixed across subgraphs, entered from the other side',
       query: '{ person(id: "u1") { handle greeting } }',
       expected: { data: { person: { handle: 'ada', greeting: 'Hello, Ada' } } },

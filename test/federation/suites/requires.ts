@@ -179,6 +179,23 @@ export const requiresSuite: Suite = {
       },
     },
     {
+      name: 'two @requires of the same field with different arguments, under two aliases of the parent',
+      apolloWrong: WRONG_ARGUMENTS,
+      query: '{ a: posts { recentCommenters mediaScore } b: posts { id firstCommenter } }',
+      expected: {
+        data: {
+          a: [
+            { recentCommenters: ['a1', 'a2', 'a3'], mediaScore: 1201 },
+            { recentCommenters: ['a3', 'a2'], mediaScore: 100 },
+          ],
+          b: [
+            { id: 'p1', firstCommenter: 'a1' },
+            { id: 'p2', firstCommenter: 'a3' },
+          ],
+        },
+      },
+    },
+    {
       name: '@requires with inline fragments on a union',
       query: '{ posts { id mediaScore } }',
       expected: { data: { posts: [{ id: 'p1', mediaScore: 1201 }, { id: 'p2', mediaScore: 100 }] } },
