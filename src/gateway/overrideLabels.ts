@@ -4,10 +4,10 @@ import type { Supergraph } from '@apollo/federation-internals';
  * Progressive `@override` (Federation 2.7): a field moved with `@override(from: …, label: …)` is
  * served by the new subgraph only while its label is on. As in Apollo Router, a `percent(N)` label
  * is on for N % of requests: one number from 0 to 100 is drawn per request, and every `percent(N)`
- * with N above it is on (so a request that gets `percent(10)`'s field moved gets `percent(50)`'s
- * moved too, and Hive's planner, told the same number, agrees). Any other label is on when the operator lists it
- * (`OVERRIDE_LABELS`). Apollo's planner takes the outcome as `overrideConditions` and treats a label
- * it is not told about as off, which is all `@apollo/gateway` ever tells it.
+ * with N above it is on (a request that gets `percent(10)`'s field moved gets `percent(50)`'s moved
+ * too, and Hive's planner, told the same number, decides the same). Any other label is on when the
+ * operator lists it (`OVERRIDE_LABELS`). Apollo's planner takes the outcome as `overrideConditions`
+ * and treats a label it is not told about as off, which is all `@apollo/gateway` ever tells it.
  */
 export interface OverrideLabels {
   /** The labels of the served supergraph, in a fixed order. */

@@ -207,7 +207,8 @@ export class TesseraGateway implements GatewayInterface {
             }
           });
           const reason = this.#o.planCorrection === false ? undefined : misplanned(queryPlan, operationContext.operation, operationContext.fragments, served.planFacts);
-          if (reason) queryPlan = await this.#replanned(queryPlan, reason, served, () => request.query ?? print(document), request.operationName, override);
+          // The document as planned, not the request's text: plugins may have changed it (policy prunes denied fields).
+          if (reason) queryPlan = await this.#replanned(queryPlan, reason, served, () => print(document), request.operationName, override);
           await served.plans.set(planKey, queryPlan);
         }
         for (const hook of this.#o.planHooks ?? []) hook(queryPlan);

@@ -5,8 +5,8 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { expect } from 'vitest';
-import type { App } from '../../src/app.js';
-import { serveSubgraph, type RunningServer } from '../fixtures/federation/serve.js';
+import type { App, CreateAppOptions } from '../../src/app.js';
+import { receivedOperations, serveSubgraph, type RunningServer } from '../fixtures/federation/serve.js';
 import { supergraphOf } from '../helpers/supergraph.js';
 import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
 
@@ -71,7 +71,7 @@ export interface RunningSuite {
  * Serves each subgraph over HTTP on loopback, composes them with `@apollo/composition`, and starts
  * stock `@apollo/gateway` (in a plain Apollo Server) and Tessera over the same supergraph.
  */
-export async function startSuite(suite: Suite): Promise<RunningSuite> {
+export async function startSuite(suite: Suite, tesseraOptions: Omit<CreateAppOptions, 'log'> = {}): Promise<RunningSuite> {
   const servers: RunningServer[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -94,7 +94,7 @@ export async function startSuite(suite: Suite): Promise<RunningSuite> {
     const { url: stockUrl } = await startStandaloneServer(stock, { listen: { port: 0, host: '127.0.0.1' } });
     cleanups.push(() => stock.stop());
 
-    const tessera: App = appServing(files.supergraph, suite.tesseraEnv);
+    const tessera: App = appServing(files.supergraph, suite.tesseraEnv, tesseraOptions);
     await tessera.start();
     cleanups.push(() => tessera.stop());
     return { stockUrl, tesseraUrl: `${tessera.url}/graphql`, stop };
@@ -102,6 +102,11 @@ export async function startSuite(suite: Suite): Promise<RunningSuite> {
     await stop();
     throw error;
   }
+}
+
+/** The operations each of the suite's subgraphs was sent, in arrival order (clear with `receivedOperations.clear()`). */
+export function operationsSentTo(suite: Suite, subgraph: string): string[] {
+  return (receivedOperations.get(`${suite.name}/${subgraph}`) ?? []).map((o) => o.query);
 }
 
 export async function ask(url: string, c: Pick<Case, 'query' | 'variables'>): Promise<Answer> {

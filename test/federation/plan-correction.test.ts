@@ -1,6 +1,9 @@
+import { rule } from 'graphql-shield';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../../src/observability/metrics.js';
-import { ask, expectAnswer, startSuite, type RunningSuite } from './harness.js';
+import { policyError } from '../../src/policy/rules.js';
+import { receivedOperations } from '../fixtures/federation/serve.js';
+import { ask, expectAnswer, operationsSentTo, startSuite, type RunningSuite } from './harness.js';
 import { requiresSuite } from './suites/requires.js';
 
 const TWO_REQUIRES = requiresSuite.cases.find((c) => c.name === 'two @requires of the same field with different arguments')!;
@@ -34,5 +37,30 @@ describe("plans Apollo's planner gets wrong are planned again by Hive's", () => 
     const [tessera, stock] = await Promise.all([ask(off.tesseraUrl, TWO_REQUIRES), ask(off.stockUrl, TWO_REQUIRES)]);
     expect(tessera.body).toEqual(stock.body);
     expect(tessera.body.data).not.toEqual(TWO_REQUIRES.expected.data);
+  });
+});
+
+describe('plan correction after the edge policy', () => {
+  let guarded: RunningSuite;
+  // An app that owns the suite's subgraphs and denies the comments a client asks for.
+  const denied = rule('deniedComments', { cache: 'contextual' })(() => policyError('FORBIDDEN', 'Denied by policy.'));
+
+  beforeAll(async () => {
+    const owns = { remote: requiresSuite.subgraphs.map((s) => s.name) };
+    guarded = await startSuite(requiresSuite, { app: { owns, rules: { Post: { comments: denied } } } });
+  });
+
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it("plans the operation as the policy left it: a denied field is not fetched by Hive's plan either", async () => {
+    receivedOperations.clear();
+    const answer = await ask(guarded.tesseraUrl, { query: '{ posts { id recentCommenters comments(limit: 2) { id } } }' });
+    expect(answer.body.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+    const sent = operationsSentTo(requiresSuite, 'discussion');
+    // The requirement is fetched (limit: 3, the gateway's own need); the client's denied selection is not.
+    expect(sent.join('\n')).toContain('limit: 3');
+    expect(sent.join('\n')).not.toContain('limit: 2');
   });
 });
