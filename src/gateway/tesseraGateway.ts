@@ -18,6 +18,7 @@ import { markEnforcedAtEdge } from '../composition/edgeAuthorization.js';
 import { executeQueryPlan } from './execution/executeQueryPlan.js';
 import { executionPlan, type ExecutionPlan } from './execution/fetchMerging.js';
 import { overrideLabels, overrideLabelsIn, type OverrideLabels } from './overrideLabels.js';
+import { conditionVariables, withConditionsApplied } from './planning/conditions.js';
 import { misplanned, planFactsOf, type Misplan, type PlanFacts } from './planning/planCheck.js';
 import { secondPlannerFor, type SecondPlanner } from './planning/secondPlanner.js';
 
@@ -66,6 +67,8 @@ interface Served {
   readonly planFacts: PlanFacts;
   /** Hive's planner over this graph, built the first time a plan needs correcting. */
   readonly secondPlanner: () => Promise<SecondPlanner | undefined>;
+  /** Cached plans to correct per combination of their `@skip`/`@include` variables (planning/conditions.ts). */
+  readonly correctByConditions: WeakMap<QueryPlan, { readonly reason: Misplan; readonly variables: readonly string[] }>;
   readonly serviceMap: ServiceMap;
   readonly plans: InMemoryLRUCache<QueryPlan>;
 }
@@ -162,6 +165,7 @@ export class TesseraGateway implements GatewayInterface {
       overrides,
       planFacts,
       secondPlanner: () => (secondPlanner ??= secondPlannerFor(supergraphSdl).catch(() => undefined)),
+      correctByConditions: new WeakMap(),
       serviceMap,
       plans: this.#o.planCache(),
     };
@@ -207,9 +211,23 @@ export class TesseraGateway implements GatewayInterface {
             }
           });
           const reason = this.#o.planCorrection === false ? undefined : misplanned(queryPlan, operationContext.operation, operationContext.fragments, served.planFacts);
+          const conditions = reason ? conditionVariables(document) : [];
           // The document as planned, not the request's text: plugins may have changed it (policy prunes denied fields).
-          if (reason) queryPlan = await this.#replanned(queryPlan, reason, served, () => print(document), request.operationName, override);
+          if (reason && !conditions.length) queryPlan = await this.#replanned(queryPlan, reason, served, () => print(document), request.operationName, override);
+          else if (reason) served.correctByConditions.set(queryPlan, { reason, variables: conditions });
           await served.plans.set(planKey, queryPlan);
+        }
+        const byConditions = served.correctByConditions.get(queryPlan);
+        if (byConditions) {
+          const variables = coercedVariables(served.schema, operationContext.operation, request);
+          const conditionKey = `${planKey}|if:${byConditions.variables.map((name) => (variables[name] === true ? 1 : 0)).join('')}`;
+          let decided = await served.plans.get(conditionKey);
+          if (!decided) {
+            const query = () => print(withConditionsApplied(document, variables));
+            decided = await this.#replanned(queryPlan, byConditions.reason, served, query, request.operationName, override);
+            await served.plans.set(conditionKey, decided);
+          }
+          queryPlan = decided;
         }
         for (const hook of this.#o.planHooks ?? []) hook(queryPlan);
         // Usage-reporting traces are built by Apollo's executor only.

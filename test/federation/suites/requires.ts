@@ -28,6 +28,13 @@ const postById = (id: string) => POSTS.find((p) => p.id === id) ?? null;
  */
 const WRONG_ARGUMENTS = 'the representation is built from the same field fetched with other arguments';
 
+/**
+ * With one requirement behind \`@include\`, Apollo's planner (and Hive's) asks for \`comments(limit: 1)\`
+ * and, in a conditional fragment, \`comments(limit: 3)\` under the same name: the subgraph refuses the
+ * whole operation, whatever the variable says.
+ */
+const CONFLICT = 'the entity fetch asks for comments twice under one name with different arguments, which the subgraph refuses';
+
 const blog = {
   name: 'blog',
   typeDefs: /* GraphQL */ `
@@ -194,6 +201,27 @@ export const requiresSuite: Suite = {
           ],
         },
       },
+    },
+    {
+      name: 'two @requires of the same field with different arguments, one behind @include (included)',
+      query: 'query ($recent: Boolean!) { posts { firstCommenter recentCommenters @include(if: $recent) } }',
+      variables: { recent: true },
+      expected: {
+        data: {
+          posts: [
+            { firstCommenter: 'a1', recentCommenters: ['a1', 'a2', 'a3'] },
+            { firstCommenter: 'a3', recentCommenters: ['a3', 'a2'] },
+          ],
+        },
+      },
+      apolloWrong: WRONG_ARGUMENTS,
+    },
+    {
+      name: 'two @requires of the same field with different arguments, one behind @include (left out)',
+      apolloWrong: CONFLICT,
+      query: 'query ($recent: Boolean!) { posts { firstCommenter recentCommenters @include(if: $recent) } }',
+      variables: { recent: false },
+      expected: { data: { posts: [{ firstCommenter: 'a1' }, { firstCommenter: 'a3' }] } },
     },
     {
       name: '@requires with inline fragments on a union',
