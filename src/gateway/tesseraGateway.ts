@@ -199,7 +199,8 @@ export class TesseraGateway implements GatewayInterface {
         // Which moved fields their new subgraphs serve this time; each outcome has its own plan.
         const override = served.overrides.labels.length ? served.overrides.draw() : undefined;
         // queryHash is already a digest of the document; the operation name only has to be told apart.
-        const planKey = `${request.operationName ? `${queryHash}:${request.operationName}` : queryHash}${override?.key ? `|override:${override.key}` : ''}`;
+        const operationKey = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
+        const planKey = override?.key ? `${operationKey}|override:${override.key}` : operationKey;
         let queryPlan = await served.plans.get(planKey);
         if (!queryPlan) {
           queryPlan = tracer.startActiveSpan('gateway.plan', (planSpan) => {

@@ -4,6 +4,8 @@ import {
   getDirectiveValues,
   getVariableValues,
   Kind,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -33,6 +35,23 @@ export function fragmentsOf(document: DocumentNode): Readonly<Record<string, Fra
     fragmentMaps.set(document, (fragments = byName));
   }
   return fragments;
+}
+
+/** The fragments `roots` spread, directly or through other fragments, each once, in the order met. */
+export function fragmentsSpreadBy(roots: readonly ASTNode[], fragments: Readonly<Record<string, FragmentDefinitionNode>>): FragmentDefinitionNode[] {
+  const spread = new Map<string, FragmentDefinitionNode>();
+  const pending = [...roots];
+  while (pending.length) {
+    visit(pending.pop()!, {
+      FragmentSpread: ({ name }) => {
+        const fragment = fragments[name.value];
+        if (!fragment || spread.has(name.value)) return;
+        spread.set(name.value, fragment);
+        pending.push(fragment);
+      },
+    });
+  }
+  return [...spread.values()];
 }
 
 const coercions = new WeakMap<OperationDefinitionNode, WeakMap<object, Variables>>();

@@ -7,6 +7,8 @@ import { parse } from 'graphql';
 import { expect } from 'vitest';
 import type { App, CreateAppOptions } from '../../src/app.js';
 import { receivedOperations, serveSubgraph, type RunningServer } from '../fixtures/federation/serve.js';
+import type { SubgraphSdl } from '../../src/composition/compose.js';
+import { postGraphQL, type GraphQLResponse } from '../helpers/stack.js';
 import { supergraphOf } from '../helpers/supergraph.js';
 import { appServing, supergraphFiles } from '../helpers/supergraphApp.js';
 
@@ -56,15 +58,34 @@ export interface Suite {
   readonly tesseraEnv?: Record<string, string>;
 }
 
-export interface Answer {
-  readonly status: number;
-  readonly body: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: unknown } }[] };
-}
+export type Answer = GraphQLResponse<unknown>;
 
 export interface RunningSuite {
+  /** Base URLs: each gateway answers at `/graphql` under it. */
   readonly stockUrl: string;
   readonly tesseraUrl: string;
   stop(): Promise<void>;
+}
+
+/** Each of the suite's subgraphs over HTTP on loopback, as the composer takes them. */
+export async function serveSuiteSubgraphs(suite: Suite): Promise<{ readonly subgraphs: readonly SubgraphSdl[]; close(): Promise<void> }> {
+  const servers: RunningServer[] = [];
+  const close = async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  };
+  try {
+    const subgraphs: SubgraphSdl[] = [];
+    for (const subgraph of suite.subgraphs) {
+      const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
+      const server = await serveSubgraph(`${suite.name}/${subgraph.name}`, schema);
+      servers.push(server);
+      subgraphs.push({ name: subgraph.name, url: server.url, sdl: subgraph.typeDefs });
+    }
+    return { subgraphs, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
@@ -72,32 +93,25 @@ export interface RunningSuite {
  * stock `@apollo/gateway` (in a plain Apollo Server) and Tessera over the same supergraph.
  */
 export async function startSuite(suite: Suite, tesseraOptions: Omit<CreateAppOptions, 'log'> = {}): Promise<RunningSuite> {
-  const servers: RunningServer[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await Promise.all(servers.splice(0).map((s) => s.close()));
   };
   try {
-    const sdls = [];
-    for (const subgraph of suite.subgraphs) {
-      const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
-      const server = await serveSubgraph(`${suite.name}/${subgraph.name}`, schema);
-      servers.push(server);
-      sdls.push({ name: subgraph.name, url: server.url, sdl: subgraph.typeDefs });
-    }
-    const supergraphSdl = supergraphOf(sdls);
+    const served = await serveSuiteSubgraphs(suite);
+    cleanups.push(served.close);
+    const supergraphSdl = supergraphOf(served.subgraphs);
     const { files, remove } = await supergraphFiles({ supergraph: supergraphSdl });
     cleanups.push(remove);
 
     const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
-    const { url: stockUrl } = await startStandaloneServer(stock, { listen: { port: 0, host: '127.0.0.1' } });
+    const { url } = await startStandaloneServer(stock, { listen: { port: 0, host: '127.0.0.1' } });
     cleanups.push(() => stock.stop());
 
     const tessera: App = appServing(files.supergraph, suite.tesseraEnv, tesseraOptions);
     await tessera.start();
     cleanups.push(() => tessera.stop());
-    return { stockUrl, tesseraUrl: `${tessera.url}/graphql`, stop };
+    return { stockUrl: url.replace(/\/$/, ''), tesseraUrl: tessera.url, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -109,18 +123,9 @@ export function operationsSentTo(suite: Suite, subgraph: string): string[] {
   return (receivedOperations.get(`${suite.name}/${subgraph}`) ?? []).map((o) => o.query);
 }
 
-export async function ask(url: string, c: Pick<Case, 'query' | 'variables'>): Promise<Answer> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
-    body: JSON.stringify({ query: c.query, variables: c.variables }),
-  });
-  const text = await res.text();
-  try {
-    return { status: res.status, body: JSON.parse(text) };
-  } catch {
-    throw new Error(`Not JSON (${res.status}): ${text.slice(0, 300)}`);
-  }
+/** The answer of the gateway at `url` (a base URL) to the case's operation. */
+export function ask(url: string, c: Pick<Case, 'query' | 'variables'>): Promise<Answer> {
+  return postGraphQL(url, c.query, c.variables, { accept: 'application/graphql-response+json, application/json;q=0.9' });
 }
 
 /** Whether the answer is the expected one: equal `data`, and errors as specified. */

@@ -1,9 +1,16 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { parse } from 'graphql';
 import { rule } from 'graphql-shield';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../../src/observability/metrics.js';
+import { boundedCache } from '../../src/cache/boundedCache.js';
+import { SupergraphManager } from '../../src/composition/supergraphManager.js';
+import { TesseraGateway } from '../../src/gateway/tesseraGateway.js';
 import { policyError } from '../../src/policy/rules.js';
+import { supergraphOf } from '../helpers/supergraph.js';
 import { receivedOperations } from '../fixtures/federation/serve.js';
-import { ask, expectAnswer, operationsSentTo, startSuite, type RunningSuite } from './harness.js';
+import { ask, expectAnswer, operationsSentTo, serveSuiteSubgraphs, startSuite, type RunningSuite } from './harness.js';
 import { requiresSuite } from './suites/requires.js';
 
 const TWO_REQUIRES = requiresSuite.cases.find((c) => c.name === 'two @requires of the same field with different arguments')!;
@@ -62,5 +69,36 @@ describe('plan correction after the edge policy', () => {
     // The requirement is fetched (limit: 3, the gateway's own need); the client's denied selection is not.
     expect(sent.join('\n')).toContain('limit: 3');
     expect(sent.join('\n')).not.toContain('limit: 2');
+  });
+});
+
+describe("a corrected plan on Apollo's executor", () => {
+  it('answers rightly when a request asks for usage traces, which only Apollo\'s executor builds', async () => {
+    const served = await serveSuiteSubgraphs(requiresSuite);
+    const runs: string[] = [];
+    const gateway = new TesseraGateway({
+      source: new SupergraphManager(async () => supergraphOf(served.subgraphs)),
+      buildService: ({ url }) => new RemoteGraphQLDataSource({ url }),
+      planCache: () => boundedCache(8),
+      onRun: (executor) => runs.push(executor),
+    });
+    try {
+      const { executor } = await gateway.load();
+      const request = {
+        request: { query: TWO_REQUIRES.query, variables: {} },
+        document: parse(TWO_REQUIRES.query),
+        queryHash: 'two-requires',
+        metrics: { captureTraces: true },
+        context: {},
+        logger: console,
+      } as unknown as GatewayGraphQLRequestContext;
+      const result = await executor!(request);
+      expect(runs).toEqual(['apollo']);
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual(TWO_REQUIRES.expected.data);
+    } finally {
+      await gateway.stop();
+      await served.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { conditionVariables, withConditionsApplied } from '../../src/gateway/planning/conditions.js';
 
 const DOCUMENT = parse(`
-  query Q($a: Boolean!, $b: Boolean = false, $unused: Int) {
+  query Q($a: Boolean!, $b: Boolean = false, $c: Boolean = true, $unused: Int) {
     x @include(if: $a) { id }
     y { id z @skip(if: $b) ... on Y @include(if: $a) { w } ...F @skip(if: true) }
     v { only @include(if: $b) }
@@ -19,19 +19,20 @@ describe('@skip/@include decided before a corrected plan', () => {
     expect(conditionVariables(parse('{ a @skip(if: true) b }'))).toEqual([]);
   });
 
+  // Variables as the gateway passes them: coerced, defaults applied.
   it('keeps what holds without its directive, drops what does not, and never leaves a selection set empty', () => {
-    expect(flat(withConditionsApplied(DOCUMENT, { a: true, b: false }))).toBe(
+    expect(flat(withConditionsApplied(DOCUMENT, { a: true, b: false, c: true }))).toBe(
       flat(parse(`
-        query Q($a: Boolean!, $b: Boolean = false, $unused: Int) {
+        query Q($a: Boolean!, $b: Boolean = false, $c: Boolean = true, $unused: Int) {
           x { id }
           y { id z ... on Y { w } }
           v { __typename }
         }
       `)),
     );
-    expect(flat(withConditionsApplied(DOCUMENT, { a: false, b: true }))).toBe(
+    expect(flat(withConditionsApplied(DOCUMENT, { a: false, b: true, c: true }))).toBe(
       flat(parse(`
-        query Q($a: Boolean!, $b: Boolean = false, $unused: Int) {
+        query Q($a: Boolean!, $b: Boolean = false, $c: Boolean = true, $unused: Int) {
           y { id }
           v { only }
         }

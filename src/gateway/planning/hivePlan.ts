@@ -12,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type TypeNode,
 } from 'graphql';
+import { fragmentsOf, fragmentsSpreadBy } from '../../operation/document.js';
 
 /** A Hive plan holds a node this conversion does not carry over; the Apollo plan is kept. */
 export class UnsupportedPlan extends Error {}
@@ -47,7 +48,7 @@ function nodeOf(node: Hive.PlanNode): PlanNode {
     case 'Parallel':
       return { kind: node.kind, nodes: node.nodes.map(nodeOf) };
     case 'Flatten':
-      return { kind: 'Flatten', path: node.path.map(pathSegmentOf), node: nodeOf(node.node) as FetchNode };
+      return { kind: 'Flatten', path: node.path.map(pathSegmentOf), node: nodeOf(node.node) };
     case 'Condition':
       return {
         kind: 'Condition',
@@ -93,7 +94,7 @@ function batchOf(node: Hive.BatchFetchNode): PlanNode {
   const document = parse(node.operation);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) throw new UnsupportedPlan('a batched fetch without an operation');
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = fragmentsOf(document);
   const branches: PlanNode[] = [];
   for (const batch of node.entityBatch.aliases) {
     const field = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === batch.alias);
@@ -130,26 +131,17 @@ function entityOperation(
   field: FieldNode,
   representationsVariable: string,
   operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
 ): { operation: string; variableUsages: string[] } {
-  const variables = new Set<string>();
-  const spreads = new Set<string>();
   const renamed: FieldNode = visit({ ...field, alias: undefined }, {
     Variable: (variable) =>
       variable.name.value === representationsVariable ? { ...variable, name: { ...variable.name, value: 'representations' } } : undefined,
   });
-  // The fragments it spreads, and theirs, and the variables those use.
-  const pending: (FieldNode | FragmentDefinitionNode)[] = [renamed];
-  while (pending.length) {
-    visit(pending.pop()!, {
-      FragmentSpread: (spread) => {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || spreads.has(spread.name.value)) return;
-        spreads.add(spread.name.value);
-        pending.push(fragment);
-      },
-      Variable: (variable) => void (variable.name.value !== 'representations' && variables.add(variable.name.value)),
-    });
+  // The fragments it spreads, and theirs, and the variables all of them use.
+  const spread = fragmentsSpreadBy([renamed], fragments);
+  const variables = new Set<string>();
+  for (const node of [renamed, ...spread]) {
+    visit(node, { Variable: ({ name }) => void (name.value !== 'representations' && variables.add(name.value)) });
   }
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
@@ -167,7 +159,7 @@ function entityOperation(
         ],
         selectionSet: { kind: Kind.SELECTION_SET, selections: [renamed] },
       },
-      ...[...spreads].map((name) => fragments.get(name)!),
+      ...spread,
     ],
   };
   return { operation: print(document), variableUsages: [...variables] };

@@ -9,6 +9,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../../operation/document.js';
 
 /**
  * Plans `@apollo/query-planner` is known to get wrong, recognized in the plan itself (each is a
@@ -73,7 +74,7 @@ function keyTree(fields: string): KeyTree {
 }
 
 /** Why the plan is known to be wrong, or undefined. `operation` is the client's, with its fragments. */
-export function misplanned(plan: QueryPlan, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, facts: PlanFacts): Misplan | undefined {
+export function misplanned(plan: QueryPlan, operation: OperationDefinitionNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>, facts: PlanFacts): Misplan | undefined {
   const fetches: { fetch: FetchNode; root: boolean }[] = [];
   let deferred = false;
   const walk = (node: PlanNode | undefined, root: boolean): void => {
@@ -175,11 +176,6 @@ function documentOf(fetch: FetchNode): DocumentNode {
   return fetch.operationDocumentNode ?? parse(fetch.operation);
 }
 
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  return fragments;
-}
 
 const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 
@@ -192,7 +188,7 @@ function neverAsked(selection: SelectionNode): boolean {
 }
 
 /** The response keys of a selection set's fields, through fragments; meta fields left out. */
-function responseKeys(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, into = new Set<string>()): Set<string> {
+function responseKeys(set: SelectionSetNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>, into = new Set<string>()): Set<string> {
   for (const selection of set.selections as readonly SelectionNode[]) {
     if (neverAsked(selection)) continue;
     if (selection.kind === Kind.FIELD) {

@@ -20,8 +20,9 @@ function hiveModule(): Promise<HiveModule | undefined> {
 }
 
 /**
- * How long one plan may take. Apollo's planner has planned the operation already, within its own
- * bounds; this keeps a pathological case from holding a worker thread. Plans off the event loop.
+ * How long a request waits for one plan (planned on a worker thread, off the event loop); after that
+ * it keeps Apollo's. The addon does not stop on an abort signal (an aborted one still plans), so a
+ * late plan is finished and dropped rather than cancelled.
  */
 const PLAN_TIMEOUT_MS = 2_000;
 
@@ -37,9 +38,16 @@ export async function secondPlannerFor(supergraphSdl: string): Promise<SecondPla
   const planner = new hive.QueryPlanner(supergraphSdl);
   return {
     plan: async (query, operationName, override) => {
-      const active = new Set(override?.active ?? []);
-      const plan = await planner.planAsync(query, operationName ?? null, active, override?.percentage ?? 0, AbortSignal.timeout(PLAN_TIMEOUT_MS));
-      return apolloPlanOf(plan);
+      const planned = planner.planAsync(query, operationName ?? null, new Set(override?.active ?? []), override?.percentage ?? 0);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Hive's planner took over ${PLAN_TIMEOUT_MS} ms`)), PLAN_TIMEOUT_MS);
+      });
+      try {
+        return apolloPlanOf(await Promise.race([planned, late]));
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
