@@ -3,7 +3,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 /**
  * Resolver types for the REST-wrapped subgraphs: one generated file per subgraph, from its SDL in
  * `schema/`. `npm run codegen` writes them; `npm run codegen:check` fails when they are stale.
- * Never edit the files under `__generated__/`. Paths in `contextType` and `mappers` are relative
+ * Never edit the files under `__generated__/`. Paths in `mappers` are relative
  * to the generated file.
  */
 
@@ -31,7 +31,7 @@ const config: CodegenConfig = {
   overwrite: true,
   generates: Object.fromEntries(
     SUBGRAPHS.map((name) => [
-      `src/subgraphs/${name}/__generated__/resolvers-types.ts`,
+      `app/subgraphs/${name}/__generated__/resolvers-types.ts`,
       {
         schema: `schema/${name}.graphql`,
         plugins: ['typescript', 'typescript-resolvers'],
@@ -39,7 +39,7 @@ const config: CodegenConfig = {
           federation: true,
           useTypeImports: true,
           enumsAsTypes: true,
-          contextType: '../../context.js#SubgraphContext',
+          contextType: 'tessera#SubgraphContext',
           mappers: MAPPERS[name],
           scalars: { ID: 'string' },
         },

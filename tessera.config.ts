@@ -1,13 +1,12 @@
 /**
- * The app: what this team's Tessera serves beyond the engine. Change this file (and
- * `src/subgraphs/`, `schema/`) to fit your own services; the engine never names these types.
+ * The demo app: what this repository's Tessera serves beyond the engine, written against the
+ * package's public API only (`from 'tessera'`), as a team's own repository would. Its code lives
+ * in `app/`, its SDL in `schema/`; the engine in `src/` never names these types.
  */
+import { defineConfig, httpUrl, parseEnvWith, withSubgraphRules } from 'tessera';
 import { z } from 'zod';
-import { defineApp } from './src/appDefinition.js';
-import { httpUrl, parseEnvWith } from './src/config/index.js';
-import { createLocalSubgraphs } from './src/subgraphs/index.js';
-import { withSubgraphRules } from './src/policy/subgraphShield.js';
-import { edgeRules, subgraphRules } from './src/appRules.js';
+import { edgeRules, subgraphRules } from './app/rules.js';
+import { createLocalSubgraphs } from './app/subgraphs/index.js';
 
 /** The app's own settings: where the REST services behind the in-process subgraphs live. */
 export const appEnvSchema = z.object({
@@ -17,7 +16,7 @@ export const appEnvSchema = z.object({
   REST_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
 });
 
-export default defineApp({
+export default defineConfig({
   // The subgraphs this app defines (schema/supergraph.yaml): its rules and cache rules act on
   // their fields only, and `tessera serve` applies the app only to a supergraph that has them.
   owns: { inProcess: ['users', 'orders', 'catalog', 'bff'], remote: ['reviews', 'inventory'] },
@@ -35,10 +34,10 @@ export default defineApp({
     });
     return withSubgraphRules(local, subgraphRules);
   },
-  // Who may read or call what (src/appRules.ts).
+  // Who may read or call what (app/rules.ts).
   rules: edgeRules,
   // Request budgets per client (API key client, JWT client claim or apollographql-client-name);
-  // every other identity gets RATE_LIMIT_DEFAULT. Field limits are rules in src/appRules.ts.
+  // every other identity gets RATE_LIMIT_DEFAULT. Field limits are rules in app/rules.ts.
   clientLimits: { profiles: { 'nightly-export': '60/60s' } },
   // Cache hints live in schema/*.graphql (@cacheControl); these say which entries a mutation makes stale.
   cache: {

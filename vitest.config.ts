@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -7,7 +8,11 @@ export default defineConfig({
   resolve: {
     // graphql 16 ships CJS and ESM builds; Vite would pick the ESM one while the Apollo packages
     // load the CJS one, and two graphql instances cannot share a schema. Node itself picks CJS.
-    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+    // `tessera` (the demo app's import of the package) is the source here, not a build.
+    alias: [
+      { find: /^graphql$/, replacement: require.resolve('graphql') },
+      { find: /^tessera$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

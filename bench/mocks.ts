@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import type { Viewer } from '../src/auth/viewer.js';
 import { viewerFromIdentityHeaders } from '../src/auth/identityHeaders.js';
-import { createLocalSubgraphs } from '../src/subgraphs/index.js';
+import { createLocalSubgraphs } from '../app/subgraphs/index.js';
 import { startAllMocks } from '../services-mock/index.js';
 import { graphqlRoutes } from '../services-mock/lib/graphql.js';
 import { startMockService } from '../services-mock/lib/service.js';

@@ -1,7 +1,7 @@
 import { appEnvSchema } from '../tessera.config.js';
 import type { Config } from '../src/config/index.js';
 import { parseEnvWith } from '../src/config/index.js';
-import { createLocalSubgraphs, type LocalSubgraphs } from '../src/subgraphs/index.js';
+import { createLocalSubgraphs, type LocalSubgraphs } from '../app/subgraphs/index.js';
 
 /**
  * The app's REST-wrapped subgraphs as they are, without the rules the app adds inside them and

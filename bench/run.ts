@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: stock Apollo Gateway and Hive Gateway (Rust planner) against Tessera
 // in one run, taking turns. Everything listens on 127.0.0.1. See docs/benchmarks.md for what each row means.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 import { firstDifference } from './lib/answers.js';
 import { HIVE_BIN, hiveArgs } from './lib/hiveGateway.js';
+import { buildForBench } from './build.js';
 import { remoteSupergraphYaml, startMockServices, writeComposedSupergraph, type MockServices } from './lib/mockServices.js';
 import { freePort, stopChild } from './lib/processes.js';
 import { buildRows, formatFetches, formatTable, type FetchCount, type Measurement } from './lib/results.js';
@@ -389,7 +390,7 @@ async function main(): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   if (configs.length === 0 || scenarios.length === 0) throw new Error('BENCH_CONFIGS / BENCH_SCENARIOS select nothing');
   await mkdir(join(RESULTS, 'profiles'), { recursive: true });
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), BUILD], { cwd: ROOT, stdio: 'inherit' });
+  buildForBench(ROOT, BUILD);
 
   say(`bench: ${options.rounds} round(s) × ${options.durationS} s, ${options.connections} connections, configurations ${configs.map((c) => c.id).join(',')}, viewers ${options.viewers}`);
   const mocks = await startMocks();

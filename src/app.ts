@@ -10,7 +10,7 @@ import { createCacheStores } from './cache/createCacheStores.js';
 import { loadSafelist } from './cache/safelist.js';
 import type { SupergraphManager } from './composition/supergraphManager.js';
 import type { Config } from './config/index.js';
-import { createGateway } from './gateway/createGateway.js';
+import { createFederationGateway } from './gateway/federationGateway.js';
 import { subgraphHeaders } from './gateway/subgraphHeaders.js';
 import type { TesseraContext } from './graphql/context.js';
 import type { ExplorerPreset } from './graphql/explorer.js';
@@ -99,7 +99,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     onReject: (rule, client) => metrics.rateLimitRejections.inc({ rule, client }),
   });
 
-  const gateway = createGateway({
+  const gateway = createFederationGateway({
     manager,
     localSchemas: new Map(inProcess.subgraphs.map((s) => [s.name, s.schema])),
     timeoutMs: config.subgraphTimeoutMs,

@@ -67,4 +67,20 @@ export interface AppContext {
   readonly cache?: CacheStores;
 }
 
+/** The engine settings a config file may give, by their environment name (docs/configuration.md). */
+export type SettingName = keyof EnvInput;
+type EnvInput = import('zod').input<typeof import('./config/env.js').envSchema>;
+
+/**
+ * A `tessera.config.ts`: the app, plus defaults for engine settings (`{ PORT: 8080 }`). The
+ * environment wins over `settings`, so one file serves every deployment and each overrides what differs.
+ */
+export interface TesseraConfig extends AppDefinition {
+  readonly settings?: Readonly<Partial<Record<SettingName, string | number | boolean>>>;
+}
+
+/** The default export of `tessera.config.ts`. Typed, so a misspelt key fails in the editor. */
+export const defineConfig = (config: TesseraConfig): TesseraConfig => config;
+
+/** The app alone, for code that assembles one config from several modules. */
 export const defineApp = (definition: AppDefinition): AppDefinition => definition;

@@ -1,21 +1,28 @@
 import './gateway/noTelemetry.js';
-import app from '../tessera.config.js';
 import { createApp } from './app.js';
+import type { TesseraConfig } from './appDefinition.js';
 import { startCluster } from './cluster.js';
 import { ConfigError } from './errors/configError.js';
 import { loadDotEnv } from './config/dotenv.js';
+import { findConfigFile, loadConfigFile, withSettings } from './config/configFile.js';
 import { loadConfig } from './config/index.js';
 import { CompositionFailedError } from './composition/loadSubgraphs.js';
 import { createLogger } from './observability/logger.js';
 import { startTracing, traceLogMixin } from './observability/tracing.js';
 
-/** The only entry with side effects: config → app → listen → graceful stop. */
+/**
+ * The only entry with side effects: config → app → listen → graceful stop. The app is the working
+ * directory's `tessera.config.ts` when it has one (`tessera serve --config` names another).
+ */
 async function main(): Promise<void> {
   let config;
   let envFile: string | undefined;
+  let app: TesseraConfig | undefined;
   try {
     envFile = loadDotEnv();
-    config = loadConfig(process.env);
+    const file = findConfigFile();
+    app = file === undefined ? undefined : await loadConfigFile(file);
+    config = loadConfig(withSettings(app?.settings, process.env));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

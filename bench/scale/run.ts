@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compose, type SubgraphSdl } from '../../src/composition/compose.js';
+import { buildForBench } from '../build.js';
 import { freePort, stopChild } from '../lib/processes.js';
 import { treeStats } from '../lib/procStats.js';
 import { generateGraph, generateSubgraph, subgraphName } from './generateGraph.js';
@@ -46,8 +47,9 @@ async function startGateway(env: Record<string, string>, timeoutMs = 600_000): P
   const port = await freePort();
   const metricsPort = await freePort();
   const started = performance.now();
+  // From the build: its tessera.config.js is the app main.js finds in the working directory.
   const child = spawn(process.execPath, [join(BUILD, 'src', 'main.js')], {
-    cwd: ROOT,
+    cwd: BUILD,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
@@ -293,7 +295,7 @@ function table(rows: readonly Row[]): string {
 
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), BUILD], { cwd: ROOT, stdio: 'inherit' });
+  buildForBench(ROOT, BUILD);
   const work = mkdtempSync(join(tmpdir(), 'tessera-scale-'));
   const rows: Row[] = [];
   try {

@@ -7,7 +7,7 @@ const USAGE = `Usage: tessera <command> [options]
 Commands:
   serve --supergraph FILE [--port N] [--config FILE | --no-app]
                                        Serve a pre-composed supergraph SDL file; reloads it when it changes.
-                                       The app (tessera.config.ts) applies when the supergraph has its subgraphs
+                                       The app (tessera.config.ts in the working directory) applies when the supergraph has its subgraphs
   compose [--config supergraph.yaml]   Compose the subgraphs of a supergraph.yaml and print the supergraph SDL
   subgraph <verb> …                    publish|check|list|remove|introspect|export|import (tessera subgraph for help)
   token --sub ID [--scope "a b"] [--ttl 1h]   Print a development token signed with JWT_SECRET (HS256)

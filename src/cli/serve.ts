@@ -1,43 +1,45 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'graphql';
 import { createApp } from '../app.js';
-import type { AppDefinition } from '../appDefinition.js';
+import type { AppDefinition, TesseraConfig } from '../appDefinition.js';
 import { appSubgraphsIn } from '../appScope.js';
 import { fieldOwners } from '../composition/fieldOwners.js';
 import { ConfigError } from '../errors/configError.js';
+import { findConfigFile, loadConfigFile, withSettings } from '../config/configFile.js';
 import { loadConfig } from '../config/index.js';
 import { LOCAL_SCHEME } from '../config/supergraphConfig.js';
 import { createLogger } from '../observability/logger.js';
 
-/** The repository's own app, next to `src/`: `.ts` in a checkout, `.js` once built; undefined when there is none. */
-const defaultAppFile = (): string | undefined =>
-  ['.ts', '.js'].map((ext) => fileURLToPath(new URL(`../../tessera.config${ext}`, import.meta.url))).find((file) => existsSync(file));
-
-/** Which app a `serve` applies: the one named, none, or the default when the supergraph has its subgraphs. */
+/** Which app a `serve` applies: the one named, none, or the working directory's when the supergraph has its subgraphs. */
 type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
 
-async function loadApp(file: string): Promise<AppDefinition> {
-  const module = (await import(pathToFileURL(file).href)) as { default?: AppDefinition };
-  if (typeof module.default !== 'object' || module.default === null) throw new Error(`${file} has no default export (defineApp({ … }))`);
-  return module.default;
+/** The config file a `serve` reads (settings and app), before the supergraph is known. */
+async function readChoice(choice: AppChoice): Promise<{ file?: string; config?: TesseraConfig }> {
+  if (choice.kind === 'none') return {};
+  const file = choice.kind === 'file' ? resolve(choice.path) : findConfigFile();
+  if (file === undefined) return {};
+  if (!existsSync(file)) throw new ConfigError([`--config ${choice.kind === 'file' ? choice.path : file}: no such file`]);
+  return { file, config: await loadConfigFile(file) };
 }
 
 /**
  * The app to serve with: `--no-app` none; `--config FILE` that one, which the supergraph must
- * hold; by default `tessera.config.ts` when the supergraph holds its subgraphs, else none (a
- * foreign supergraph gets the engine alone, as Apollo Router would serve it).
+ * hold; by default the working directory's `tessera.config.ts` when the supergraph holds its
+ * subgraphs, else none (a foreign supergraph gets the engine alone, as Apollo Router would serve it).
  */
-async function chooseApp(choice: AppChoice, supergraphSdl: string): Promise<{ app?: AppDefinition; note: string }> {
+function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraConfig }, supergraphSdl: string): { app?: AppDefinition; note: string } {
   if (choice.kind === 'none') return { note: 'engine only (--no-app)' };
-  const file = choice.kind === 'file' ? resolve(choice.path) : defaultAppFile();
-  if (file === undefined) return { note: 'engine only (no tessera.config.ts)' };
-  const app = await loadApp(file);
-  const { owned } = appSubgraphsIn(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
+  const { file, config: app } = read;
+  if (file === undefined || app === undefined) return { note: 'engine only (no tessera.config.ts)' };
   const name = relative(process.cwd(), file) || file;
+  // A file with settings alone configures the engine; it has no app to apply.
+  if (app.owns === undefined && app.subgraphs === undefined && app.rules === undefined && app.cache === undefined && app.clientLimits === undefined) {
+    return { note: `engine only (settings from ${name})` };
+  }
+  const { owned } = appSubgraphsIn(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
   if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };
   const wanted = [...(app.owns?.inProcess ?? []).map((n) => `${LOCAL_SCHEME}${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
   if (choice.kind === 'file') throw new ConfigError([`--config ${choice.path}: the supergraph has none of the app's subgraphs (${wanted})`]);
@@ -64,14 +66,16 @@ export async function runServe(argv: string[]): Promise<number> {
   if (values.supergraph) overrides.SUPERGRAPH_FILE = values.supergraph;
   if (values.port) overrides.PORT = values.port;
   if (values.host) overrides.HOST = values.host;
-  const config = loadConfig(process.env, overrides);
+  const choice: AppChoice = values['no-app'] ? { kind: 'none' } : values.config !== undefined ? { kind: 'file', path: values.config } : { kind: 'default' };
+  const read = await readChoice(choice);
+  // The file's settings apply even when its app does not (a foreign supergraph): they configure the engine.
+  const config = loadConfig(withSettings(read.config?.settings, process.env), overrides);
   if (config.supergraph.kind !== 'file') {
     process.stderr.write('serve needs --supergraph FILE (or SUPERGRAPH_FILE)\n');
     return 2;
   }
   const log = createLogger(config.logLevel);
-  const choice: AppChoice = values['no-app'] ? { kind: 'none' } : values.config !== undefined ? { kind: 'file', path: values.config } : { kind: 'default' };
-  const { app, note } = await chooseApp(choice, await readFile(config.supergraph.path, 'utf8'));
+  const { app, note } = chooseApp(choice, read, await readFile(config.supergraph.path, 'utf8'));
   const gateway = createApp(config, { app, log });
   await gateway.start();
   log.info({ url: `${gateway.url}/graphql`, metrics: gateway.metricsUrl, compositionId: gateway.manager.state?.id, app: note }, 'Tessera is serving');

@@ -23,18 +23,18 @@ export function policyError(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: stri
 // only: it is decided once per request, whatever the field, parent or arguments.
 
 /** The viewer presented a valid token or API key. */
-export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: RuleContext) =>
+export const isAuthenticated: ShieldRule = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: RuleContext) =>
   ctx.viewer.authenticated ? true : policyError('UNAUTHENTICATED'),
 );
 
 /** The viewer holds every one of these scopes. */
-export const hasScopes = (...scopes: string[]) => requiresScopes([scopes]);
+export const hasScopes = (...scopes: string[]): ShieldRule => requiresScopes([scopes]);
 
 /**
  * Federation's `@requiresScopes` semantics: the viewer holds every scope of at least one of the
  * sets (an OR of ANDs). Anonymous viewers are asked to authenticate first.
  */
-export function requiresScopes(sets: readonly (readonly string[])[]) {
+export function requiresScopes(sets: readonly (readonly string[])[]): ShieldRule {
   const name = `requiresScopes:${JSON.stringify(sets)}`;
   return rule(name, { cache: 'contextual' })((_parent, _args, ctx: RuleContext) => {
     const { viewer } = ctx;

@@ -1,10 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root: child processes run from here so `src/…` paths and tsx resolve. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * How a child runs a TypeScript entry of this checkout: through tsx, with `tessera` (the demo
+ * app's import) resolved to the source (the `tessera-source` condition of package.json).
+ */
+export const SOURCE_ARGS = ['--conditions=tessera-source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] as const;
+/** Node's arguments before `entry`: TypeScript runs from source, JavaScript as it is. */
+export const nodeArgsFor = (entry: string): readonly string[] => (entry.endsWith('.ts') ? SOURCE_ARGS : []);
 
 const live = new Set<ChildProcess>();
 // A test that fails before its cleanup must not leave gateways behind.
@@ -53,7 +62,7 @@ export interface SpawnGatewayOptions {
 }
 
 /**
- * Starts a gateway as a real child process (`node --import tsx src/main.ts`) and waits until its
+ * Starts a gateway as a real child process (`node --import tsx src/main.ts`, see SOURCE_ARGS) and waits until its
  * `/readiness` answers 200. Killed when the test process exits, whatever happens.
  */
 export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<GatewayProcess> {
@@ -74,7 +83,7 @@ class PortTakenError extends Error {}
 async function launch(port: number, options: SpawnGatewayOptions): Promise<GatewayProcess> {
   const entry = options.entry ?? 'src/main.ts';
   const metricsPort = options.env?.['METRICS_PORT'] ?? String(await freePort());
-  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...nodeArgsFor(entry), entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -175,7 +184,7 @@ export function runScript(
   options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [...SOURCE_ARGS, script, ...args], {
       cwd: ROOT,
       env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ENV_FILE: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -198,7 +207,7 @@ export function runScript(
 
 /** The demo supergraph (`schema/supergraph.yaml`) composed by the CLI into `path`, over the given services. */
 export async function composeDemo(env: Record<string, string>, path: string, cli = 'bin/tessera.js'): Promise<string> {
-  const child = spawn(process.execPath, [cli, 'compose', '--config', 'schema/supergraph.yaml'], {
+  const child = spawn(process.execPath, [...nodeArgsFor(cli), cli, 'compose', '--config', 'schema/supergraph.yaml'], {
     cwd: ROOT,
     env: { ...process.env, ENV_FILE: '', ...env, APOLLO_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],

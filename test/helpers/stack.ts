@@ -5,7 +5,7 @@ import demoApp from '../../tessera.config.js';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLocalSubgraphs, type LocalSubgraphs } from '../../src/subgraphs/index.js';
+import { createLocalSubgraphs, type LocalSubgraphs } from '../../app/subgraphs/index.js';
 import type { ExplorerPreset } from '../../src/graphql/explorer.js';
 import { TEST_ENV } from './supergraphApp.js';
 

@@ -3,7 +3,7 @@ import { signDevToken } from '../../src/auth/devToken.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 // Order totals and items are readable by their owner (or `orders:read:all`), review authors by any
-// signed-in viewer (src/appRules.ts): these tests read them as user 1.
+// signed-in viewer (app/rules.ts): these tests read them as user 1.
 const JWT_SECRET = 'gateway-test-secret-of-at-least-32-bytes';
 const asUser1 = async () => ({ authorization: `Bearer ${await signDevToken({ secret: JWT_SECRET, sub: '1' })}` });
 const asOrdersReader = async () => ({

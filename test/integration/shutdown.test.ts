@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { mockEnv } from '../helpers/stack.js';
-import { freePort } from '../helpers/processes.js';
+import { freePort, SOURCE_ARGS } from '../helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUERY = JSON.stringify({ query: '{ product(sku: "SKU-0002") { title reviews { rating } } }' });
@@ -52,7 +52,7 @@ function once(port: number, path = '/graphql', body: string | undefined = QUERY,
 
 /** A gateway process on `port` over the mocks; resolves once it serves, with its exit and its output. */
 async function startGateway(mocks: MockSet, port: number, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...SOURCE_ARGS, 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockService, type MockSet } from '../../services-mock/index.js';
 import { ANONYMOUS } from '../../src/auth/viewer.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
-import { createLocalSubgraphs, type LocalSubgraphOptions, type LocalSubgraphs } from '../../src/subgraphs/index.js';
+import { createLocalSubgraphs, type LocalSubgraphOptions, type LocalSubgraphs } from '../../app/subgraphs/index.js';
 import { restServices } from '../helpers/stack.js';
 
 let mocks: MockSet;

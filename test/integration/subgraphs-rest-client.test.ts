@@ -1,9 +1,9 @@
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCatalog, startOrders, startUsers, type MockService } from '../../services-mock/index.js';
-import { parseProducts } from '../../src/subgraphs/catalog/mappers.js';
+import { parseProducts } from '../../app/subgraphs/catalog/mappers.js';
 import { RestClient, RestError } from '../../src/subgraphs/rest/restClient.js';
-import { parseUsers } from '../../src/subgraphs/users/mappers.js';
+import { parseUsers } from '../../app/subgraphs/users/mappers.js';
 
 let users: MockService;
 let catalog: MockService;

@@ -26,7 +26,7 @@ const FORBIDDEN: [string, RegExp][] = [
 ];
 
 describe('public seams', () => {
-  const files = [...sources(join(ROOT, 'src')), join(ROOT, 'tessera.config.ts')];
+  const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'app')), join(ROOT, 'tessera.config.ts')];
 
   it('finds the sources', () => {
     expect(files.length).toBeGreaterThan(100);

@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createProductLoader } from '../../src/subgraphs/catalog/loaders.js';
-import type { ProductModel } from '../../src/subgraphs/catalog/model.js';
+import { createProductLoader } from '../../app/subgraphs/catalog/loaders.js';
+import type { ProductModel } from '../../app/subgraphs/catalog/model.js';
 import { createBatchLoader, matchByKey } from '../../src/subgraphs/shared/batch.js';
-import { createUserLoader } from '../../src/subgraphs/users/loaders.js';
-import type { UserModel } from '../../src/subgraphs/users/model.js';
+import { createUserLoader } from '../../app/subgraphs/users/loaders.js';
+import type { UserModel } from '../../app/subgraphs/users/model.js';
 
 const user = (id: string): UserModel => ({ id, name: `User ${id}`, email: `${id}@example.com`, createdAt: '2024-01-01T00:00:00.000Z' });
 const product = (sku: string): ProductModel => ({ sku, title: sku, description: '', price: 1, category: 'c', weight: 1 });
@@ -84,7 +84,7 @@ describe('createUserLoader', () => {
 
 describe('orders by user', () => {
   it('one call per distinct limit, results matched by user, [] for a user without orders', async () => {
-    const { createOrdersByUserLoader, userKey } = await import('../../src/subgraphs/orders/loaders.js');
+    const { createOrdersByUserLoader, userKey } = await import('../../app/subgraphs/orders/loaders.js');
     const calls: [readonly string[], number | undefined][] = [];
     const order = (id: string, userId: string) => ({ id, userId }) as never;
     const loader = createOrdersByUserLoader(async (userIds, limit) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseProducts, toProduct } from '../../src/subgraphs/catalog/mappers.js';
-import { parseOrder, parseOrders, toCreateOrderBody, toOrder } from '../../src/subgraphs/orders/mappers.js';
-import { parseUsers, toUser } from '../../src/subgraphs/users/mappers.js';
+import { parseProducts, toProduct } from '../../app/subgraphs/catalog/mappers.js';
+import { parseOrder, parseOrders, toCreateOrderBody, toOrder } from '../../app/subgraphs/orders/mappers.js';
+import { parseUsers, toUser } from '../../app/subgraphs/users/mappers.js';
 
 const restUser = { id: '1', name: 'Ada Lovelace', email: 'ada@example.com', createdAt: '2024-01-02T03:04:05.000Z' };
 const restOrder = {
