@@ -39,7 +39,7 @@ const config: CodegenConfig = {
           federation: true,
           useTypeImports: true,
           enumsAsTypes: true,
-          contextType: 'tessera#SubgraphContext',
+          contextType: 'tessera-gateway#SubgraphContext',
           mappers: MAPPERS[name],
           scalars: { ID: 'string' },
         },

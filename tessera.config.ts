@@ -1,9 +1,9 @@
 /**
  * The demo app: what this repository's Tessera serves beyond the engine, written against the
- * package's public API only (`from 'tessera'`), as a team's own repository would. Its code lives
+ * package's public API only (`from 'tessera-gateway'`), as a team's own repository would. Its code lives
  * in `app/`, its SDL in `schema/`; the engine in `src/` never names these types.
  */
-import { defineConfig, httpUrl, parseEnvWith, withSubgraphRules } from 'tessera';
+import { defineConfig, httpUrl, parseEnvWith, withSubgraphRules } from 'tessera-gateway';
 import { z } from 'zod';
 import { edgeRules, subgraphRules } from './app/rules.js';
 import { createLocalSubgraphs } from './app/subgraphs/index.js';

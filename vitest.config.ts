@@ -8,10 +8,10 @@ export default defineConfig({
   resolve: {
     // graphql 16 ships CJS and ESM builds; Vite would pick the ESM one while the Apollo packages
     // load the CJS one, and two graphql instances cannot share a schema. Node itself picks CJS.
-    // `tessera` (the demo app's import of the package) is the source here, not a build.
+    // `tessera-gateway` (the demo app's import of the package) is the source here, not a build.
     alias: [
       { find: /^graphql$/, replacement: require.resolve('graphql') },
-      { find: /^tessera$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^tessera-gateway$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -1,4 +1,4 @@
-import { hasScopes, isAuthenticated, policyError, rateLimit, rule, type RuleContext, type RuleTree } from 'tessera';
+import { hasScopes, isAuthenticated, policyError, rateLimit, rule, type RuleContext, type RuleTree } from 'tessera-gateway';
 /**
  * The app's authorization: who may read or call what. Edit these to fit your own graph.
  *

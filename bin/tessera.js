@@ -7,7 +7,7 @@ import { register } from 'node:module';
 
 const source = new URL('../src/cli/main.ts', import.meta.url);
 if (existsSync(source)) {
-  // The checkout's app imports `tessera`: the source as well (package.json's `tessera-source` condition).
+  // The checkout's app imports `tessera-gateway`: the source as well (package.json's `tessera-source` condition).
   register('data:text/javascript,export const resolve = (specifier, context, next) => next(specifier, { ...context, conditions: [...context.conditions, "tessera-source"] });');
   (await import('tsx/esm/api')).register();
   await import(source.href);

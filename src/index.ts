@@ -1,6 +1,6 @@
 /**
  * Tessera's public API: what a team's `tessera.config.ts` and its in-process subgraphs import
- * (`import { defineConfig, hasScopes } from 'tessera'`). Everything else in `src/` is internal and
+ * (`import { defineConfig, hasScopes } from 'tessera-gateway'`). Everything else in `src/` is internal and
  * may change in any release; docs/package.md says what each export is for.
  */
 import './gateway/noTelemetry.js';

@@ -1,5 +1,5 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { DEFAULT_MAX_BATCH_SIZE, RestClient, type BreakerConfig, type LocalSubgraph } from 'tessera';
+import { DEFAULT_MAX_BATCH_SIZE, RestClient, type BreakerConfig, type LocalSubgraph } from 'tessera-gateway';
 import { createBffSubgraph } from './bff/schema.js';
 import { createCatalogSource } from './catalog/loaders.js';
 import { createCatalogSubgraph } from './catalog/schema.js';
@@ -14,8 +14,8 @@ import { createUsersSubgraph } from './users/schema.js';
  * SubgraphContext as `context`, the same object for every subgraph of one request.
  */
 
-export type { LocalSubgraph } from 'tessera';
-export { RestError, type RestErrorKind } from 'tessera';
+export type { LocalSubgraph } from 'tessera-gateway';
+export { RestError, type RestErrorKind } from 'tessera-gateway';
 
 export interface LocalSubgraphOptions {
   /** Base URLs of the REST services, e.g. `http://127.0.0.1:4101`. */

@@ -22,7 +22,7 @@ export interface MockServices {
 /** Forks `bench/mocks.ts`; with `remote`, it also serves the app's REST-wrapped subgraphs over HTTP. */
 export async function startMockServices(root: string, options: { remote: boolean }): Promise<MockServices> {
   const child = fork(join(root, 'bench', 'mocks.ts'), [], {
-    // The remote app subgraphs import `tessera`: the source, as everywhere in the checkout.
+    // The remote app subgraphs import `tessera-gateway`: the source, as everywhere in the checkout.
     execArgv: ['--conditions=tessera-source', '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', BENCH_REMOTE: options.remote ? '1' : '0' },

@@ -5,8 +5,9 @@ import { loadDotEnv } from '../config/dotenv.js';
 const USAGE = `Usage: tessera <command> [options]
 
 Commands:
-  serve --supergraph FILE [--port N] [--config FILE | --no-app]
-                                       Serve a pre-composed supergraph SDL file; reloads it when it changes.
+  serve [--supergraph FILE] [--port N] [--host H] [--config FILE | --no-app]
+                                       Serve a pre-composed supergraph SDL file (reloaded when it changes), or
+                                       without --supergraph what the environment says (SUPERGRAPH_CONFIG, the registry).
                                        The app (tessera.config.ts in the working directory) applies when the supergraph has its subgraphs
   compose [--config supergraph.yaml]   Compose the subgraphs of a supergraph.yaml and print the supergraph SDL
   subgraph <verb> …                    publish|check|list|remove|introspect|export|import (tessera subgraph for help)

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'graphql';
-import { createApp } from '../app.js';
 import type { AppDefinition, TesseraConfig } from '../appDefinition.js';
 import { appSubgraphsIn } from '../appScope.js';
 import { fieldOwners } from '../composition/fieldOwners.js';
@@ -11,7 +10,7 @@ import { ConfigError } from '../errors/configError.js';
 import { findConfigFile, loadConfigFile, withSettings } from '../config/configFile.js';
 import { loadConfig } from '../config/index.js';
 import { LOCAL_SCHEME } from '../config/supergraphConfig.js';
-import { createLogger } from '../observability/logger.js';
+import { runGateway } from '../runGateway.js';
 
 /** Which app a `serve` applies: the one named, none, or the working directory's when the supergraph has its subgraphs. */
 type AppChoice = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' } | { readonly kind: 'default' };
@@ -30,7 +29,7 @@ async function readChoice(choice: AppChoice): Promise<{ file?: string; config?: 
  * hold; by default the working directory's `tessera.config.ts` when the supergraph holds its
  * subgraphs, else none (a foreign supergraph gets the engine alone, as Apollo Router would serve it).
  */
-function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraConfig }, supergraphSdl: string): { app?: AppDefinition; note: string } {
+function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraConfig }, supergraphSdl: string | undefined): { app?: AppDefinition; note: string } {
   if (choice.kind === 'none') return { note: 'engine only (--no-app)' };
   const { file, config: app } = read;
   if (file === undefined || app === undefined) return { note: 'engine only (no tessera.config.ts)' };
@@ -39,6 +38,7 @@ function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraCon
   if (app.owns === undefined && app.subgraphs === undefined && app.rules === undefined && app.cache === undefined && app.clientLimits === undefined) {
     return { note: `engine only (settings from ${name})` };
   }
+  if (supergraphSdl === undefined) return { app, note: `app ${name}` };
   const { owned } = appSubgraphsIn(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
   if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };
   const wanted = [...(app.owns?.inProcess ?? []).map((n) => `${LOCAL_SCHEME}${n}`), ...(app.owns?.remote ?? [])].join(', ') || 'none declared in owns';
@@ -46,7 +46,11 @@ function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraCon
   return { note: `engine only (the supergraph has none of ${name}'s subgraphs: ${wanted})` };
 }
 
-/** `tessera serve --supergraph FILE [--config FILE | --no-app] [--port N]`: the way Apollo Router and Hive Gateway are run. */
+/**
+ * `tessera serve [--supergraph FILE] [--config FILE | --no-app] [--port N] [--host H]`: the way
+ * Apollo Router and Hive Gateway are run. Without --supergraph, the environment says what to serve
+ * (SUPERGRAPH_FILE, or SUPERGRAPH_CONFIG composed at start and the registry), as for `npm run gateway`.
+ */
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -70,18 +74,10 @@ export async function runServe(argv: string[]): Promise<number> {
   const read = await readChoice(choice);
   // The file's settings apply even when its app does not (a foreign supergraph): they configure the engine.
   const config = loadConfig(withSettings(read.config?.settings, process.env), overrides);
-  if (config.supergraph.kind !== 'file') {
-    process.stderr.write('serve needs --supergraph FILE (or SUPERGRAPH_FILE)\n');
-    return 2;
-  }
-  const log = createLogger(config.logLevel);
-  const { app, note } = chooseApp(choice, read, await readFile(config.supergraph.path, 'utf8'));
-  const gateway = createApp(config, { app, log });
-  await gateway.start();
-  log.info({ url: `${gateway.url}/graphql`, metrics: gateway.metricsUrl, compositionId: gateway.manager.state?.id, app: note }, 'Tessera is serving');
-  const stop = () => void gateway.stop().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  await new Promise(() => {});
+  // A file is checked for the app's subgraphs now; a graph composed at start (SUPERGRAPH_CONFIG,
+  // the registry) gets the app, which acts on the subgraphs it owns when they are there.
+  const sdl = config.supergraph.kind === 'file' ? await readFile(config.supergraph.path, 'utf8') : undefined;
+  const { app, note } = chooseApp(choice, read, sdl);
+  await runGateway({ config, app, appNote: note });
   return 0;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * How a child runs a TypeScript entry of this checkout: through tsx, with `tessera` (the demo
+ * How a child runs a TypeScript entry of this checkout: through tsx, with `tessera-gateway` (the demo
  * app's import) resolved to the source (the `tessera-source` condition of package.json).
  */
 export const SOURCE_ARGS = ['--conditions=tessera-source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] as const;

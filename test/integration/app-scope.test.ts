@@ -200,4 +200,14 @@ describe('the demo graph with the app', () => {
       await gateway.stop();
     }
   });
+
+  it('`tessera serve` without --supergraph composes what the environment says, with the app, and drains on SIGTERM', async () => {
+    const gateway = await spawnGateway({ entry: 'bin/tessera.js', args: ['serve'], env: mockEnv(mocks) });
+    const { body } = await postGraphQL(gateway.url, '{ user(id: "1") { name email } product(sku: "SKU-0001") { sku } }');
+    expect(body.data).toEqual({ user: { name: 'Ada Lovelace', email: null }, product: { sku: 'SKU-0001' } });
+    expect(body.errors?.map((e: any) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(gateway.output()).toMatch(/"app":"app tessera\.config\.ts"/);
+    expect(await gateway.stop()).toBe(0);
+    expect(gateway.output()).toContain('"msg":"shutting down"');
+  });
 });

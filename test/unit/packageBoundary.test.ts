@@ -34,17 +34,17 @@ describe('the package boundary', () => {
     expect(APP_FILES.length).toBeGreaterThan(20);
     const strays = APP_FILES.flatMap((file) =>
       specifiersOf(readFileSync(file, 'utf8'))
-        .filter((spec) => (spec.startsWith('.') ? inside(resolve(dirname(file), spec), SRC) : spec.startsWith('tessera/')))
+        .filter((spec) => (spec.startsWith('.') ? inside(resolve(dirname(file), spec), SRC) : spec.startsWith('tessera-gateway/')))
         .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
     );
     expect(strays).toEqual([]);
     // It does use the package: the check above is not vacuous.
-    expect(APP_FILES.filter((file) => specifiersOf(readFileSync(file, 'utf8')).includes('tessera')).length).toBeGreaterThan(5);
+    expect(APP_FILES.filter((file) => specifiersOf(readFileSync(file, 'utf8')).includes('tessera-gateway')).length).toBeGreaterThan(5);
   });
 
   it('the checks see what they look for', () => {
-    const text = "import a from '../x.js';\nexport { b } from './y.js';\nconst c = await import('../../z.js');\nimport './side.js';\nimport type { T } from 'tessera';";
-    expect(specifiersOf(text)).toEqual(['../x.js', './y.js', '../../z.js', './side.js', 'tessera']);
+    const text = "import a from '../x.js';\nexport { b } from './y.js';\nconst c = await import('../../z.js');\nimport './side.js';\nimport type { T } from 'tessera-gateway';";
+    expect(specifiersOf(text)).toEqual(['../x.js', './y.js', '../../z.js', './side.js', 'tessera-gateway']);
   });
 
   it('the public API has what a config file and an embedding program need', () => {

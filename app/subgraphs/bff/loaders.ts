@@ -1,4 +1,4 @@
-import type { SubgraphContext } from 'tessera';
+import type { SubgraphContext } from 'tessera-gateway';
 import type { CatalogSource } from '../catalog/loaders.js';
 import type { OrdersSource } from '../orders/loaders.js';
 import type { UsersSource } from '../users/loaders.js';

@@ -1,4 +1,4 @@
-import { selectedFieldNames } from 'tessera';
+import { selectedFieldNames } from 'tessera-gateway';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { loadDashboard, type BffSources } from './loaders.js';
 

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera';
+import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera-gateway';
 import { parseProducts } from './mappers.js';
 import type { ProductModel } from './model.js';
 

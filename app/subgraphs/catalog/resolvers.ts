@@ -1,4 +1,4 @@
-import { badUserInput } from 'tessera';
+import { badUserInput } from 'tessera-gateway';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { CatalogSource } from './loaders.js';
 

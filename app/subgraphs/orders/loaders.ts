@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera';
+import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera-gateway';
 import type { CreateOrderInput } from './__generated__/resolvers-types.js';
 import { parseOrder, parseOrders, toCreateOrderBody } from './mappers.js';
 import type { OrderModel } from './model.js';

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera';
+import { createBatchLoader, fromRestError, keyList, notFound, perRequest, restCallOptions, type RestClient, type SubgraphContext } from 'tessera-gateway';
 import { parseUsers } from './mappers.js';
 import type { UserModel } from './model.js';
 

@@ -1,4 +1,4 @@
-import { buildLocalSubgraph, type LocalSubgraph } from 'tessera';
+import { buildLocalSubgraph, type LocalSubgraph } from 'tessera-gateway';
 import { readSdl } from '../sdl.js';
 import type { UsersSource } from './loaders.js';
 import { createUsersResolvers } from './resolvers.js';

@@ -3,7 +3,7 @@ import type { DashboardModel } from '../model.js';
 import type { UserModel } from '../../users/model.js';
 import type { OrderModel } from '../../orders/model.js';
 import type { ProductModel } from '../../catalog/model.js';
-import type { SubgraphContext } from 'tessera';
+import type { SubgraphContext } from 'tessera-gateway';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
