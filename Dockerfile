@@ -22,10 +22,11 @@ ENV NODE_ENV=production \
     PORT=4000 \
     METRICS_HOST=0.0.0.0 \
     METRICS_PORT=9090 \
-    DATA_DIR=/var/lib/tessera
+    DATA_DIR=/var/lib/tessera \
+    TSX_DISABLE_CACHE=1
 WORKDIR /app
 COPY --from=build /pkg/ vendor/
-# A package of its own: the config file imports `tessera` from here, and a derived image can
+# A package of its own: the config file imports `tessera-gateway` from here, and a derived image can
 # `npm install` what its config needs beside it. ES modules, as tessera.config.ts is written.
 RUN echo '{ "name": "tessera-image", "private": true, "type": "module" }' > package.json \
  && npm install --omit=dev --no-audit --no-fund ./vendor/tessera-*.tgz \

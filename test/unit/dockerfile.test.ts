@@ -42,6 +42,8 @@ describe('the Dockerfile', () => {
     expect(named('ENTRYPOINT')[0]).toBe('ENTRYPOINT ["/app/node_modules/.bin/tessera", "serve"]');
     expect(named('EXPOSE')[0]).toMatch(/4000/);
     expect(named('ENV')[0]).toContain('APOLLO_TELEMETRY_DISABLED=1');
+    // The config is compiled in memory: nothing written outside DATA_DIR (a read-only root filesystem works).
+    expect(named('ENV')[0]).toContain('TSX_DISABLE_CACHE=1');
   });
 
   it('sends no local build output or secrets to the build', () => {
