@@ -1,4 +1,3 @@
-import { hasScopes, isAuthenticated, policyError, rateLimit, rule, type RuleContext, type RuleTree } from 'tessera-gateway';
 /**
  * The app's authorization: who may read or call what. Edit these to fit your own graph.
  *
@@ -6,6 +5,7 @@ import { hasScopes, isAuthenticated, policyError, rateLimit, rule, type RuleCont
  * serves it. `subgraphRules` run inside the named in-process subgraph, where the parent object is
  * known, for checks such as "the viewer owns this order".
  */
+import { hasScopes, isAuthenticated, policyError, rateLimit, rule, type RuleContext, type RuleTree } from 'tessera-gateway';
 
 /**
  * An order is placed for the viewer itself (`input.userId` is the token's `sub`), or by a viewer

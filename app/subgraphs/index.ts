@@ -1,5 +1,4 @@
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { DEFAULT_MAX_BATCH_SIZE, RestClient, type BreakerConfig, type LocalSubgraph } from 'tessera-gateway';
+import { DEFAULT_MAX_BATCH_SIZE, RestClient, type BreakerConfig, type KeyValueCache, type LocalSubgraph } from 'tessera-gateway';
 import { createBffSubgraph } from './bff/schema.js';
 import { createCatalogSource } from './catalog/loaders.js';
 import { createCatalogSubgraph } from './catalog/schema.js';

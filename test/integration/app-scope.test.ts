@@ -124,6 +124,22 @@ describe('a foreign supergraph: the demo app’s policy does not act on it', () 
       );
       await expect(serve('--config', 'tessera.config.ts', '--no-app')).rejects.toThrow(/code 2\):[\s\S]*serve takes --config FILE or --no-app, not both/);
     });
+
+    it('takes a config file of settings alone for any graph, and refuses a setting it does not know', async () => {
+      const settingsOnly = join(dir, 'settings.config.mjs');
+      await writeFile(settingsOnly, 'export default { settings: { MAX_DEPTH: 2 } };\n');
+      const gateway = await serve('--config', settingsOnly);
+      try {
+        expect(gateway.output()).toContain('engine only (settings from');
+        const { body } = await postGraphQL(gateway.url, QUERY);
+        expect(body.errors?.[0]?.extensions?.code).toBe('OPERATION_LIMIT_EXCEEDED');
+      } finally {
+        await gateway.stop();
+      }
+      const misspelt = join(dir, 'misspelt.config.mjs');
+      await writeFile(misspelt, 'export default { settings: { MAX_DEPHT: 2 } };\n');
+      await expect(serve('--config', misspelt)).rejects.toThrow(/code 1\):[\s\S]*settings\.MAX_DEPHT is not a Tessera setting/);
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks } from '../../services-mock/index.js';
@@ -168,14 +169,16 @@ describe('the packed package, installed outside the repository', () => {
     await mkdir(join(dir, 'tmp'));
     users = await startUsers({ port: 0, host: '127.0.0.1' });
 
-    const npmRoot = dirname(dirname(await realpath(join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npx-cli.js'))));
+    // npx as the shell finds it (a link to npm's bin/npx-cli.js), and npm's own code.
+    const npxPath = (process.env.PATH ?? '').split(delimiter).map((entry) => join(entry, 'npx')).find((path) => existsSync(path));
+    expect(npxPath, 'npx on PATH').toBeDefined();
+    const npmRoot = dirname(dirname(await realpath(npxPath!)));
     const permissions = [
       '--experimental-permission',
       `--allow-fs-read=${dir}`,
       `--allow-fs-write=${dir}`,
-      // npx itself: its launcher and its own code.
+      `--allow-fs-read=${npxPath}`,
       `--allow-fs-read=${npmRoot}`,
-      ...['npx', 'npm'].map((bin) => `--allow-fs-read=${join(dirname(process.execPath), bin)}`),
       // npx starts the bin through a shell; the gateway starts composition workers and Hive's planner addon.
       '--allow-child-process',
       '--allow-worker',
