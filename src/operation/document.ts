@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { requestError } from '../errors/codes.js';
 
@@ -75,4 +76,14 @@ export function coercedVariables(schema: GraphQLSchema, operation: OperationDefi
   }
   byRequest.set(key, (variables = coerced.coerced));
   return variables;
+}
+
+/** `$name: [_Any!]!`: the variable an `_entities` fetch sends its representations in. */
+export function representationsDefinition(name: string): VariableDefinitionNode {
+  const anyType = { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } as const;
+  return {
+    kind: Kind.VARIABLE_DEFINITION,
+    variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } },
+    type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: anyType } },
+  };
 }

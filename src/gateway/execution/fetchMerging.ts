@@ -1,5 +1,4 @@
 import type { ConditionNode, FetchNode, PlanNode, QueryPlan, ResponsePath, SubscriptionNode } from '@apollo/query-planner';
-import { countFetches } from '../fetchBudget.js';
 import {
   Kind,
   OperationTypeNode,
@@ -13,6 +12,8 @@ import {
   type SelectionNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { representationsDefinition } from '../../operation/document.js';
+import { countFetches } from '../fetchBudget.js';
 
 /**
  * Fetch merging: fetches of one plan that go to the same subgraph and can run together are sent as
@@ -340,15 +341,6 @@ export function mergeFetchGroup(candidates: readonly Candidate[]): MergedFetchNo
 function usesOnlyRepresentations(field: FieldNode): boolean {
   const [argument, ...rest] = field.arguments ?? [];
   return rest.length === 0 && argument?.name.value === 'representations' && argument.value.kind === Kind.VARIABLE && argument.value.name.value === 'representations';
-}
-
-function representationsDefinition(name: string): VariableDefinitionNode {
-  const anyType = { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } as const;
-  return {
-    kind: Kind.VARIABLE_DEFINITION,
-    variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } },
-    type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: anyType } },
-  };
 }
 
 /**

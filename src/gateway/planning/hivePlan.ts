@@ -10,9 +10,8 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
-  type TypeNode,
 } from 'graphql';
-import { fragmentsOf, fragmentsSpreadBy } from '../../operation/document.js';
+import { fragmentsOf, fragmentsSpreadBy, representationsDefinition } from '../../operation/document.js';
 
 /** A Hive plan holds a node this conversion does not carry over; the Apollo plan is kept. */
 export class UnsupportedPlan extends Error {}
@@ -117,12 +116,6 @@ function batchOf(node: Hive.BatchFetchNode): PlanNode {
   return branches.length === 1 ? branches[0]! : { kind: 'Parallel', nodes: branches };
 }
 
-/** `[_Any!]!` */
-const REPRESENTATIONS_TYPE: TypeNode = {
-  kind: Kind.NON_NULL_TYPE,
-  type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } },
-};
-
 /**
  * One batch of a batched fetch as an operation of its own, as Apollo plans an entity fetch:
  * `_entities(representations: $representations)`, the variables and fragments it uses.
@@ -150,11 +143,7 @@ function entityOperation(
         kind: Kind.OPERATION_DEFINITION,
         operation: operation.operation,
         variableDefinitions: [
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
-            type: REPRESENTATIONS_TYPE,
-          },
+          representationsDefinition('representations'),
           ...(operation.variableDefinitions ?? []).filter((d) => variables.has(d.variable.name.value)),
         ],
         selectionSet: { kind: Kind.SELECTION_SET, selections: [renamed] },
