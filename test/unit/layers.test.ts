@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { SRC, sourceFiles } from '../helpers/sources.js';
+import { importsOf, SRC, sourceFiles } from '../helpers/sources.js';
 
 // The folders of src/ are layers: an import goes down or sideways, never around in a circle, so
 // each folder can be read (and changed) knowing only what is below it.
@@ -14,33 +12,18 @@ interface Import {
   readonly typeOnly: boolean;
 }
 
-/** Every relative import and re-export between files of src/. */
-function importsOf(file: string): Import[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
-  const found: Import[] = [];
-  for (const statement of source.statements) {
-    let specifier: string | undefined;
-    let typeOnly = false;
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      specifier = statement.moduleSpecifier.text;
-      const clause = statement.importClause;
-      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
-      typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
-      specifier = statement.moduleSpecifier.text;
-      typeOnly = statement.isTypeOnly;
-    }
-    if (!specifier?.startsWith('.')) continue;
+/** Every relative import and re-export between files of src/ (dynamic imports are loaded on demand, not layers). */
+const relativeImportsOf = (file: string): Import[] =>
+  importsOf(file).flatMap(({ specifier, typeOnly, dynamic }) => {
+    if (dynamic || !specifier.startsWith('.')) return [];
     const to = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
-    if (to.startsWith(SRC)) found.push({ from: relative(SRC, file), to: relative(SRC, to), typeOnly });
-  }
-  return found;
-}
+    return to.startsWith(SRC) ? [{ from: relative(SRC, file), to: relative(SRC, to), typeOnly }] : [];
+  });
 
 /** The folder a file of src/ belongs to; a file at the top is its own. */
 const folderOf = (path: string): string => path.split('/')[0]!;
 
-const IMPORTS = sourceFiles().flatMap(importsOf);
+const IMPORTS = sourceFiles().flatMap(relativeImportsOf);
 
 /** Folder cycles over value imports, each as its folders with one import per step. */
 function folderCycles(): string[][] {
