@@ -5,11 +5,12 @@ import app from '../tessera.config.js';
 import { defineApp } from '../src/appDefinition.js';
 import { createApp } from '../src/app.js';
 import { startCluster } from '../src/cluster.js';
+import { withSettings } from '../src/config/configFile.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { plainSubgraphs } from './plainSubgraphs.js';
 
-const config = loadConfig(process.env);
+const config = loadConfig(withSettings(app.settings, process.env));
 const log = createLogger(config.logLevel);
 const primary = config.workers > 1 && startCluster({ workers: config.workers, log, graceMs: config.shutdownGraceMs });
 // With every subgraph remote (BENCH_REMOTE=1) the app's in-process subgraphs are served by the mocks

@@ -4,6 +4,7 @@ import app from '../tessera.config.js';
 import { startAllMocks, DEFAULT_PORTS } from '../services-mock/index.js';
 import { createApp } from '../src/app.js';
 import { loadDotEnv } from '../src/config/dotenv.js';
+import { withSettings } from '../src/config/configFile.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { signDevToken } from '../src/auth/devToken.js';
@@ -51,7 +52,7 @@ function devSettings() {
   // The admin API opens by itself only where no other machine can reach it.
   const adminWithKept = secrets !== undefined && !env.ADMIN_TOKEN && isLoopbackHost(env.HOST ?? '');
   if (adminWithKept) env.ADMIN_TOKEN = secrets.adminToken;
-  return { envFile, env, secretsPath, secrets, signsWithKept, adminWithKept, config: loadConfig(env) };
+  return { envFile, env, secretsPath, secrets, signsWithKept, adminWithKept, config: loadConfig(withSettings(app.settings, env)) };
 }
 
 let settings: ReturnType<typeof devSettings>;

@@ -35,9 +35,7 @@ function chooseApp(choice: AppChoice, read: { file?: string; config?: TesseraCon
   if (file === undefined || app === undefined) return { note: 'engine only (no tessera.config.ts)' };
   const name = relative(process.cwd(), file) || file;
   // A file with settings alone configures the engine; it has no app to apply.
-  if (app.owns === undefined && app.subgraphs === undefined && app.rules === undefined && app.cache === undefined && app.clientLimits === undefined) {
-    return { note: `engine only (settings from ${name})` };
-  }
+  if (Object.keys(app).every((key) => key === 'settings')) return { note: `engine only (settings from ${name})` };
   if (supergraphSdl === undefined) return { app, note: `app ${name}` };
   const { owned } = appSubgraphsIn(app.owns, fieldOwners(parse(supergraphSdl, { noLocation: true })));
   if (owned.length > 0) return { app, note: `app ${name} (${owned.join(', ')})` };

@@ -166,7 +166,8 @@ export async function runSubgraph(argv: string[]): Promise<number> {
   });
   const [verb, target] = positionals;
   if (values.help || !verb) {
-    process.stderr.write(USAGE);
+    // Asked for, help is the answer (stdout, as `tessera --help`); missing a verb, it is the error.
+    (values.help ? process.stdout : process.stderr).write(USAGE);
     return values.help ? 0 : 2;
   }
   const admin = adminTarget(values.gateway);

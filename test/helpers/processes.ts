@@ -106,8 +106,9 @@ async function launch(port: number, options: SpawnGatewayOptions): Promise<Gatew
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
+  // 'close', not 'exit': a process's last output may still be in its pipes when it exits.
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       live.delete(child);
       resolve(code);
     });
@@ -196,7 +197,7 @@ export function runScript(
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       live.delete(child);
       resolve({ code, stdout, stderr });
@@ -214,7 +215,7 @@ export async function composeDemo(env: Record<string, string>, path: string, cli
   });
   let sdl = '';
   child.stdout!.on('data', (chunk: Buffer) => (sdl += chunk.toString('utf8')));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const code = await new Promise((resolve) => child.once('close', resolve));
   if (code !== 0) throw new Error(`tessera compose exited ${String(code)}`);
   await writeFile(path, sdl);
   return path;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -43,7 +43,7 @@ function run(command: string, args: readonly string[], options: { cwd: string; e
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 60_000);
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       children.delete(child);
       resolve({ code, stdout, stderr });
@@ -142,7 +142,7 @@ describe('the packed package, installed outside the repository', () => {
   let confined: NodeJS.ProcessEnv;
   let packed: { filename: string; files: { path: string }[] };
 
-  const npx = (args: readonly string[], env: NodeJS.ProcessEnv = {}) => run('npx', ['--no', ...args], { cwd: dir, env: { ...confined, ...env } });
+  const npx = (args: readonly string[], env: NodeJS.ProcessEnv = {}) => run('npx', ['--no', '--', ...args], { cwd: dir, env: { ...confined, ...env } });
 
   beforeAll(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'tessera-package-')));
@@ -207,6 +207,18 @@ describe('the packed package, installed outside the repository', () => {
     expect(paths.filter((path) => !/^(dist\/|bin\/|package\.json$|README\.md$)/.test(path))).toEqual([]);
   });
 
+  it('`npx tessera --version` reads the installed package\'s version (dist/ sits where src/ did); --help and subgraph --help answer', async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const printed = await npx(['tessera', '--version']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toBe(`tessera ${version}\n`);
+    for (const args of [['--help'], ['subgraph', '--help']]) {
+      const help = await npx(['tessera', ...args]);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/publish/);
+    }
+  });
+
   it('confines its processes: a read of a repository file fails', async () => {
     const probe = await run(process.execPath, ['-e', `require('node:fs').readFileSync(${JSON.stringify(join(ROOT, 'package.json'))})`], { cwd: dir, env: confined });
     expect(probe.code).not.toBe(0);
@@ -218,7 +230,7 @@ describe('the packed package, installed outside the repository', () => {
     expect(composed.code, composed.stderr).toBe(0);
     await writeFile(join(dir, 'supergraph.graphql'), composed.stdout);
 
-    serving = spawn('npx', ['--no', 'tessera', 'serve', '--config', 'tessera.config.ts', '--supergraph', 'supergraph.graphql'], {
+    serving = spawn('npx', ['--no', '--', 'tessera', 'serve', '--config', 'tessera.config.ts', '--supergraph', 'supergraph.graphql'], {
       cwd: dir,
       env: { ...confined, PEOPLE_URL: users.url, METRICS_PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
