@@ -67,7 +67,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
 
   // Never waits for Redis: it connects in the background and every cache command fails open.
   const cache = createCacheStores({
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     prefix: `${config.redisPrefix}cache:`,
     timeoutMs: config.cache.timeoutMs,
     writeTimeoutMs: config.cache.writeTimeoutMs,
@@ -88,10 +88,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const { manager, registry } = supergraph;
   policy.follow(manager);
 
-  // Counters in Redis shared by every replica (REDIS_URL), else in memory; closed after the last request.
+  // Counters in Redis (one or a cluster) shared by every replica, else in memory; closed after the last request.
   const rateLimits = createRateLimits({
     config: config.rateLimit,
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     prefix: config.redisPrefix,
     profiles: options.app?.clientLimits?.profiles,
     profilesApply: () => policy.served(),

@@ -1,17 +1,19 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
-import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import { RESP_TYPES } from '@redis/client';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { openRedis } from '../redis/createRedis.js';
+import type { RedisTarget } from '../redis/target.js';
 import { FailOpen, type FailOpenOptions } from './failOpen.js';
 import { FailOpenKeyValueCache } from './failOpenKeyValueCache.js';
 import { KeyvResponseStore, MemoryTagIndex, RedisResponseStore, type ResponseRedis, type ResponseStore } from './responseStore.js';
 
 export interface CacheStoresOptions {
-  /** `redis://…`: every store lives in Redis, shared by all replicas. Absent: in-memory LRUs. */
-  readonly redisUrl?: string | undefined;
+  /** One Redis or a cluster: every store lives there, shared by all replicas. Absent: in-memory LRUs. */
+  readonly redis?: RedisTarget | undefined;
   /** Prepended to every Redis key, so several deployments (or tests) can share one Redis. */
   readonly prefix: string;
   /** Deadline of one cache command; slower is a miss. */
@@ -43,7 +45,7 @@ export interface CacheStores {
 type Namespace = 'responses' | 'rest' | 'apq';
 
 /**
- * The one cache factory: keyv over Redis when `redisUrl` is set, keyv over LRUs otherwise.
+ * The one cache factory: keyv over Redis (one or a cluster) when `redis` is set, keyv over LRUs otherwise.
  * Start-up never waits for Redis: the connection opens in the background, and until it is ready
  * every command fails at once (no offline queue) and counts as a miss.
  */
@@ -59,7 +61,7 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
       new KeyvAdapter(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]),
       guards[name], options.onLookup && ((hit) => options.onLookup?.(name, hit ? 'hit' : 'miss')));
 
-  if (!options.redisUrl) {
+  if (!options.redis) {
     const max = options.memoryMaxEntries ?? 10_000;
     const maxBytes = options.memoryMaxBytes ?? 32 * 1024 * 1024;
     // One LRU per namespace, so keys need no prefix: keyv 5 adds its prefix on reads but not on
@@ -74,24 +76,11 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
     };
   }
 
-  const client = createClient({
-    url: options.redisUrl,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-  });
-  let lastErrorLog = 0;
-  client.on('error', (err: unknown) => {
-    // The client retries forever; say so now and then, not on every attempt.
-    if (Date.now() - lastErrorLog < 5_000) return;
-    lastErrorLog = Date.now();
-    log.warn({ err }, 'Redis connection error; the cache answers misses until it is back');
-  });
-  const connecting = client.connect().catch((err: unknown) => log.warn({ err }, 'Redis connection closed'));
+  const reads = openRedis(options.redis, { role: 'cache', log });
   // Response writes go over their own connection: a big entry filling the socket must not hold up
   // the reads queued behind it, whose deadline is short.
-  const writer = client.duplicate();
-  writer.on('error', () => undefined);
-  const writerConnecting = writer.connect().catch(() => undefined);
+  const writes = openRedis(options.redis, { role: 'cache-writes', log });
+  const client = reads.client;
   const redisKeyv = (namespace: string) => {
     const adapter = new KeyvRedis<string>(client, { namespace, throwOnErrors: true, throwOnConnectError: true });
     return new Keyv<string>({ store: adapter as KeyvStoreAdapter, namespace, useKeyPrefix: false, throwOnErrors: true });
@@ -102,18 +91,15 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
     responses: new RedisResponseStore(
       client as unknown as ResponseRedis,
       ns('responses'),
-      responseOptions,
-      writer as unknown as ResponseRedis,
+      // On a cluster the entries spread over 16 hash tags (slots), so over the masters.
+      { ...responseOptions, shards: reads.kind === 'cluster' ? 16 : 1 },
+      writes.client as unknown as ResponseRedis,
       // Entries come back as bytes and a hit goes out as bytes: a 94 KiB answer is never decoded.
       client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as ResponseRedis,
     ),
     rest: keyValue(redisKeyv(ns('rest')), 'rest'),
     apq: keyValue(redisKeyv(ns('apq')), 'apq'),
-    close: async () => {
-      client.destroy();
-      writer.destroy();
-      await Promise.all([connecting, writerConnecting]);
-    },
+    close: () => Promise.all([reads.close(), writes.close()]).then(() => undefined),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Keyv } from 'keyv';
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { luaScript, type ScriptRunner } from '../redis/script.js';
 import type { FailOpen } from './failOpen.js';
 
 /**
@@ -113,51 +113,87 @@ export class KeyvResponseStore implements ResponseStore {
   }
 }
 
-/** The subset of a node-redis client the Redis response store uses. */
-export interface ResponseRedis {
+/** The subset of a node-redis client (one Redis or a cluster) the Redis response store uses. */
+export interface ResponseRedis extends ScriptRunner {
   mGet(keys: string[]): Promise<(StoredValue | null)[]>;
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  sMembers(key: string): Promise<string[]>;
-  sRem(key: string, members: string[]): Promise<number>;
+  zRem(key: string, members: string[]): Promise<number>;
+  zPopMinCount(key: string, count: number): Promise<{ value: string; score: number }[]>;
   unlink(keys: string[]): Promise<number>;
-  scanIterator(options: { MATCH: string; COUNT?: number }): AsyncIterable<string[]>;
 }
 
 /**
- * Files the entry under its tags and stores it, in one round trip and atomically: an entry that is
- * stored is always findable by a purge. A tag set lives as long as its longest-lived entry
- * (`EXPIRE NX`, then `GT`). KEYS: the entry, then one set per tag; ARGV: value, TTL in seconds, member.
+ * Stores the entry and files it under its tags, in one round trip and atomically: an entry that is
+ * stored is always findable by a purge. Indexes are sorted sets scored by expiry, so each write
+ * also drops the members that have expired (an index never grows past its live entries), and an
+ * index lives as long as its longest-lived member (`EXPIRE NX`, then `GT`).
+ * KEYS: the entry, the shard's entry index, its tag-name index, then one index per tag.
+ * ARGV: value, TTL in seconds, member (the entry's key), then the tag names in KEYS' order.
  */
-const SET_TAGGED = `
+const SET_TAGGED = luaScript(`
 local ttl = tonumber(ARGV[2])
-for i = 2, #KEYS do
-  redis.call('SADD', KEYS[i], ARGV[3])
-  redis.call('EXPIRE', KEYS[i], ttl, 'NX')
-  redis.call('EXPIRE', KEYS[i], ttl, 'GT')
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local expires = now + ttl * 1000
+local function file(index, member)
+  redis.call('ZADD', index, 'GT', expires, member)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  redis.call('EXPIRE', index, ttl, 'NX')
+  redis.call('EXPIRE', index, ttl, 'GT')
 end
+for i = 4, #KEYS do
+  file(KEYS[i], ARGV[3])
+  file(KEYS[3], ARGV[i])
+end
+file(KEYS[2], ARGV[3])
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 return 1
-`;
-const SET_TAGGED_SHA = createHash('sha1').update(SET_TAGGED).digest('hex');
+`);
 
 /**
- * Responses in Redis as plain strings (`<namespace>::<key>`, no wrapper to re-encode a big answer),
- * the tag index beside them (`<namespace>:tag:<tag>`, one set of keys per tag). A read is one MGET;
- * a write is one script call, on its own connection when one is given.
- * Purging removes the members it read (`SREM`, not `DEL`), so an entry filed at the same moment
- * stays indexed.
+ * Takes the members of one shard's tag indexes and drops those indexes, atomically: an entry filed
+ * under one of the tags later is filed afresh. KEYS: the shard's tag-name index, then the tag indexes.
+ * ARGV: the tag names. Returns the members (entry keys), each once.
+ */
+const TAKE_TAGS = luaScript(`
+local seen, members = {}, {}
+for i = 2, #KEYS do
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[i], 0, -1)) do
+    if not seen[member] then
+      seen[member] = true
+      members[#members + 1] = member
+    end
+  end
+  redis.call('DEL', KEYS[i])
+end
+redis.call('ZREM', KEYS[1], unpack(ARGV))
+return members
+`);
+
+/** How many entries or tag indexes one purge-all step removes. */
+const PURGE_BATCH = 500;
+
+/**
+ * Responses in Redis as plain strings (no wrapper to re-encode a big answer) with their tag index
+ * beside them. Keys are spread over `shards` hash tags, `<namespace>{<shard>}…`: an entry and every
+ * index it is filed in share its shard's tag, so on Redis Cluster they sit in one slot and the
+ * write script is atomic there too, while the shards spread the cache over the masters.
+ * Per shard: entries `<namespace>{s}::<key>`, tag indexes `<namespace>{s}:tag:<tag>`, an index of
+ * entries `…:entries` and of tags `…:tags` (what a purge-all walks instead of scanning the keyspace).
+ * A read is one MGET per shard involved; a write is one script call, on its own connection when one
+ * is given; a tag purge is two calls per shard.
  */
 export class RedisResponseStore implements ResponseStore {
   private readonly failOpen: FailOpen;
   private readonly writeTimeoutMs: number;
-  private readonly entryPrefix: string;
-  private readonly tagPrefix: string;
+  private readonly shardPrefixes: readonly string[];
 
   constructor(
     private readonly client: ResponseRedis,
     namespace: string,
-    options: ResponseStoreOptions,
+    options: ResponseStoreOptions & {
+      /** Hash-tag shards: 1 on one Redis (one MGET per read), more on a cluster (spread over masters). */
+      readonly shards?: number;
+    },
     /** The connection writes use; default `client`. */
     private readonly writer: ResponseRedis = client,
     /** What reads entries (`MGET`), e.g. `client` mapping bulk strings to Buffers; default `client`. */
@@ -165,80 +201,101 @@ export class RedisResponseStore implements ResponseStore {
   ) {
     this.failOpen = options.failOpen;
     this.writeTimeoutMs = options.writeTimeoutMs;
-    this.entryPrefix = `${namespace}::`;
-    this.tagPrefix = `${namespace}:tag:`;
+    this.shardPrefixes = Array.from({ length: options.shards ?? 1 }, (_, shard) => `${namespace}{${shard}}`);
+  }
+
+  private shardOf(key: string): string {
+    return this.shardPrefixes[shardIndex(key, this.shardPrefixes.length)]!;
   }
 
   getMany(keys: readonly string[]): Promise<readonly (StoredValue | undefined)[]> {
     const misses = keys.map(() => undefined);
     return this.failOpen.run(
       'get',
-      async () => (await this.reader.mGet(keys.map((k) => this.entryPrefix + k))).map((v) => v ?? undefined),
+      async () => {
+        // One MGET per shard: on a cluster a command's keys must share a slot.
+        const byShard = new Map<string, number[]>();
+        keys.forEach((key, i) => {
+          const shard = this.shardOf(key);
+          const positions = byShard.get(shard);
+          if (positions) positions.push(i);
+          else byShard.set(shard, [i]);
+        });
+        const values: (StoredValue | undefined)[] = keys.map(() => undefined);
+        await Promise.all(
+          [...byShard].map(async ([shard, positions]) => {
+            const found = await this.reader.mGet(positions.map((i) => `${shard}::${keys[i]}`));
+            positions.forEach((i, n) => (values[i] = found[n] ?? undefined));
+          }),
+        );
+        return values;
+      },
       misses,
     );
   }
 
   async set(key: string, value: string, ttlSeconds: number, tags: readonly string[]): Promise<void> {
-    const keys = [this.entryPrefix + key];
-    for (const tag of tags) keys.push(this.tagPrefix + tag);
-    const options = { keys, arguments: [value, String(ttlSeconds), key] };
-    await this.failOpen.run(
-      'set',
-      async () => {
-        try {
-          await this.writer.evalSha(SET_TAGGED_SHA, options);
-        } catch (error) {
-          // First use on this Redis (or after SCRIPT FLUSH): EVAL loads the script.
-          if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
-          await this.writer.eval(SET_TAGGED, options);
-        }
-      },
-      undefined,
-      this.writeTimeoutMs,
-      true,
-    );
+    const shard = this.shardOf(key);
+    const keys = [`${shard}::${key}`, `${shard}:entries`, `${shard}:tags`, ...tags.map((tag) => `${shard}:tag:${tag}`)];
+    const args = [value, String(ttlSeconds), key, ...tags];
+    await this.failOpen.run('set', () => SET_TAGGED.run(this.writer, keys, args), undefined, this.writeTimeoutMs, true);
   }
 
   /** Purges get a longer deadline than reads: an admin or a mutation waits for them. */
   async purgeTags(tags: readonly string[]): Promise<number | undefined> {
     const deadline = Math.max(this.failOpen.timeoutMs * 10, 1_000);
+    if (tags.length === 0) return 0;
     return this.failOpen.run<number | undefined>(
       'purge',
       async () => {
-        const keys = new Set<string>();
-        await Promise.all(
-          tags.map(async (tag) => {
-            const setKey = this.tagPrefix + tag;
-            const members = await this.client.sMembers(setKey);
-            if (members.length === 0) return;
-            for (const member of members) keys.add(member);
-            await this.client.sRem(setKey, members);
+        // Shards hold disjoint entries, so the counts add up.
+        const counts = await Promise.all(
+          this.shardPrefixes.map(async (shard) => {
+            const keys = [`${shard}:tags`, ...tags.map((tag) => `${shard}:tag:${tag}`)];
+            const members = (await TAKE_TAGS.run(this.client, keys, [...tags])) as string[];
+            if (members.length === 0) return 0;
+            await Promise.all([this.client.unlink(members.map((k) => `${shard}::${k}`)), this.client.zRem(`${shard}:entries`, members)]);
+            return members.length;
           }),
         );
-        if (keys.size > 0) await this.client.unlink([...keys].map((k) => this.entryPrefix + k));
-        return keys.size;
+        return counts.reduce((a, b) => a + b, 0);
       },
       undefined,
       deadline,
     );
   }
 
+  /** Walks each shard's indexes in batches (never the keyspace), so Redis is never blocked for long. */
   purgeAll(): Promise<boolean> {
     const deadline = Math.max(this.failOpen.timeoutMs * 100, 5_000);
-    const clear = async (pattern: string) => {
-      for await (const batch of this.client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
-        if (batch.length > 0) await this.client.unlink(batch);
+    const drain = async (index: string, keyOf: (member: string) => string) => {
+      for (;;) {
+        const batch = await this.client.zPopMinCount(index, PURGE_BATCH);
+        if (batch.length === 0) return;
+        await this.client.unlink(batch.map(({ value }) => keyOf(value)));
       }
     };
     return this.failOpen.run(
       'purge all',
-      () => Promise.all([clear(`${escapeGlob(this.entryPrefix)}*`), clear(`${escapeGlob(this.tagPrefix)}*`)]).then(() => true),
+      () =>
+        Promise.all(
+          this.shardPrefixes.map((shard) =>
+            Promise.all([drain(`${shard}:entries`, (k) => `${shard}::${k}`), drain(`${shard}:tags`, (tag) => `${shard}:tag:${tag}`)]),
+          ),
+        ).then(() => true),
       false,
       deadline,
     );
   }
 }
 
-function escapeGlob(value: string): string {
-  return value.replace(/[*?[\]\\]/g, '\\$&');
+/** A stable shard for a key (FNV-1a): every replica files and finds a key in the same shard. */
+export function shardIndex(key: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
 }

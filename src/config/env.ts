@@ -78,8 +78,9 @@ export const envSchema = z.object({
   BATCH_MAX_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   METRICS_OPERATION_NAMES: csv.default([]),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
-  // Shared state: Redis when set (the subgraph registry, and other features that keep state).
+  // Shared state: one Redis, or a Redis Cluster's seed nodes (not both; src/redis/target.ts).
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: csv.optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('tessera:'),
   // The subgraph registry and its admin API.
   DATA_DIR: z.string().min(1).default('./.tessera'),
@@ -89,7 +90,7 @@ export const envSchema = z.object({
   // Composition runs in a worker thread, within these limits.
   COMPOSITION_TIMEOUT_MS: ms.default(120_000),
   COMPOSITION_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(2_048),
-  // Caching: whole responses, REST GETs and persisted queries, in Redis when REDIS_URL is set.
+  // Caching: whole responses, REST GETs and persisted queries, in Redis when one is set.
   CACHE_TIMEOUT_MS: ms.default(50),
   CACHE_WRITE_TIMEOUT_MS: ms.default(1_000),
   CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(32),
@@ -108,7 +109,7 @@ export const envSchema = z.object({
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
   API_KEYS: apiKeysSchema.optional(),
   POLICY_FALLBACK: z.enum(['allow', 'deny']).default('allow'),
-  // Rate limits (src/ratelimit/): counters in Redis when REDIS_URL is set, in memory otherwise.
+  // Rate limits (src/ratelimit/): counters in Redis when one is set, in memory otherwise.
   RATE_LIMIT_DEFAULT: requestBudgetEnvSchema.optional(),
   RATE_LIMIT_FIELDS: fieldLimitsEnvSchema.optional(),
   RATE_LIMIT_TIMEOUT_MS: ms.default(50),

@@ -4,6 +4,7 @@ import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
 import type { CompositionLimits } from '../composition/compositionPool.js';
 import type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
 import { ConfigError } from '../errors/configError.js';
+import { parseClusterNodes, type RedisTarget } from '../redis/target.js';
 import { parseEnv, type Env } from './env.js';
 import { parseSupergraphConfig, type SubgraphSpec } from './supergraphConfig.js';
 
@@ -109,8 +110,8 @@ export interface Config {
   readonly metricsOperationNames: readonly string[];
   /** OTLP/HTTP endpoint; tracing is off (and its SDK never loaded) without it. */
   readonly otlpEndpoint: string | undefined;
-  /** Shared state lives in Redis when set; every key starts with `redisPrefix`. */
-  readonly redisUrl: string | undefined;
+  /** Shared state lives in Redis (one, or a cluster) when set; every key starts with `redisPrefix`. */
+  readonly redis: RedisTarget | undefined;
   readonly redisPrefix: string;
   readonly registry: RegistryConfig;
   /** Limits of the composition worker thread (src/composition/compositionPool.ts). */
@@ -237,7 +238,7 @@ export function buildConfig(env: Env, supergraph: SupergraphSource): Config {
     queryPlanCorrection: env.QUERY_PLAN_CORRECTION,
     metricsOperationNames: env.METRICS_OPERATION_NAMES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
-    redisUrl: env.REDIS_URL,
+    redis: redisTarget(env),
     redisPrefix: env.REDIS_PREFIX,
     registry: {
       dataDir: resolve(env.DATA_DIR),
@@ -280,6 +281,20 @@ function breakerWindowMs(env: Env): number {
     ]);
   }
   return env.BREAKER_WINDOW_MS;
+}
+
+/** One Redis or a cluster, never both: which one would hold the registry is not a guess to make. */
+function redisTarget(env: Env): RedisTarget | undefined {
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both (a cluster is found through its nodes; REDIS_URL names one Redis)']);
+  }
+  if (env.REDIS_URL !== undefined) return { kind: 'single', url: env.REDIS_URL };
+  if (env.REDIS_CLUSTER_NODES === undefined) return undefined;
+  try {
+    return parseClusterNodes(env.REDIS_CLUSTER_NODES);
+  } catch (error) {
+    throw new ConfigError([`REDIS_CLUSTER_NODES=${JSON.stringify(env.REDIS_CLUSTER_NODES.join(','))}: ${(error as Error).message}`]);
+  }
 }
 
 /** `/metrics` never shares the GraphQL port: the two listeners need two ports (or any free ones). */

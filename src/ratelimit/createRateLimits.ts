@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TesseraContext } from '../graphql/context.js';
 import type { RuleTree } from '../policy/rules.js';
-import { createRedis } from '../redis/createRedis.js';
+import { openRedis } from '../redis/createRedis.js';
+import type { RedisTarget } from '../redis/target.js';
 import { parseBudget, type ClientLimits, type ClientProfile, type RequestBudget } from './clientLimits.js';
 import { withFieldLimits, type FieldLimit } from './fieldLimits.js';
 import { createRateLimiter, type LimitSpec } from './limiter.js';
@@ -29,8 +29,8 @@ export type ClientProfiles = Readonly<Record<string, ClientProfile | string>>;
 
 export interface RateLimitsOptions {
   readonly config: RateLimitConfig;
-  /** Counters live in Redis (shared by every replica) when set. */
-  readonly redisUrl: string | undefined;
+  /** Counters live in Redis, one or a cluster (shared by every replica), when set. */
+  readonly redis: RedisTarget | undefined;
   /** Key prefix, e.g. `tessera:`; counters sit under `<prefix>rl:`. */
   readonly prefix: string;
   readonly profiles?: ClientProfiles;
@@ -71,22 +71,23 @@ function parseProfiles(profiles: ClientProfiles): Record<string, ClientProfile> 
  * offline queue), the limiter with the configured outage policy, the request-level limit with
  * client profiles, and the store the `rateLimit` rules use.
  */
-export function createRateLimits({ config, redisUrl, prefix, profiles = {}, profilesApply = () => true, log, onReject }: RateLimitsOptions): RateLimits {
+export function createRateLimits({ config, redis: target, prefix, profiles = {}, profilesApply = () => true, log, onReject }: RateLimitsOptions): RateLimits {
   const budgets = parseProfiles(profiles);
   // Label values stay bounded: a client without a profile counts as `default`.
   const clientLabel = (client: string | undefined) => (client !== undefined && Object.hasOwn(budgets, client) ? client : 'default');
-  const redis: Redis | undefined = redisUrl ? createRedis({ url: redisUrl, commandTimeoutMs: config.timeoutMs, log, role: 'rate-limit' }) : undefined;
-  let warned = false;
+  const redis = target ? openRedis(target, { role: 'rate-limit', log }) : undefined;
+  // openRedis logs the outage itself; this says what the limiter did about it, now and then.
+  let lastWarning = 0;
   const limiter = createRateLimiter({
-    redis,
+    ...(redis ? { redis: redis.client } : {}),
     prefix,
+    timeoutMs: config.timeoutMs,
     onStoreError: (error, spec) => {
-      // createRedis logs the outage itself; this says what the limiter did about it, once per outage.
-      if (!warned) log.warn({ err: error, limit: spec.name, policy: spec.onStoreError ?? 'memory' }, 'rate-limit store failed; following the outage policy');
-      warned = true;
+      if (Date.now() - lastWarning < 10_000) return;
+      lastWarning = Date.now();
+      log.warn({ err: error, limit: spec.name, policy: spec.onStoreError ?? 'memory' }, 'rate-limit store failed; following the outage policy');
     },
   });
-  redis?.on('ready', () => (warned = false));
 
   const limits: ClientLimits = {
     default: config.default,
@@ -113,7 +114,7 @@ export function createRateLimits({ config, redisUrl, prefix, profiles = {}, prof
     rules: (tree) => withFieldLimits(tree ?? {}, config.fields),
     async close() {
       await limiter.close();
-      if (redis) await redis.quit().catch(() => redis.disconnect());
+      await redis?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisConnection } from '../redis/createRedis.js';
 
 /** One limit: at most `max` points per `windowS` seconds for each key. */
 export interface LimitSpec {
@@ -33,9 +33,14 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  /** A Redis client shared by every replica; counters are atomic there. Absent: in memory. */
-  readonly redis?: Redis;
+  /**
+   * A node-redis client (one Redis or a cluster) shared by every replica; counters are atomic
+   * there. Absent: in memory. It must not queue commands while disconnected (see openRedis).
+   */
+  readonly redis?: RedisConnection;
   readonly prefix?: string;
+  /** Deadline of one Redis spend; slower counts as a store failure. Default 50 ms. */
+  readonly timeoutMs?: number;
   /** Called when the store failed and the fallback policy decided. */
   readonly onStoreError?: (error: unknown, spec: LimitSpec) => void;
 }
@@ -57,11 +62,13 @@ function spendFrom(res: RateLimiterRes, spec: LimitSpec, points: number, degrade
 
 /**
  * Counts with rate-limiter-flexible: an atomic Lua INCR+TTL in Redis, so two replicas never
- * together allow more than `max`. The Redis client is expected to time out commands quickly
- * (`commandTimeout`) and not queue them while disconnected, so an outage never hangs a request.
+ * together allow more than `max`. Each counter is one key, so on a cluster it lives on one master
+ * and no command spans slots. A spend slower than `timeoutMs` counts as a store failure, and the
+ * client queues nothing while disconnected, so an outage never hangs a request.
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const prefix = options.prefix ?? 'tessera:';
+  const timeoutMs = options.timeoutMs ?? 50;
   const limiters = new Map<string, { store: RateLimiterAbstract; memory: RateLimiterMemory }>();
 
   const limiterFor = (spec: LimitSpec) => {
@@ -73,6 +80,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       const store = options.redis
         ? new RateLimiterRedis({
             storeClient: options.redis,
+            useRedisPackage: true,
             points: spec.max,
             duration: spec.windowS,
             keyPrefix,
@@ -89,7 +97,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     async spend(spec, key, points = 1) {
       const { store, memory } = limiterFor(spec);
       try {
-        return spendFrom(await store.consume(key, points), spec, points, false);
+        const consumed = store === memory ? store.consume(key, points) : withDeadline(store.consume(key, points), timeoutMs);
+        return spendFrom(await consumed, spec, points, false);
       } catch (outcome) {
         if (outcome instanceof RateLimiterRes) return spendFrom(outcome, spec, points, false);
         options.onStoreError?.(outcome, spec);
@@ -108,4 +117,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       limiters.clear();
     },
   };
+}
+
+/** Rejects after `ms` unless `work` settled first (a rejection it makes later is dropped). */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

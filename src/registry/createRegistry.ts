@@ -9,10 +9,10 @@ import { FileRegistryStore } from './stores/fileStore.js';
 import { RedisRegistryStore } from './stores/redisStore.js';
 import type { Resolve } from './urlGuard.js';
 
-/** Redis when REDIS_URL is set (shared by every replica), else the JSON file in DATA_DIR. */
+/** Redis, one or a cluster, when set (shared by every replica), else the JSON file in DATA_DIR. */
 export function createRegistryStore(config: Config, log: Logger): RegistryStore {
-  return config.redisUrl
-    ? new RedisRegistryStore({ url: config.redisUrl, prefix: config.redisPrefix, log })
+  return config.redis
+    ? new RedisRegistryStore({ target: config.redis, prefix: config.redisPrefix, log })
     : new FileRegistryStore(config.registry.dataDir);
 }
 

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { expect } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { spawnGateway, type GatewayProcess } from './processes.js';
-import { REDIS_URL } from './redis.js';
+import { deletePrefix, REDIS_URL, testRedis, type TestRedis } from './redis.js';
 import { ADMIN_TOKEN, tempDir, writeSupergraphWithoutReviews } from './registryFixtures.js';
 import { mockEnv } from './stack.js';
 
@@ -23,7 +21,7 @@ export interface SharedRegistry {
   readonly mocks: MockSet;
   readonly dir: { path: string; remove: () => Promise<void> };
   /** A client on the test Redis, for looking at (and breaking) the store. */
-  readonly redis: Redis;
+  readonly redis: TestRedis;
   readonly prefix: string;
   /** The gateways' environment. */
   readonly env: Record<string, string>;
@@ -36,8 +34,7 @@ export interface SharedRegistry {
 }
 
 export async function sharedRedisRegistry(env: Record<string, string> = {}): Promise<SharedRegistry> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  expect(await redis.ping()).toBe('PONG'); // fails loudly when Redis is down
+  const redis = await testRedis();
   const mocks = await startAllMocks();
   const dir = await tempDir();
   const prefix = `test:${randomUUID()}:`;
@@ -68,9 +65,8 @@ export async function sharedRedisRegistry(env: Record<string, string> = {}): Pro
       // A replica already stopped (restarted by its test) resolves at once.
       await Promise.all(replicas.map((g) => g.stop()));
       await mocks.close();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      await deletePrefix(redis, prefix);
+      redis.destroy();
       await dir.remove();
     },
   };

@@ -8,7 +8,7 @@ import type { ResponseStore } from '../../src/cache/responseStore.js';
 import type { TesseraContext } from '../../src/graphql/context.js';
 import { useAnswer } from '../../src/graphql/plugins/useAnswer.js';
 import { useResponseCache } from '../../src/graphql/plugins/useResponseCache.js';
-import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
+import { REDIS_TARGET, redisScope, type RedisScope } from '../helpers/redis.js';
 
 /** Stored values as text: Redis hands them back as bytes. */
 const texts = async (values: Promise<readonly (string | Buffer | undefined)[]>) => (await values).map((v) => v?.toString());
@@ -30,7 +30,7 @@ describe('big responses in Redis', () => {
 
   beforeAll(async () => {
     redis = await redisScope();
-    stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${redis.prefix}cache:`, timeoutMs: READ_TIMEOUT_MS, writeTimeoutMs: 5_000, log });
+    stores = createCacheStores({ redis: REDIS_TARGET, prefix: `${redis.prefix}cache:`, timeoutMs: READ_TIMEOUT_MS, writeTimeoutMs: 5_000, log });
     for (let i = 0; i < 100; i++) {
       await stores.responses.set('probe', '1', 60, []);
       if ((await texts(stores.responses.getMany(['probe'])))[0] === '1') return;
@@ -50,8 +50,8 @@ describe('big responses in Redis', () => {
     await stores.responses.set('big', value, 60, ['Item', ...tags]);
     expect(await texts(stores.responses.getMany(['big']))).toEqual([value]);
     // Stored as the plain string, its tag sets expiring with it.
-    expect(await redis.client.get(`${redis.prefix}cache:responses::big`)).toBe(value);
-    expect(await redis.client.ttl(`${redis.prefix}cache:responses:tag:Item:999`)).toBeGreaterThan(50);
+    expect(await redis.client.get(`${redis.prefix}cache:responses{0}::big`)).toBe(value);
+    expect(await redis.client.ttl(`${redis.prefix}cache:responses{0}:tag:Item:999`)).toBeGreaterThan(50);
     expect(await stores.responses.purgeTags(['Item:500'])).toBe(1);
     expect(await texts(stores.responses.getMany(['big']))).toEqual([undefined]);
   });

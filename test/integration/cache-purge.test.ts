@@ -92,9 +92,10 @@ describe('invalidation', () => {
     await settle();
     const all = await purge(b, {});
     expect(all.status).toBe(200);
+    // Entries and their tag indexes are gone, found through the store's own indexes.
+    expect(await redis.keys('cache:responses*')).toEqual([]);
     expect((await a.query(one)).headers.get('x-cache')).toBe('MISS');
     expect((await a.query(two)).headers.get('x-cache')).toBe('MISS');
-    expect(await redis.keys('cache:responses:tag:*')).toEqual(expect.any(Array));
 
     expect((await purge(a, { operationName: 'One', tags: ['x'] })).status).toBe(400);
   });

@@ -4,24 +4,25 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpendBatcher } from '../../src/ratelimit/batcher.js';
 import { createRateLimiter, type LimitSpec } from '../../src/ratelimit/limiter.js';
-import { createRedis } from '../../src/redis/createRedis.js';
+import { openRedis, type OpenRedis, type RedisClient } from '../../src/redis/createRedis.js';
+import { REDIS_URL } from '../helpers/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const log = pino({ level: 'silent' });
-const clients: { quit(): Promise<unknown>; disconnect(): void }[] = [];
+const opened: OpenRedis[] = [];
 
-function redis(url = REDIS_URL, commandTimeoutMs = 500) {
-  const client = createRedis({ url, commandTimeoutMs, log, role: 'test' });
-  clients.push(client);
-  return client;
+function redis(url = REDIS_URL): RedisClient {
+  const connection = openRedis({ kind: 'single', url }, { log, role: 'test' });
+  opened.push(connection);
+  return connection.client as RedisClient;
 }
 
 afterAll(async () => {
-  for (const c of clients) c.disconnect();
+  await Promise.all(opened.map((c) => c.close()));
 });
 
-async function ready(client: ReturnType<typeof redis>) {
-  if (client.status !== 'ready') await new Promise((r) => client.once('ready', r));
+/** Fails loudly when the test Redis is down. */
+async function ready(client: RedisClient) {
+  await opened.find((c) => c.client === client)?.ready;
   expect(await client.ping()).toBe('PONG');
 }
 
@@ -85,7 +86,7 @@ describe('rate limiter when Redis is down', () => {
     await new Promise<void>((r) => blackhole!.listen(0, '127.0.0.1', r));
     const { port } = blackhole.address() as { port: number };
     const errors: unknown[] = [];
-    const limiter = createRateLimiter({ redis: redis(`redis://127.0.0.1:${port}`, 50), onStoreError: (e) => errors.push(e) });
+    const limiter = createRateLimiter({ redis: redis(`redis://127.0.0.1:${port}`), timeoutMs: 50, onStoreError: (e) => errors.push(e) });
     const open: LimitSpec = { name: 'open', max: 2, windowS: 30 };
     const closed: LimitSpec = { name: 'closed', max: 2, windowS: 30, onStoreError: 'closed' };
     const started = Date.now();
@@ -99,7 +100,7 @@ describe('rate limiter when Redis is down', () => {
   });
 
   it('a refused port degrades the same way', async () => {
-    const limiter = createRateLimiter({ redis: redis('redis://127.0.0.1:1', 50) });
+    const limiter = createRateLimiter({ redis: redis('redis://127.0.0.1:1'), timeoutMs: 50 });
     const spend = await limiter.spend({ name: 'x', max: 1, windowS: 10 }, 'k');
     expect(spend).toMatchObject({ allowed: 1, degraded: true });
   });

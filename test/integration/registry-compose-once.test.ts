@@ -8,7 +8,7 @@ import { TesseraError } from '../../src/errors/codes.js';
 import { RegistryRefusal, RegistryService } from '../../src/registry/registryService.js';
 import type { RegistryStore } from '../../src/registry/registryStore.js';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
-import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
+import { REDIS_TARGET, redisScope, type RedisScope } from '../helpers/redis.js';
 
 // Real Redis, real HTTP health checks against generated subgraphs, real composition in a worker.
 const SHAPE: GraphShape = { subgraphs: 12, typesPerSubgraph: 6 };
@@ -70,7 +70,7 @@ describe('composition runs once per change, in a worker thread', () => {
 
   /** A replica: its own store connection, its own served graph, the shared pool behind a counter. */
   function replica(prefix: string, staticSet: readonly SubgraphSdl[] = statics) {
-    const store = new RedisRegistryStore({ url: REDIS_URL, prefix });
+    const store = new RedisRegistryStore({ target: REDIS_TARGET, prefix });
     stores.push(store);
     const { counts, composer } = counting(pool);
     let served: string | undefined;

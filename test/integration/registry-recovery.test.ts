@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockSet } from '../../services-mock/index.js';
 import type { Registration } from '../../src/registry/registryStore.js';
 import { runScript, type GatewayProcess } from '../helpers/processes.js';
 import { parsePrometheus } from '../helpers/prometheus.js';
 import { ADMIN_TOKEN, admin } from '../helpers/registryFixtures.js';
+import type { TestRedis } from '../helpers/redis.js';
 import { readiness, REVIEWS_QUERY, sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
 import { postGraphQL } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
@@ -21,13 +21,13 @@ describe('a registry store that goes back', () => {
   let shared: SharedRegistry;
   let mocks: MockSet;
   let gateways: GatewayProcess[] = [];
-  let redis: Redis;
+  let redis: TestRedis;
   let prefix: string;
   let key: SharedRegistry['key'];
   /** What the store holds now: its version and registered names. */
   const stored = async () => ({
     version: Number((await redis.get(key('version'))) ?? 0),
-    names: Object.keys(await redis.hgetall(key('subgraphs'))).sort(),
+    names: Object.keys(await redis.hGetAll(key('subgraphs'))).sort(),
   });
   /** Every replica still answers with the registered subgraph's fields. */
   const bothServeReviews = async () => {
@@ -57,8 +57,7 @@ describe('a registry store that goes back', () => {
     expect(before.names).toEqual(['reviews']);
     const restoresBefore = (await Promise.all(gateways.map((g) => metric(g, 'tessera_registry_restores_total', { trigger: 'automatic' })))).reduce((a, b) => a + b);
 
-    const keys = await redis.keys(`${prefix}*`);
-    await redis.del(...keys);
+    await redis.del(await redis.keys(`${prefix}*`));
     await bothServeReviews();
 
     const after = await until('the store to be restored', async () => {
@@ -98,9 +97,9 @@ describe('a registry store that goes back', () => {
     };
     await redis
       .multi()
-      .del(...(await redis.keys(`${prefix}*`)))
+      .del(await redis.keys(`${prefix}*`))
       .set(key('version'), '1')
-      .hset(key('subgraphs'), 'stray', JSON.stringify(stray))
+      .hSet(key('subgraphs'), 'stray', JSON.stringify(stray))
       .exec();
 
     const behind = await Promise.all(

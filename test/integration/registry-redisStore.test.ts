@@ -1,35 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
 import { registration as reg } from '../helpers/registryFixtures.js';
+import { deletePrefix, REDIS_TARGET, testRedis, type TestRedis } from '../helpers/redis.js';
 import { checkRestore, checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 describe('Redis registry store', () => {
   const prefix = `test:${randomUUID()}:`;
-  let redis: Redis;
+  let redis: TestRedis;
   const stores: RedisRegistryStore[] = [];
   const prefixes = new Set([prefix]);
   const open = (p = prefix) => {
     prefixes.add(p);
-    const store = new RedisRegistryStore({ url: REDIS_URL, prefix: p });
+    const store = new RedisRegistryStore({ target: REDIS_TARGET, prefix: p });
     stores.push(store);
     return store;
   };
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    expect(await redis.ping()).toBe('PONG');
+    redis = await testRedis();
   });
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));
-    for (const p of prefixes) {
-      const keys = await redis.keys(`${p}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await redis.quit();
+    for (const p of prefixes) await deletePrefix(redis, p);
+    redis.destroy();
   });
 
   it('serializes commits from two replicas: one wins, the other sees the conflict', async () => {

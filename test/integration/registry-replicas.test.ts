@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockSet } from '../../services-mock/index.js';
 import { runScript, type GatewayProcess } from '../helpers/processes.js';
 import { ADMIN_TOKEN, admin, CONFLICTING_SDL } from '../helpers/registryFixtures.js';
+import type { TestRedis } from '../helpers/redis.js';
 import { readiness, REVIEWS_QUERY, sharedRedisRegistry, type SharedRegistry } from '../helpers/sharedRegistry.js';
 import { postGraphQL } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
@@ -18,7 +18,7 @@ describe('registry shared by two gateway processes over Redis', () => {
   let mocks: MockSet;
   let dir: SharedRegistry['dir'];
   let gateways: GatewayProcess[] = [];
-  let redis: Redis;
+  let redis: TestRedis;
   let prefix: string;
 
   beforeAll(async () => {
@@ -105,7 +105,7 @@ describe('registry shared by two gateway processes over Redis', () => {
     // A change committed straight into Redis, without the pub/sub notice.
     const before = await readiness(gateways[0]!);
     const version = Number(await redis.get(`${prefix}{registry}:version`));
-    await redis.hdel(`${prefix}{registry}:subgraphs`, 'reviews');
+    await redis.hDel(`${prefix}{registry}:subgraphs`, 'reviews');
     await redis.set(`${prefix}{registry}:version`, String(version + 1));
     for (const g of gateways) {
       await until('the replica to notice the change by polling', async () => (await readiness(g)).compositionId !== before.compositionId, 10_000);

@@ -4,7 +4,7 @@ import { createCacheStores, type CacheStores } from '../../src/cache/createCache
 import { FailOpen } from '../../src/cache/failOpen.js';
 import { parseSafelist } from '../../src/cache/safelist.js';
 import { ConfigError } from '../../src/errors/configError.js';
-import { REDIS_URL, redisScope, type RedisScope } from '../helpers/redis.js';
+import { REDIS_TARGET, redisScope, type RedisScope } from '../helpers/redis.js';
 import { createHash } from 'node:crypto';
 
 /** Stored values as text: Redis hands them back as bytes. */
@@ -106,7 +106,7 @@ storeContract('memory stores (no REDIS_URL)', async () => ({
 let redis: RedisScope;
 storeContract('Redis stores', async () => {
   redis = await redisScope();
-  const stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${redis.prefix}cache:`, timeoutMs: 1_000, log });
+  const stores = createCacheStores({ redis: REDIS_TARGET, prefix: `${redis.prefix}cache:`, timeoutMs: 1_000, log });
   await untilConnected(stores);
   return { stores, close: () => redis.close() };
 });
@@ -114,14 +114,14 @@ storeContract('Redis stores', async () => {
 describe('Redis stores keys', () => {
   it('every key lives under the prefix, namespaced per store', async () => {
     const scope = await redisScope();
-    const stores = createCacheStores({ redisUrl: REDIS_URL, prefix: `${scope.prefix}cache:`, timeoutMs: 1_000, log });
+    const stores = createCacheStores({ redis: REDIS_TARGET, prefix: `${scope.prefix}cache:`, timeoutMs: 1_000, log });
     try {
       await untilConnected(stores);
       await stores.apq.set('a', '1');
       await stores.responses.set('r', 'v', 60, ['T']);
       const keys = (await scope.keys()).map((k) => k.slice(scope.prefix.length)).sort();
-      expect(keys).toEqual(expect.arrayContaining(['cache:apq::a', 'cache:responses::r', 'cache:responses:tag:T']));
-      expect(await scope.client.ttl(`${scope.prefix}cache:responses:tag:T`)).toBeGreaterThan(50);
+      expect(keys).toEqual(expect.arrayContaining(['cache:apq::a', 'cache:responses{0}::r', 'cache:responses{0}:tag:T']));
+      expect(await scope.client.ttl(`${scope.prefix}cache:responses{0}:tag:T`)).toBeGreaterThan(50);
     } finally {
       await stores.close();
       await scope.close();

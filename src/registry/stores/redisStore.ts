@@ -1,19 +1,22 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { openRedis, type OpenRedis } from '../../redis/createRedis.js';
+import { luaScript, type ScriptRunner } from '../../redis/script.js';
+import type { RedisTarget } from '../../redis/target.js';
 import type { HealthRecord, Registration, RegistryChange, RegistryHead, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
 
 /**
  * Compare-and-set of the whole registry in one script, so two replicas publishing at once
  * serialize in Redis: the change applies only if the version is still the one the caller
  * validated against; then the version grows by one (or, for a restore, is set to the one given)
- * and every replica is told.
+ * and every replica is told (sharded pub/sub: the channel shares the keys' hash tag, so on a
+ * cluster the notice goes out from the master that holds the registry).
  * The supergraphs kept for the old version are dropped and the one composed for the change written
  * in the same step, so no replica ever reads a version with another version's supergraph.
  * KEYS: version, subgraphs hash, health hash, supergraphs hash (inputs hash → JSON).
  * ARGV: expected version, mode, channel, inputs hash ('' for none), composition id, supergraph SDL,
  * the version to set ('' to add one), entries…
  */
-const COMMIT = `
+const COMMIT = luaScript(`
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
 local mode = ARGV[2]
@@ -42,44 +45,68 @@ redis.call('DEL', KEYS[4])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[4], cjson.encode({ version = version, inputsHash = ARGV[4], id = ARGV[5], supergraphSdl = ARGV[6] }))
 end
-redis.call('PUBLISH', ARGV[3], tostring(version))
+redis.call('SPUBLISH', ARGV[3], tostring(version))
 return version
-`;
+`);
 
 /**
  * Keeps a supergraph a replica composed itself, if the registry is still at its version.
  * KEYS: version, supergraphs hash. ARGV: inputs hash, the supergraph as JSON, its version.
  */
-const SAVE_SUPERGRAPH = `
+const SAVE_SUPERGRAPH = luaScript(`
 if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
-`;
+`);
+
+/** The version and, with `full`, every registration, read together. KEYS: version, subgraphs hash. ARGV: 'full' or 'head'. */
+const READ = luaScript(`
+local version = redis.call('GET', KEYS[1]) or '0'
+if ARGV[1] == 'full' then return { version, redis.call('HGETALL', KEYS[2]) } end
+return { version, redis.call('HLEN', KEYS[2]) }
+`);
+
+/** The subset of a node-redis client (one Redis or a cluster) the registry uses. */
+interface RegistryRedis extends ScriptRunner {
+  hGet(key: string, field: string): Promise<string | null>;
+  hSet(key: string, field: string, value: string): Promise<number>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<string | null>;
+  del(key: string): Promise<number>;
+  sSubscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
+}
+
+/** How long a registry command waits for the first connection before it counts as unavailable. */
+const CONNECT_WAIT_MS = 5_000;
 
 export interface RedisStoreOptions {
-  readonly url: string;
+  /** One Redis or a cluster. */
+  readonly target: RedisTarget;
   /** Every key and the channel start with it, e.g. `tessera:`; tests isolate by prefix. */
   readonly prefix: string;
   readonly log?: Logger;
 }
 
 /**
- * The registry shared by every replica. Keys carry one hash tag so the script's keys live in one
- * Redis Cluster slot. Change notices go over pub/sub; a replica that misses one converges through
- * the polling fallback.
+ * The registry shared by every replica. Keys carry one hash tag (`{registry}`) so every script's
+ * keys, and the change channel, live in one Redis Cluster slot. Change notices go over sharded
+ * pub/sub; a replica that misses one converges through the polling fallback.
  */
 export class RedisRegistryStore implements RegistryStore {
   readonly kind = 'redis';
-  readonly #client: Redis;
-  #subscriber: Redis | undefined;
+  readonly #redis: OpenRedis;
+  readonly #client: RegistryRedis;
+  readonly #target: RedisTarget;
+  #subscriber: OpenRedis | undefined;
   /** Settles once change notices are subscribed (after the first `watch`). */
   subscribed: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(version: number) => void>();
   readonly #keys: { version: string; subgraphs: string; health: string; supergraph: string; channel: string };
   readonly #log: Logger | undefined;
 
-  constructor({ url, prefix, log }: RedisStoreOptions) {
+  constructor({ target, prefix, log }: RedisStoreOptions) {
     this.#log = log;
+    this.#target = target;
     this.#keys = {
       version: `${prefix}{registry}:version`,
       subgraphs: `${prefix}{registry}:subgraphs`,
@@ -88,29 +115,31 @@ export class RedisRegistryStore implements RegistryStore {
       channel: `${prefix}{registry}:changed`,
     };
     // Commands fail fast while Redis is away instead of queueing for ever: a publish then
-    // answers REGISTRY_UNAVAILABLE and the served graph stays.
-    this.#client = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000, enableOfflineQueue: true });
-    this.#client.on('error', (error) => this.#log?.warn({ err: error }, 'registry redis error'));
+    // answers REGISTRY_UNAVAILABLE and the served graph stays. Only the first connection (start-up
+    // reads the registry) is waited for, a while.
+    this.#redis = openRedis(target, { role: 'registry', log });
+    this.#client = this.#redis.client as unknown as RegistryRedis;
+  }
+
+  /** The client, once its first connection is made (at most CONNECT_WAIT_MS from now). */
+  async #connected(): Promise<RegistryRedis> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CONNECT_WAIT_MS)));
+    const outcome = await Promise.race([this.#redis.ready, waited]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') throw new Error(`Redis did not accept a connection within ${CONNECT_WAIT_MS} ms`);
+    return this.#client;
   }
 
   async read(): Promise<RegistrySnapshot> {
-    const results = await this.#client.multi().get(this.#keys.version).hgetall(this.#keys.subgraphs).exec();
-    if (!results) throw new Error('The registry read was aborted.');
-    const [versionResult, subgraphsResult] = results;
-    if (versionResult?.[0]) throw versionResult[0];
-    if (subgraphsResult?.[0]) throw subgraphsResult[0];
-    const version = Number(versionResult?.[1] ?? 0);
-    const hash = (subgraphsResult?.[1] ?? {}) as Record<string, string>;
-    return { version, subgraphs: Object.values(hash).map((json) => JSON.parse(json) as Registration) };
+    const [version, flat] = (await READ.run(await this.#connected(), [this.#keys.version, this.#keys.subgraphs], ['full'])) as [string, string[]];
+    const subgraphs: Registration[] = [];
+    for (let i = 1; i < flat.length; i += 2) subgraphs.push(JSON.parse(flat[i]!) as Registration);
+    return { version: Number(version), subgraphs };
   }
 
   async head(): Promise<RegistryHead> {
-    const results = await this.#client.multi().get(this.#keys.version).hlen(this.#keys.subgraphs).exec();
-    const [version, registered] = (results ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return Number(value ?? 0);
-    });
-    return { version: version ?? 0, registered: registered ?? 0 };
+    const [version, registered] = (await READ.run(await this.#connected(), [this.#keys.version, this.#keys.subgraphs], ['head'])) as [string, number];
+    return { version: Number(version), registered: Number(registered) };
   }
 
   commit(expectedVersion: number, change: RegistryChange, supergraph?: Omit<StoredSupergraph, 'version'>): Promise<number | undefined> {
@@ -139,28 +168,29 @@ export class RedisRegistryStore implements RegistryStore {
     const { version, subgraphs, health, channel } = this.#keys;
     const kept = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
     const result = Number(
-      await this.#client.eval(COMMIT, 4, version, subgraphs, health, this.#keys.supergraph, String(expectedVersion), change.kind, channel, ...kept, setVersion, ...entries),
+      await COMMIT.run(await this.#connected(), [version, subgraphs, health, this.#keys.supergraph], [String(expectedVersion), change.kind, channel, ...kept, setVersion, ...entries]),
     );
     return result < 0 ? undefined : result;
   }
 
   async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
-    const json = await this.#client.hget(this.#keys.supergraph, inputsHash);
+    const json = await (await this.#connected()).hGet(this.#keys.supergraph, inputsHash);
     return json === null ? undefined : (JSON.parse(json) as StoredSupergraph);
   }
 
   async saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
     const { version, supergraph: key } = this.#keys;
-    const saved = await this.#client.eval(SAVE_SUPERGRAPH, 2, version, key, supergraph.inputsHash, JSON.stringify(supergraph), String(supergraph.version));
+    const saved = await SAVE_SUPERGRAPH.run(await this.#connected(), [version, key], [supergraph.inputsHash, JSON.stringify(supergraph), String(supergraph.version)]);
     return Number(saved) === 1;
   }
 
   async claimComposition(inputsHash: string, ttlMs: number): Promise<boolean> {
-    return (await this.#client.set(this.#claimKey(inputsHash), '1', 'PX', ttlMs, 'NX')) === 'OK';
+    const claimed = await (await this.#connected()).set(this.#claimKey(inputsHash), '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+    return claimed === 'OK';
   }
 
   async releaseComposition(inputsHash: string): Promise<void> {
-    await this.#client.del(this.#claimKey(inputsHash));
+    await (await this.#connected()).del(this.#claimKey(inputsHash));
   }
 
   #claimKey(inputsHash: string): string {
@@ -168,28 +198,30 @@ export class RedisRegistryStore implements RegistryStore {
   }
 
   async recordHealth(name: string, record: HealthRecord): Promise<void> {
-    await this.#client.hset(this.#keys.health, name, JSON.stringify(record));
+    await (await this.#connected()).hSet(this.#keys.health, name, JSON.stringify(record));
   }
 
   async health(): Promise<Readonly<Record<string, HealthRecord>>> {
-    const hash = await this.#client.hgetall(this.#keys.health);
+    const hash = await (await this.#connected()).hGetAll(this.#keys.health);
     return Object.fromEntries(Object.entries(hash).map(([name, json]) => [name, JSON.parse(json) as HealthRecord]));
   }
 
   watch(onChange: (version: number) => void): () => void {
     this.#listeners.add(onChange);
     if (!this.#subscriber) {
-      const subscriber = this.#client.duplicate();
-      subscriber.on('error', (error) => this.#log?.warn({ err: error }, 'registry redis subscriber error'));
-      subscriber.on('message', (channel: string, message: string) => {
-        if (channel !== this.#keys.channel) return;
+      // A connection of its own: a subscribed connection runs no other command. The client
+      // subscribes again after a reconnect (and, on a cluster, where the slot moves).
+      const subscriber = openRedis(this.#target, { role: 'registry-notices', log: this.#log });
+      const onMessage = (message: string) => {
         const version = Number(message);
         for (const listener of this.#listeners) listener(version);
-      });
-      this.subscribed = subscriber.subscribe(this.#keys.channel).then(
-        () => undefined,
-        (error: unknown) => this.#log?.warn({ err: error }, 'registry subscribe failed; polling only'),
-      );
+      };
+      this.subscribed = subscriber.ready
+        .then(() => (subscriber.client as unknown as RegistryRedis).sSubscribe(this.#keys.channel, onMessage))
+        .then(
+          () => undefined,
+          (error: unknown) => this.#log?.warn({ err: error }, 'registry subscribe failed; polling only'),
+        );
       this.#subscriber = subscriber;
     }
     return () => this.#listeners.delete(onChange);
@@ -199,9 +231,6 @@ export class RedisRegistryStore implements RegistryStore {
     this.#listeners.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
-    await Promise.all([
-      subscriber?.quit().catch(() => subscriber.disconnect()),
-      this.#client.quit().catch(() => this.#client.disconnect()),
-    ]);
+    await Promise.all([subscriber?.close(), this.#redis.close()]);
   }
 }
