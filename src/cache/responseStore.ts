@@ -254,8 +254,9 @@ export class RedisResponseStore implements ResponseStore {
             const keys = [`${shard}:tags`, ...tags.map((tag) => `${shard}:tag:${tag}`)];
             const members = (await TAKE_TAGS.run(this.client, keys, [...tags])) as string[];
             if (members.length === 0) return 0;
-            await Promise.all([this.client.unlink(members.map((k) => `${shard}::${k}`)), this.client.zRem(`${shard}:entries`, members)]);
-            return members.length;
+            // An index may still name an entry dropped since (by TTL or another tag): count what went.
+            const [dropped] = await Promise.all([this.client.unlink(members.map((k) => `${shard}::${k}`)), this.client.zRem(`${shard}:entries`, members)]);
+            return dropped;
           }),
         );
         return counts.reduce((a, b) => a + b, 0);

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SpendBatcher } from '../../src/ratelimit/batcher.js';
 import { createRateLimiter, type LimitSpec } from '../../src/ratelimit/limiter.js';
 import { openRedis, type OpenRedis, type RedisClient } from '../../src/redis/createRedis.js';
+import { parseClusterNodes } from '../../src/redis/target.js';
 import { REDIS_URL } from '../helpers/redis.js';
+import { startRedisCluster } from '../helpers/redisCluster.js';
 
 const log = pino({ level: 'silent' });
 const opened: OpenRedis[] = [];
@@ -57,6 +59,27 @@ describe('rate limiter on a real Redis', () => {
     expect((await limiter.spend(spec, 'v2')).allowed).toBe(1);
     expect(Number(await client.get(`${prefix}rl:alias:v1`))).toBe(21);
   });
+
+  it('on a three-master Redis Cluster, three replicas allow exactly max across keys on every master', async () => {
+    const cluster = await startRedisCluster();
+    const target = parseClusterNodes(cluster.seeds.split(','));
+    const connections = [0, 1, 2].map(() => openRedis(target, { log, role: 'test' }));
+    try {
+      await Promise.all(connections.map((c) => c.ready));
+      const replicas = connections.map((c) => createRateLimiter({ redis: c.client, prefix: 'c:', timeoutMs: 1_000 }));
+      const spec: LimitSpec = { name: 'field', max: 5, windowS: 30 };
+      // Twelve viewers, so the counters land on every master.
+      const viewers = Array.from({ length: 12 }, (_, i) => `viewer-${i}`);
+      const results = await Promise.all(viewers.flatMap((viewer) => Array.from({ length: 15 }, (_, i) => replicas[i % 3]!.spend(spec, viewer).then((r) => ({ viewer, ...r })))));
+      for (const viewer of viewers) expect(results.filter((r) => r.viewer === viewer && r.allowed === 1)).toHaveLength(5);
+      expect(results.every((r) => !r.degraded)).toBe(true);
+      const owners = new Set(await Promise.all(viewers.map((viewer) => cluster.ownerOf(`c:rl:field:${viewer}`))));
+      expect(owners.size).toBe(3);
+    } finally {
+      await Promise.all(connections.map((c) => c.close()));
+      await cluster.close();
+    }
+  }, 60_000);
 
   it('a short window resets', async () => {
     const prefix = `test:${randomUUID()}:`;

@@ -1,29 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisTarget } from '../../src/redis/target.js';
+import { parseClusterNodes } from '../../src/redis/target.js';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
+import { startRedisCluster, type RedisClusterHarness } from '../helpers/redisCluster.js';
 import { registration as reg } from '../helpers/registryFixtures.js';
 import { deletePrefix, REDIS_TARGET, testRedis, type TestRedis } from '../helpers/redis.js';
 import { checkRestore, checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
-describe('Redis registry store', () => {
-  const prefix = `test:${randomUUID()}:`;
+/** Where a run of the store's tests keeps its state, and how it cleans up. */
+interface Backend {
+  target(): RedisTarget;
+  cleanUp(prefixes: ReadonlySet<string>): Promise<void>;
+}
+
+function singleRedis(): { start(): Promise<void>; backend: Backend } {
   let redis: TestRedis;
+  return {
+    start: async () => void (redis = await testRedis()),
+    backend: {
+      target: () => REDIS_TARGET,
+      async cleanUp(prefixes) {
+        for (const p of prefixes) await deletePrefix(redis, p);
+        redis.destroy();
+      },
+    },
+  };
+}
+
+function redisCluster(): { start(): Promise<void>; backend: Backend } {
+  let cluster: RedisClusterHarness;
+  return {
+    start: async () => void (cluster = await startRedisCluster()),
+    backend: { target: () => parseClusterNodes(cluster.seeds.split(',')), cleanUp: () => cluster.close() },
+  };
+}
+
+describe.each([
+  ['one Redis', singleRedis()],
+  ['a three-master Redis Cluster', redisCluster()],
+])('Redis registry store on %s', (_name, { start, backend }) => {
+  const prefix = `test:${randomUUID()}:`;
   const stores: RedisRegistryStore[] = [];
   const prefixes = new Set([prefix]);
   const open = (p = prefix) => {
     prefixes.add(p);
-    const store = new RedisRegistryStore({ target: REDIS_TARGET, prefix: p });
+    const store = new RedisRegistryStore({ target: backend.target(), prefix: p });
     stores.push(store);
     return store;
   };
 
-  beforeAll(async () => {
-    redis = await testRedis();
-  });
+  beforeAll(start, 60_000);
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));
-    for (const p of prefixes) await deletePrefix(redis, p);
-    redis.destroy();
+    await backend.cleanUp(prefixes);
   });
 
   it('serializes commits from two replicas: one wins, the other sees the conflict', async () => {

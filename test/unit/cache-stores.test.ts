@@ -4,7 +4,9 @@ import { createCacheStores, type CacheStores } from '../../src/cache/createCache
 import { FailOpen } from '../../src/cache/failOpen.js';
 import { parseSafelist } from '../../src/cache/safelist.js';
 import { ConfigError } from '../../src/errors/configError.js';
+import { parseClusterNodes } from '../../src/redis/target.js';
 import { REDIS_TARGET, redisScope, type RedisScope } from '../helpers/redis.js';
+import { startRedisCluster, type RedisClusterHarness } from '../helpers/redisCluster.js';
 import { createHash } from 'node:crypto';
 
 /** Stored values as text: Redis hands them back as bytes. */
@@ -109,6 +111,48 @@ storeContract('Redis stores', async () => {
   const stores = createCacheStores({ redis: REDIS_TARGET, prefix: `${redis.prefix}cache:`, timeoutMs: 1_000, log });
   await untilConnected(stores);
   return { stores, close: () => redis.close() };
+});
+
+let cluster: RedisClusterHarness;
+storeContract('Redis Cluster stores (three masters)', async () => {
+  cluster = await startRedisCluster();
+  const stores = createCacheStores({ redis: parseClusterNodes(cluster.seeds.split(',')), prefix: 'test:cache:', timeoutMs: 1_000, log });
+  await untilConnected(stores);
+  return { stores, close: () => cluster.close() };
+});
+
+describe('response cache on a Redis Cluster', () => {
+  it('spreads entries over every master, keeps each with its tag indexes in one slot, and purges all through its indexes', async () => {
+    const harness = await startRedisCluster();
+    const stores = createCacheStores({ redis: parseClusterNodes(harness.seeds.split(',')), prefix: 'p:', timeoutMs: 1_000, log });
+    try {
+      await untilConnected(stores);
+      for (let i = 0; i < 48; i++) await stores.responses.set(`op:${i}`, `v${i}`, 60, ['Product', `Product:${i}`]);
+      // One read spans the shards, however many slots they sit in.
+      const keys = Array.from({ length: 48 }, (_, i) => `op:${i}`);
+      expect(await texts(stores.responses.getMany(keys))).toEqual(keys.map((_, i) => `v${i}`));
+      const entriesPerMaster = await Promise.all(harness.ports.map((port) => harness.keysOn(port, 'p:responses{*}::*')));
+      expect(entriesPerMaster.every((entries) => entries.length > 0)).toBe(true);
+      expect(entriesPerMaster.flat()).toHaveLength(48);
+      // The write script's keys share one slot: an entry, its shard's `Product` index and its own tag's.
+      for (const entry of entriesPerMaster.flat().slice(0, 5)) {
+        const shard = entry.slice(0, entry.indexOf('::'));
+        const owner = await harness.ownerOf(entry);
+        expect(await harness.ownerOf(`${shard}:tag:Product`)).toBe(owner);
+        expect(await harness.keysOn(owner, `${shard}:tag:Product`)).toHaveLength(1);
+      }
+      expect(await stores.responses.purgeTags(['Product:3', 'Product:7'])).toBe(2);
+      expect(await texts(stores.responses.getMany(['op:3', 'op:7', 'op:8']))).toEqual([undefined, undefined, 'v8']);
+      expect(await stores.responses.purgeTags(['Product'])).toBe(46);
+      await stores.responses.set('again', 'v', 60, ['T']);
+      expect(await stores.responses.purgeAll()).toBe(true);
+      const left = await Promise.all(harness.ports.map((port) => harness.keysOn(port, 'p:responses*')));
+      expect(left.flat()).toEqual([]);
+    } finally {
+      await stores.close();
+      await harness.close();
+    }
+  }, 60_000);
 });
 
 describe('Redis stores keys', () => {
