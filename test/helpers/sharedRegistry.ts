@@ -33,7 +33,8 @@ export interface SharedRegistry {
   close(): Promise<void>;
 }
 
-export async function sharedRedisRegistry(env: Record<string, string> = {}): Promise<SharedRegistry> {
+/** `clusterSeeds`: the replicas use that Redis Cluster (REDIS_CLUSTER_NODES) instead of the test Redis. */
+export async function sharedRedisRegistry(env: Record<string, string> = {}, { clusterSeeds }: { clusterSeeds?: string } = {}): Promise<SharedRegistry> {
   const redis = await testRedis();
   const mocks = await startAllMocks();
   const dir = await tempDir();
@@ -42,7 +43,7 @@ export async function sharedRedisRegistry(env: Record<string, string> = {}): Pro
   const gatewayEnv = {
     ...rest,
     SUPERGRAPH_CONFIG: await writeSupergraphWithoutReviews(dir.path, mocks),
-    REDIS_URL,
+    ...(clusterSeeds ? { REDIS_CLUSTER_NODES: clusterSeeds } : { REDIS_URL }),
     REDIS_PREFIX: prefix,
     ADMIN_TOKEN,
     DATA_DIR: join(dir.path, 'unused'),
