@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisConnection } from '../redis/createRedis.js';
+import { withDeadline } from '../redis/deadline.js';
 
 /** One limit: at most `max` points per `windowS` seconds for each key. */
 export interface LimitSpec {
@@ -117,14 +118,4 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       limiters.clear();
     },
   };
-}
-
-/** Rejects after `ms` unless `work` settled first (a rejection it makes later is dropped). */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

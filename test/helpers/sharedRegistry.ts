@@ -20,7 +20,7 @@ export const readiness = async (g: GatewayProcess) => (await (await fetch(`${g.u
 export interface SharedRegistry {
   readonly mocks: MockSet;
   readonly dir: { path: string; remove: () => Promise<void> };
-  /** A client on the test Redis, for looking at (and breaking) the store. */
+  /** A client on the test Redis, for looking at (and breaking) the store (with `clusterSeeds`, the cluster is the store instead). */
   readonly redis: TestRedis;
   readonly prefix: string;
   /** The gateways' environment. */

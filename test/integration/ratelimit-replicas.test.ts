@@ -1,52 +1,14 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllMocks, type MockSet } from '../../services-mock/index.js';
 import { signDevToken } from '../../src/auth/devToken.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 import { redisScope, type RedisScope } from '../helpers/redis.js';
+import { redisProxy } from '../helpers/redisProxy.js';
 import { mockEnv, postGraphQL, type GraphQLResponse } from '../helpers/stack.js';
 
 const JWT_SECRET = 'ratelimit-replicas-secret-of-at-least-32-bytes';
 const bearer = async (sub: string) => ({ authorization: `Bearer ${await signDevToken({ secret: JWT_SECRET, sub })}` });
 const codesOf = (res: GraphQLResponse) => (res.body.errors ?? []).map((e) => e.extensions?.code);
-
-/**
- * A TCP proxy in front of the test Redis that the test can freeze (bytes stop flowing both ways,
- * connections stay open: commands hang until the client's timeout) and thaw.
- */
-async function redisProxy(upstreamPort: number) {
-  const pairs = new Set<[Socket, Socket]>();
-  let frozen = false;
-  const server: Server = createServer((downstream) => {
-    const upstream = connect(upstreamPort, '127.0.0.1');
-    const pair: [Socket, Socket] = [downstream, upstream];
-    pairs.add(pair);
-    downstream.on('data', (chunk) => frozen || upstream.write(chunk));
-    upstream.on('data', (chunk) => frozen || downstream.write(chunk));
-    const close = () => {
-      pairs.delete(pair);
-      downstream.destroy();
-      upstream.destroy();
-    };
-    downstream.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    freeze: () => (frozen = true),
-    /** Drops the frozen connections (clients reconnect) and forwards again. */
-    thaw: () => {
-      for (const [a, b] of pairs) a.destroy(), b.destroy();
-      frozen = false;
-    },
-    close: async () => {
-      for (const [a, b] of pairs) a.destroy(), b.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 let mocks: MockSet;
 let redis: RedisScope;

@@ -4,8 +4,10 @@ import type { RedisTarget } from '../../src/redis/target.js';
 import { parseClusterNodes } from '../../src/redis/target.js';
 import { RedisRegistryStore } from '../../src/registry/stores/redisStore.js';
 import { startRedisCluster, type RedisClusterHarness } from '../helpers/redisCluster.js';
+import { redisProxy } from '../helpers/redisProxy.js';
 import { registration as reg } from '../helpers/registryFixtures.js';
 import { deletePrefix, REDIS_TARGET, testRedis, type TestRedis } from '../helpers/redis.js';
+import { until } from '../helpers/until.js';
 import { checkRestore, checkStoredSupergraph } from '../helpers/storedSupergraphContract.js';
 
 /** Where a run of the store's tests keeps its state, and how it cleans up. */
@@ -104,5 +106,31 @@ describe.each([
     await a.subscribed;
     await checkRestore(a, reg);
     expect(await seen).toBe(11);
+  });
+});
+
+describe('Redis registry store when Redis hangs', () => {
+  it('a command on a connection that stops answering fails within its deadline, and works again once Redis does', async () => {
+    const proxy = await redisProxy(Number(new URL(REDIS_TARGET.url).port || 6379));
+    const prefix = `test:${randomUUID()}:`;
+    const store = new RedisRegistryStore({ target: { kind: 'single', url: proxy.url }, prefix, commandTimeoutMs: 300 });
+    const redis = await testRedis();
+    try {
+      expect(await store.head()).toEqual({ version: 0, registered: 0 });
+      proxy.freeze();
+      const started = Date.now();
+      await expect(store.commit(0, { kind: 'put', registration: reg('x') })).rejects.toThrow(/did not answer within 300 ms/);
+      await expect(store.head()).rejects.toThrow(/did not answer/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      proxy.thaw();
+      // The frozen commit never reached Redis: the version is still 0, and the commit goes through now.
+      expect(await until('the store to answer again', () => store.head().then((h) => h, () => undefined))).toEqual({ version: 0, registered: 0 });
+      expect(await store.commit(0, { kind: 'put', registration: reg('x') })).toBe(1);
+    } finally {
+      await store.close();
+      await proxy.close();
+      await deletePrefix(redis, prefix);
+      redis.destroy();
+    }
   });
 });

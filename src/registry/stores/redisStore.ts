@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { openRedis, type OpenRedis } from '../../redis/createRedis.js';
+import { withDeadline } from '../../redis/deadline.js';
 import { luaScript, type ScriptRunner } from '../../redis/script.js';
 import type { RedisTarget } from '../../redis/target.js';
 import type { HealthRecord, Registration, RegistryChange, RegistryHead, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
@@ -79,12 +80,19 @@ interface RegistryRedis extends ScriptRunner {
 /** How long a registry command waits for the first connection before it counts as unavailable. */
 const CONNECT_WAIT_MS = 5_000;
 
+
 export interface RedisStoreOptions {
   /** One Redis or a cluster. */
   readonly target: RedisTarget;
   /** Every key and the channel start with it, e.g. `tessera:`; tests isolate by prefix. */
   readonly prefix: string;
   readonly log?: Logger;
+  /**
+   * How long one command may take; default 10 s. A master that hangs with its connection open would
+   * hold a publish (and every poll after it) for ever; past this the caller gets REGISTRY_UNAVAILABLE.
+   * A commit that lands after it was given up is followed by every replica like any other change.
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -103,9 +111,11 @@ export class RedisRegistryStore implements RegistryStore {
   readonly #listeners = new Set<(version: number) => void>();
   readonly #keys: { version: string; subgraphs: string; health: string; supergraph: string; channel: string };
   readonly #log: Logger | undefined;
+  readonly #commandTimeoutMs: number;
 
-  constructor({ target, prefix, log }: RedisStoreOptions) {
+  constructor({ target, prefix, log, commandTimeoutMs = 10_000 }: RedisStoreOptions) {
     this.#log = log;
+    this.#commandTimeoutMs = commandTimeoutMs;
     this.#target = target;
     this.#keys = {
       version: `${prefix}{registry}:version`,
@@ -121,24 +131,21 @@ export class RedisRegistryStore implements RegistryStore {
     this.#client = this.#redis.client as unknown as RegistryRedis;
   }
 
-  /** The client, once its first connection is made (at most CONNECT_WAIT_MS from now). */
-  async #connected(): Promise<RegistryRedis> {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CONNECT_WAIT_MS)));
-    const outcome = await Promise.race([this.#redis.ready, waited]).finally(() => clearTimeout(timer));
-    if (outcome === 'timeout') throw new Error(`Redis did not accept a connection within ${CONNECT_WAIT_MS} ms`);
-    return this.#client;
+  /** Runs one command once the first connection is made (waiting at most CONNECT_WAIT_MS for it), within its deadline. */
+  async #command<T>(run: (client: RegistryRedis) => Promise<T>): Promise<T> {
+    await withDeadline(this.#redis.ready, CONNECT_WAIT_MS);
+    return withDeadline(run(this.#client), this.#commandTimeoutMs);
   }
 
   async read(): Promise<RegistrySnapshot> {
-    const [version, flat] = (await READ.run(await this.#connected(), [this.#keys.version, this.#keys.subgraphs], ['full'])) as [string, string[]];
+    const [version, flat] = (await this.#command((c) => READ.run(c, [this.#keys.version, this.#keys.subgraphs], ['full']))) as [string, string[]];
     const subgraphs: Registration[] = [];
     for (let i = 1; i < flat.length; i += 2) subgraphs.push(JSON.parse(flat[i]!) as Registration);
     return { version: Number(version), subgraphs };
   }
 
   async head(): Promise<RegistryHead> {
-    const [version, registered] = (await READ.run(await this.#connected(), [this.#keys.version, this.#keys.subgraphs], ['head'])) as [string, number];
+    const [version, registered] = (await this.#command((c) => READ.run(c, [this.#keys.version, this.#keys.subgraphs], ['head']))) as [string, number];
     return { version: Number(version), registered: Number(registered) };
   }
 
@@ -168,29 +175,29 @@ export class RedisRegistryStore implements RegistryStore {
     const { version, subgraphs, health, channel } = this.#keys;
     const kept = supergraph ? [supergraph.inputsHash, supergraph.id, supergraph.supergraphSdl] : ['', '', ''];
     const result = Number(
-      await COMMIT.run(await this.#connected(), [version, subgraphs, health, this.#keys.supergraph], [String(expectedVersion), change.kind, channel, ...kept, setVersion, ...entries]),
+      await this.#command((c) => COMMIT.run(c, [version, subgraphs, health, this.#keys.supergraph], [String(expectedVersion), change.kind, channel, ...kept, setVersion, ...entries])),
     );
     return result < 0 ? undefined : result;
   }
 
   async readSupergraph(inputsHash: string): Promise<StoredSupergraph | undefined> {
-    const json = await (await this.#connected()).hGet(this.#keys.supergraph, inputsHash);
+    const json = await this.#command((c) => c.hGet(this.#keys.supergraph, inputsHash));
     return json === null ? undefined : (JSON.parse(json) as StoredSupergraph);
   }
 
   async saveSupergraph(supergraph: StoredSupergraph): Promise<boolean> {
     const { version, supergraph: key } = this.#keys;
-    const saved = await SAVE_SUPERGRAPH.run(await this.#connected(), [version, key], [supergraph.inputsHash, JSON.stringify(supergraph), String(supergraph.version)]);
+    const saved = await this.#command((c) => SAVE_SUPERGRAPH.run(c, [version, key], [supergraph.inputsHash, JSON.stringify(supergraph), String(supergraph.version)]));
     return Number(saved) === 1;
   }
 
   async claimComposition(inputsHash: string, ttlMs: number): Promise<boolean> {
-    const claimed = await (await this.#connected()).set(this.#claimKey(inputsHash), '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+    const claimed = await this.#command((c) => c.set(this.#claimKey(inputsHash), '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }));
     return claimed === 'OK';
   }
 
   async releaseComposition(inputsHash: string): Promise<void> {
-    await (await this.#connected()).del(this.#claimKey(inputsHash));
+    await this.#command((c) => c.del(this.#claimKey(inputsHash)));
   }
 
   #claimKey(inputsHash: string): string {
@@ -198,11 +205,11 @@ export class RedisRegistryStore implements RegistryStore {
   }
 
   async recordHealth(name: string, record: HealthRecord): Promise<void> {
-    await (await this.#connected()).hSet(this.#keys.health, name, JSON.stringify(record));
+    await this.#command((c) => c.hSet(this.#keys.health, name, JSON.stringify(record)));
   }
 
   async health(): Promise<Readonly<Record<string, HealthRecord>>> {
-    const hash = await (await this.#connected()).hGetAll(this.#keys.health);
+    const hash = await this.#command((c) => c.hGetAll(this.#keys.health));
     return Object.fromEntries(Object.entries(hash).map(([name, json]) => [name, JSON.parse(json) as HealthRecord]));
   }
 
