@@ -293,7 +293,8 @@ function redisTarget(env: Env): RedisTarget | undefined {
   try {
     return parseClusterNodes(env.REDIS_CLUSTER_NODES);
   } catch (error) {
-    throw new ConfigError([`REDIS_CLUSTER_NODES=${JSON.stringify(env.REDIS_CLUSTER_NODES.join(','))}: ${(error as Error).message}`]);
+    // The message names the bad entry with its password masked; the value itself is not echoed.
+    throw new ConfigError([`REDIS_CLUSTER_NODES: ${(error as Error).message}`]);
   }
 }
 

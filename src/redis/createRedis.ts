@@ -57,8 +57,10 @@ type Outage = ReturnType<typeof outageLog>;
 
 function single(url: string, outage: Outage): { client: RedisClient; ready: Promise<void> } {
   const client = createClient({ url, disableOfflineQueue: true, socket });
-  client.on('error', (error: unknown) => outage.down(url, error));
-  client.on('ready', () => outage.up(url));
+  // host:port only: the URL may carry a password, and logs are not the place for it.
+  const address = new URL(url).host;
+  client.on('error', (error: unknown) => outage.down(address, error));
+  client.on('ready', () => outage.up(address));
   // connect() settles once connected (it retries with the strategy) or when closed first.
   return { client, ready: client.connect().then(() => undefined, () => undefined) };
 }

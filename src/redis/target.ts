@@ -24,7 +24,7 @@ export type RedisTarget =
 /**
  * Reads `REDIS_CLUSTER_NODES` entries: `host:port` or `redis[s]://[user:password@]host:port`.
  * Nodes the cluster announces later get the same scheme and credentials, so the seeds must agree
- * on them. Throws an Error naming the bad entry.
+ * on them. Throws an Error naming the bad entry (its password masked).
  */
 export function parseClusterNodes(entries: readonly string[]): Extract<RedisTarget, { kind: 'cluster' }> {
   if (entries.length === 0) throw new Error('name at least one node, as host:port');
@@ -51,8 +51,12 @@ interface ParsedNode extends RedisNode {
   readonly password: string;
 }
 
-function parseNode(entry: string): ParsedNode {
-  const withScheme = /^[a-z]+:\/\//i.test(entry) ? entry : `redis://${entry}`;
+/** An entry as errors may show it: without its password. */
+const shown = (entry: string) => entry.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+
+function parseNode(raw: string): ParsedNode {
+  const entry = shown(raw);
+  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `redis://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);

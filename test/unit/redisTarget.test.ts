@@ -33,7 +33,7 @@ describe('REDIS_CLUSTER_NODES', () => {
     expect(() => parseClusterNodes(['10.0.0.1'])).toThrow(/10\.0\.0\.1: needs a host and a port/);
     expect(() => parseClusterNodes(['redis://10.0.0.1:7000/2'])).toThrow(/one database/);
     expect(() => parseClusterNodes(['http://10.0.0.1:7000'])).toThrow(/redis:\/\/ or rediss:\/\//);
-    expect(() => parseClusterNodes(['redis://a:1@h:7000', 'redis://a:2@h:7001'])).toThrow(/redis:\/\/a:2@h:7001: every node needs the same scheme and credentials/);
+    expect(() => parseClusterNodes(['redis://a:1@h:7000', 'redis://a:2@h:7001'])).toThrow(/redis:\/\/a:\*\*\*@h:7001: every node needs the same scheme and credentials as redis:\/\/a:\*\*\*@h:7000/);
     expect(() => parseClusterNodes(['h:7000', 'rediss://h:7001'])).toThrow(/same scheme/);
   });
 
@@ -44,7 +44,10 @@ describe('REDIS_CLUSTER_NODES', () => {
     expect(loadConfig(base).redis).toBeUndefined();
     expect(() => loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' })).toThrow(/not both/);
-    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES="127\.0\.0\.1": 127\.0\.0\.1: needs a host and a port/);
+    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES: 127\.0\.0\.1: needs a host and a port/);
+    // A password never reaches the message.
+    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:hunter2@h:7000/3' })).toThrow(/rediss:\/\/app:\*\*\*@h:7000\/3: a cluster has one database/);
+    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:hunter2@h:7000/3' })).not.toThrow(/hunter2/);
   });
 });
 
