@@ -134,3 +134,34 @@ describe('Redis registry store when Redis hangs', () => {
     }
   });
 });
+
+describe('Redis registry store on a cluster whose registry master restarts', () => {
+  it('commits and change notices work again once the master is back, empty', async () => {
+    const cluster = await startRedisCluster();
+    const target = parseClusterNodes(cluster.seeds.split(','));
+    const watcher = new RedisRegistryStore({ target, prefix: 'p:' });
+    const writer = new RedisRegistryStore({ target, prefix: 'p:' });
+    try {
+      const seen: number[] = [];
+      watcher.watch((version) => seen.push(version));
+      await watcher.subscribed;
+      expect(await writer.commit(0, { kind: 'put', registration: reg('x') })).toBe(1);
+      await until('the first notice', () => seen.includes(1));
+
+      const master = await cluster.ownerOf('p:{registry}:version');
+      await cluster.stop(master);
+      await expect(writer.commit(1, { kind: 'put', registration: reg('y') })).rejects.toThrow();
+      await cluster.start(master);
+
+      // The registry came back empty (version 0); the subscription is renewed on the same master.
+      seen.length = 0;
+      const version = await until('a commit to go through', () => writer.commit(0, { kind: 'put', registration: reg('y') }).catch(() => undefined), 20_000);
+      expect(version).toBe(1);
+      await until('the notice of the commit after the restart', () => seen.includes(1), 20_000);
+      expect((await watcher.read()).subgraphs.map((r) => r.name)).toEqual(['y']);
+    } finally {
+      await Promise.all([watcher.close(), writer.close()]);
+      await cluster.close();
+    }
+  }, 60_000);
+});
