@@ -213,7 +213,12 @@ export class RedisResponseStore implements ResponseStore {
     return this.failOpen.run(
       'get',
       async () => {
-        // One MGET per shard: on a cluster a command's keys must share a slot.
+        // One MGET per shard: on a cluster a command's keys must share a slot. Most reads are of
+        // one shard (one Redis has only one), and go out as one MGET with nothing to regroup.
+        const first = this.shardOf(keys[0] ?? '');
+        if (keys.every((key) => this.shardOf(key) === first)) {
+          return (await this.reader.mGet(keys.map((k) => `${first}::${k}`))).map((v) => v ?? undefined);
+        }
         const byShard = new Map<string, number[]>();
         keys.forEach((key, i) => {
           const shard = this.shardOf(key);
