@@ -30,7 +30,7 @@ const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
  * Opens a Redis connection for the request path, on one Redis or a cluster. Commands are never
  * queued while a node is away (they fail at once and each feature falls back as documented),
  * start-up does not wait for a connection, and reconnects back off up to 2 s. An outage is logged
- * when it starts and when it ends, not once per command.
+ * when it starts and when it ends (see outageLog), not once per command.
  *
  * A cluster's client learns the slot map from any seed, then keeps one connection per master; a
  * master that stops fails only the commands for its slots. If no seed answers at start, discovery
@@ -78,6 +78,8 @@ function cluster(target: Extract<RedisTarget, { kind: 'cluster' }>, outage: Outa
   const address = (node: { host: string; port: number }) => `${node.host}:${node.port}`;
   client.on('error', (error: unknown) => outage.down('cluster', error));
   client.on('node-error', (error: unknown, node: { host: string; port: number }) => outage.down(address(node), error));
+  // node-redis says a node is ready only the first time, not after a reconnect, so on a cluster an
+  // outage is repeated every 10 s while it lasts instead of being closed by a line of its own.
   client.on('node-ready', (node: { host: string; port: number }) => outage.up(address(node)));
   // Unlike one client, a cluster's connect() gives up when no seed answers; try again until closed.
   const ready = (async () => {
@@ -98,13 +100,17 @@ function cluster(target: Extract<RedisTarget, { kind: 'cluster' }>, outage: Outa
   return { client, ready };
 }
 
-/** Logs each address's outage once when it starts and once when it ends. */
+/** How often an outage that has not been seen to end is logged again. */
+const REPEAT_MS = 10_000;
+
+/** Logs an address's outage when it starts (again every REPEAT_MS while it lasts) and when it ends. */
 function outageLog(log: Logger | undefined, role: string) {
-  const down = new Set<string>();
+  const down = new Map<string, number>();
   return {
     down(address: string, error: unknown) {
-      if (down.has(address)) return;
-      down.add(address);
+      const last = down.get(address);
+      if (last !== undefined && Date.now() - last < REPEAT_MS) return;
+      down.set(address, Date.now());
       log?.warn({ err: error, role, redis: address }, 'redis unavailable; features that use it fall back until it is back');
     },
     up(address: string) {
