@@ -21,6 +21,12 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/** Kills `child` if the test process exits before it does (a test that fails before its cleanup). */
+export function killOnExit(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
 /** A port that was free a moment ago (listen on 0, read it, close). */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {

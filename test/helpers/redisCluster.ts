@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createClient } from '@redis/client';
+import { killOnExit } from './processes.js';
 import { tempDir } from './registryFixtures.js';
 import { until } from './until.js';
 
@@ -30,6 +31,18 @@ const MASTERS = 3;
  * when redis-server or redis-cli is missing.
  */
 export async function startRedisCluster(): Promise<RedisClusterHarness> {
+  // A port found free can be taken before redis-server binds it (other test files start servers
+  // too): that costs a new set of ports, not the test.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts();
+    } catch (error) {
+      if (attempt === 3 || !/exited with/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnFreePorts(): Promise<RedisClusterHarness> {
   const dir = await tempDir('tessera-redis-cluster-');
   const ports = await freeClusterPorts(MASTERS);
   const servers = new Map<number, ChildProcess>();
@@ -45,6 +58,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     servers.set(port, child);
+    killOnExit(child);
     const failed = new Promise<never>((_, reject) => {
       child.once('error', (error) => reject(new Error(`These tests need redis-server (Debian package redis-server): ${error.message}`)));
       child.once('exit', (code) => reject(new Error(`redis-server on ${port} exited with ${code}`)));
