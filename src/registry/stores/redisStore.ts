@@ -80,7 +80,6 @@ interface RegistryRedis extends ScriptRunner {
 /** How long a registry command waits for the first connection before it counts as unavailable. */
 const CONNECT_WAIT_MS = 5_000;
 
-
 export interface RedisStoreOptions {
   /** One Redis or a cluster. */
   readonly target: RedisTarget;
