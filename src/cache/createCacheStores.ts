@@ -92,7 +92,7 @@ export function createCacheStores(options: CacheStoresOptions): CacheStores {
       client as unknown as ResponseRedis,
       ns('responses'),
       // On a cluster the entries spread over 16 hash tags (slots), so over the masters.
-      { ...responseOptions, shards: reads.kind === 'cluster' ? 16 : 1 },
+      { ...responseOptions, shards: options.redis.kind === 'cluster' ? 16 : 1 },
       writes.client as unknown as ResponseRedis,
       // Entries come back as bytes and a hit goes out as bytes: a 94 KiB answer is never decoded.
       client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as ResponseRedis,

@@ -213,18 +213,13 @@ export class RedisResponseStore implements ResponseStore {
     return this.failOpen.run(
       'get',
       async () => {
-        // One MGET per shard: on a cluster a command's keys must share a slot. Most reads are of
-        // one shard (one Redis has only one), and go out as one MGET with nothing to regroup.
-        const first = this.shardOf(keys[0] ?? '');
-        if (keys.every((key) => this.shardOf(key) === first)) {
-          return (await this.reader.mGet(keys.map((k) => `${first}::${k}`))).map((v) => v ?? undefined);
-        }
+        // One MGET per shard (one Redis has only one): on a cluster a command's keys must share a slot.
         const byShard = new Map<string, number[]>();
         keys.forEach((key, i) => {
           const shard = this.shardOf(key);
-          const positions = byShard.get(shard);
-          if (positions) positions.push(i);
-          else byShard.set(shard, [i]);
+          const positions = byShard.get(shard) ?? [];
+          positions.push(i);
+          byShard.set(shard, positions);
         });
         const values: (StoredValue | undefined)[] = keys.map(() => undefined);
         await Promise.all(

@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisConnection } from '../redis/createRedis.js';
-import { withDeadline } from '../redis/deadline.js';
+import { withDeadline } from '../io/deadline.js';
 
 /** One limit: at most `max` points per `windowS` seconds for each key. */
 export interface LimitSpec {
@@ -98,7 +98,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     async spend(spec, key, points = 1) {
       const { store, memory } = limiterFor(spec);
       try {
-        const consumed = store === memory ? store.consume(key, points) : withDeadline(store.consume(key, points), timeoutMs);
+        const consumed = store === memory ? store.consume(key, points) : withDeadline(store.consume(key, points), timeoutMs, `Redis did not answer within ${timeoutMs} ms`);
         return spendFrom(await consumed, spec, points, false);
       } catch (outcome) {
         if (outcome instanceof RateLimiterRes) return spendFrom(outcome, spec, points, false);

@@ -17,7 +17,6 @@ export interface RedisOptions {
 /** One connection (a client, or a cluster's client per master) and its lifecycle. */
 export interface OpenRedis {
   readonly client: RedisConnection;
-  readonly kind: RedisTarget['kind'];
   /** Settles when the first connection is made (never rejects; waits while Redis is away). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -42,7 +41,6 @@ export function openRedis(target: RedisTarget, { role, log }: RedisOptions): Ope
   const { client, ready } = target.kind === 'single' ? single(target.url, outage) : cluster(target, outage, () => closed);
   return {
     client,
-    kind: target.kind,
     ready,
     async close() {
       closed = true;

@@ -22,9 +22,17 @@ export async function testRedis(url = REDIS_URL): Promise<TestRedis> {
   return client;
 }
 
-/** Deletes every key under `prefix` (test clean-up; SCAN is for tests, never the product). */
+/** Every key matching `pattern` (SCAN is for tests, never the product). */
+async function keysMatching(client: TestRedis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 500 })) found.push(...batch);
+  return found;
+}
+
+/** Deletes every key under `prefix` (test clean-up). */
 export async function deletePrefix(client: TestRedis, prefix: string): Promise<void> {
-  for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (batch.length > 0) await client.unlink(batch);
+  const keys = await keysMatching(client, `${prefix}*`);
+  if (keys.length > 0) await client.unlink(keys);
 }
 
 export interface RedisScope {
@@ -41,18 +49,13 @@ export interface RedisScope {
 export async function redisScope(): Promise<RedisScope> {
   const client = await testRedis();
   const prefix = `test:${randomUUID()}:`;
-  const keys = async (pattern = '*') => {
-    const found: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}${pattern}`, COUNT: 500 })) found.push(...batch);
-    return found;
-  };
+  const keys = (pattern = '*') => keysMatching(client, `${prefix}${pattern}`);
   return {
     prefix,
     client,
     keys,
     async close() {
-      const all = await keys();
-      if (all.length > 0) await client.unlink(all);
+      await deletePrefix(client, prefix);
       client.destroy();
     },
   };

@@ -1,4 +1,5 @@
 import type { QueryPlan } from '@apollo/query-planner';
+import { withDeadline } from '../../io/deadline.js';
 import { apolloPlanOf } from './hivePlan.js';
 
 type HiveModule = typeof import('@graphql-hive/router-query-planner');
@@ -39,15 +40,7 @@ export async function secondPlannerFor(supergraphSdl: string): Promise<SecondPla
   return {
     plan: async (query, operationName, override) => {
       const planned = planner.planAsync(query, operationName ?? null, new Set(override?.active ?? []), override?.percentage ?? 0);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Hive's planner took over ${PLAN_TIMEOUT_MS} ms`)), PLAN_TIMEOUT_MS);
-      });
-      try {
-        return apolloPlanOf(await Promise.race([planned, late]));
-      } finally {
-        clearTimeout(timer);
-      }
+      return apolloPlanOf(await withDeadline(planned, PLAN_TIMEOUT_MS, `Hive's planner took over ${PLAN_TIMEOUT_MS} ms`));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { openRedis, type OpenRedis } from '../../redis/createRedis.js';
-import { withDeadline } from '../../redis/deadline.js';
+import { withDeadline } from '../../io/deadline.js';
 import { luaScript, type ScriptRunner } from '../../redis/script.js';
 import type { RedisTarget } from '../../redis/target.js';
 import type { HealthRecord, Registration, RegistryChange, RegistryHead, RegistrySnapshot, RegistryStore, StoredSupergraph } from '../registryStore.js';
@@ -132,8 +132,8 @@ export class RedisRegistryStore implements RegistryStore {
 
   /** Runs one command once the first connection is made (waiting at most CONNECT_WAIT_MS for it), within its deadline. */
   async #command<T>(run: (client: RegistryRedis) => Promise<T>): Promise<T> {
-    await withDeadline(this.#redis.ready, CONNECT_WAIT_MS);
-    return withDeadline(run(this.#client), this.#commandTimeoutMs);
+    await withDeadline(this.#redis.ready, CONNECT_WAIT_MS, `Redis did not accept a connection within ${CONNECT_WAIT_MS} ms`);
+    return withDeadline(run(this.#client), this.#commandTimeoutMs, `Redis did not answer within ${this.#commandTimeoutMs} ms`);
   }
 
   async read(): Promise<RegistrySnapshot> {
