@@ -81,6 +81,9 @@ export const envSchema = z.object({
   // Shared state: one Redis, or a Redis Cluster's seed nodes (not both; src/redis/target.ts).
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_CLUSTER_NODES: csv.optional(),
+  // Credentials apart from the address, as a secret store hands them out (src/redis/target.ts).
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('tessera:'),
   // The subgraph registry and its admin API.
   DATA_DIR: z.string().min(1).default('./.tessera'),

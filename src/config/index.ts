@@ -4,7 +4,7 @@ import { authConfigFromEnv, type AuthConfig } from '../auth/config.js';
 import type { CompositionLimits } from '../composition/compositionPool.js';
 import type { RateLimitConfig } from '../ratelimit/createRateLimits.js';
 import { ConfigError } from '../errors/configError.js';
-import { parseClusterNodes, type RedisTarget } from '../redis/target.js';
+import { parseClusterNodes, withCredentials, type RedisTarget } from '../redis/target.js';
 import { parseEnv, type Env } from './env.js';
 import { parseSupergraphConfig, type SubgraphSpec } from './supergraphConfig.js';
 
@@ -288,6 +288,24 @@ function redisTarget(env: Env): RedisTarget | undefined {
   if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
     throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both (a cluster is found through its nodes; REDIS_URL names one Redis)']);
   }
+  const credentials = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD };
+  const named = credentials.password !== undefined ? 'REDIS_PASSWORD' : 'REDIS_USERNAME';
+  const address = addressTarget(env);
+  if (!address) {
+    if (credentials.username !== undefined || credentials.password !== undefined) {
+      throw new ConfigError([`${named}: set REDIS_URL or REDIS_CLUSTER_NODES too (credentials without a Redis are a setting gone astray)`]);
+    }
+    return undefined;
+  }
+  try {
+    return withCredentials(address, credentials);
+  } catch (error) {
+    const where = address.kind === 'single' ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
+    throw new ConfigError([`${named}: ${where} ${(error as Error).message}`]);
+  }
+}
+
+function addressTarget(env: Env): RedisTarget | undefined {
   if (env.REDIS_URL !== undefined) return { kind: 'single', url: env.REDIS_URL };
   if (env.REDIS_CLUSTER_NODES === undefined) return undefined;
   try {

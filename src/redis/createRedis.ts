@@ -38,7 +38,7 @@ const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
 export function openRedis(target: RedisTarget, { role, log }: RedisOptions): OpenRedis {
   const outage = outageLog(log, role);
   let closed = false;
-  const { client, ready } = target.kind === 'single' ? single(target.url, outage) : cluster(target, outage, () => closed);
+  const { client, ready } = target.kind === 'single' ? single(target, outage) : cluster(target, outage, () => closed);
   return {
     client,
     ready,
@@ -53,8 +53,14 @@ export function openRedis(target: RedisTarget, { role, log }: RedisOptions): Ope
 const socket = { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: backoff };
 type Outage = ReturnType<typeof outageLog>;
 
-function single(url: string, outage: Outage): { client: RedisClient; ready: Promise<void> } {
-  const client = createClient({ url, disableOfflineQueue: true, socket });
+function single({ url, username, password }: Extract<RedisTarget, { kind: 'single' }>, outage: Outage): { client: RedisClient; ready: Promise<void> } {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket,
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  });
   // host:port only: the URL may carry a password, and logs are not the place for it.
   const address = new URL(url).host;
   client.on('error', (error: unknown) => outage.down(address, error));

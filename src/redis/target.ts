@@ -10,7 +10,13 @@ export interface RedisNode {
  * works on both.
  */
 export type RedisTarget =
-  | { readonly kind: 'single'; readonly url: string }
+  | {
+      readonly kind: 'single';
+      readonly url: string;
+      /** From REDIS_USERNAME / REDIS_PASSWORD, when the URL carries none. */
+      readonly username?: string;
+      readonly password?: string;
+    }
   | {
       readonly kind: 'cluster';
       /** Seed nodes: the client asks any of them for the cluster's shape and then talks to every master. */
@@ -75,4 +81,26 @@ function parseNode(raw: string): ParsedNode {
     username: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
   };
+}
+
+/** Credentials given apart from the addresses (REDIS_USERNAME, REDIS_PASSWORD), as from a secret store. */
+export interface RedisCredentials {
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+}
+
+/**
+ * Gives a target the credentials set apart from its address. A URL or seed that carries
+ * credentials of its own is refused: which of the two is meant is not a guess to make.
+ */
+export function withCredentials(target: RedisTarget, { username, password }: RedisCredentials): RedisTarget {
+  if (username === undefined && password === undefined) return target;
+  const carried = target.kind === 'single' ? hasCredentials(target.url) : Boolean(target.username || target.password);
+  if (carried) throw new Error('carries credentials too; give them in one place');
+  return { ...target, ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+}
+
+function hasCredentials(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.username !== '' || parsed.password !== '';
 }

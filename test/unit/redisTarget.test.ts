@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shardIndex } from '../../src/cache/responseStore.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ConfigError } from '../../src/errors/configError.js';
-import { parseClusterNodes } from '../../src/redis/target.js';
+import { parseClusterNodes, withCredentials } from '../../src/redis/target.js';
 import { importsOf, sourceFiles } from '../helpers/sources.js';
 
 describe('REDIS_CLUSTER_NODES', () => {
@@ -48,6 +48,37 @@ describe('REDIS_CLUSTER_NODES', () => {
     // A password never reaches the message.
     expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:hunter2@h:7000/3' })).toThrow(/rediss:\/\/app:\*\*\*@h:7000\/3: a cluster has one database/);
     expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:hunter2@h:7000/3' })).not.toThrow(/hunter2/);
+  });
+});
+
+describe('REDIS_USERNAME and REDIS_PASSWORD', () => {
+  const base = { SUPERGRAPH_FILE: 'x.graphql' };
+
+  it('give one Redis or every cluster node credentials kept apart from the address', () => {
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://redis:6379/2', REDIS_PASSWORD: 'p@ss:w/rd%' }).redis).toEqual({
+      kind: 'single',
+      url: 'redis://redis:6379/2',
+      password: 'p@ss:w/rd%',
+    });
+    expect(loadConfig({ ...base, REDIS_CLUSTER_NODES: 'a:7000,b:7001', REDIS_USERNAME: 'app', REDIS_PASSWORD: 's3cret' }).redis).toMatchObject({
+      kind: 'cluster',
+      username: 'app',
+      password: 's3cret',
+    });
+  });
+
+  it('are refused beside credentials in the address, or without a Redis, and the value is never echoed', () => {
+    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://:old@redis:6379', REDIS_PASSWORD: 'hunter2' })).toThrow(/REDIS_PASSWORD: REDIS_URL carries credentials too/);
+    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'redis://app:old@a:7000', REDIS_PASSWORD: 'hunter2' })).toThrow(/REDIS_PASSWORD: REDIS_CLUSTER_NODES carries credentials too/);
+    expect(() => loadConfig({ ...base, REDIS_USERNAME: 'app' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, REDIS_PASSWORD: 'hunter2' })).toThrow(/REDIS_PASSWORD: set REDIS_URL or REDIS_CLUSTER_NODES too/);
+    expect(() => loadConfig({ ...base, REDIS_PASSWORD: 'hunter2' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: '' })).toThrow(/REDIS_PASSWORD/);
+  });
+
+  it('leave a target alone when neither is set', () => {
+    const target = { kind: 'single', url: 'redis://:inline@redis:6379' } as const;
+    expect(withCredentials(target, {})).toBe(target);
   });
 });
 
