@@ -140,11 +140,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const { routes, prefixRoutes } = createRoutes({ config, log, apollo, admission, manager, registry, responses: cache.responses, verifyToken, phase: () => phase });
   // Set once the listener stops accepting: from then on every answer says `Connection: close`.
   let closing = false;
-  const http = createHttpServer({ log, routes, prefixRoutes, closing: () => closing });
+  const http = createHttpServer({ log, routes, prefixRoutes, closing: () => closing, quietPaths: new Set(['/health', '/readiness']) });
   const connections = trackConnections(http);
   // Metrics name operations, clients and subgraphs: they are for the operator's scraper, on a
   // listener of its own (loopback only by default), as Apollo Router and Hive Gateway serve them.
-  const metricsHttp = createHttpServer({ log, routes: new Map([['/metrics', metricsRoute(metrics)]]) });
+  const metricsHttp = createHttpServer({ log, routes: new Map([['/metrics', metricsRoute(metrics)]]), quietPaths: new Set(['/metrics']) });
 
   const app: App = {
     config,

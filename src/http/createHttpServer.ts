@@ -12,13 +12,18 @@ export interface HttpServerOptions {
   readonly prefixRoutes?: ReadonlyMap<string, RouteHandler>;
   /** True once the server is closing: every answer then says `Connection: close` (see drain.ts). */
   readonly closing?: () => boolean;
+  /**
+   * Paths asked on a timer (probes, scrapes): their 2xx answers are logged at debug, or a pod's
+   * log would be mostly its own probes. A failed probe is logged like any request.
+   */
+  readonly quietPaths?: ReadonlySet<string>;
 }
 
 /**
  * The HTTP front door: request ids, one log line per request, routing, and a last-resort 500.
  * node:http directly — a framework would add work to every request and nothing Tessera needs.
  */
-export function createHttpServer({ log, routes, prefixRoutes = new Map(), closing = () => false }: HttpServerOptions): Server {
+export function createHttpServer({ log, routes, prefixRoutes = new Map(), closing = () => false, quietPaths = new Set() }: HttpServerOptions): Server {
   const prefixes = [...prefixRoutes.entries()].sort((a, b) => b[0].length - a[0].length);
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
@@ -27,14 +32,11 @@ export function createHttpServer({ log, routes, prefixRoutes = new Map(), closin
     // The socket closes once this answer is written, and the client knows not to send on it again.
     if (closing()) res.setHeader('connection', 'close');
     res.once('finish', () => {
-      log.info(
-        {
-          reqId: requestId,
-          method: req.method,
-          path: req.url?.split('?')[0],
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
+      const path = req.url?.split('?')[0];
+      const quiet = res.statusCode < 300 && path !== undefined && quietPaths.has(path);
+      (quiet ? log.debug : log.info).call(
+        log,
+        { reqId: requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       );
     });
