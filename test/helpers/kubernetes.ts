@@ -22,17 +22,20 @@ export interface Manifest {
  * `kubectl kustomize DIR`, parsed. kubectl is not an npm package: a machine without it fails here,
  * loudly, rather than skipping the manifests.
  */
-export async function render(layout: string): Promise<Manifest[]> {
+export const render = (layout: string): Promise<Manifest[]> => kustomize(join(KUBERNETES_DIR, layout));
+
+/** `kubectl kustomize` of any kustomization directory. */
+export async function kustomize(dir: string): Promise<Manifest[]> {
   let stdout: string;
   try {
-    ({ stdout } = await promisify(execFile)('kubectl', ['kustomize', join(KUBERNETES_DIR, layout)], { timeout: 60_000 }));
+    ({ stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], { timeout: 60_000 }));
   } catch (error) {
     const { code, stderr } = error as { code?: string; stderr?: string };
-    if (code === 'ENOENT') throw new Error('kubectl is not installed: deploy/kubernetes is rendered with `kubectl kustomize` (kubectl 1.27 or later)');
-    throw new Error(`kubectl kustomize ${layout} failed: ${stderr ?? String(error)}`);
+    if (code === 'ENOENT') throw new Error('kubectl is not installed: deploy/kubernetes is rendered with `kubectl kustomize`');
+    throw new Error(`kubectl kustomize ${dir} failed: ${stderr ?? String(error)}`);
   }
   return parseAllDocuments(stdout).map((document) => {
-    if (document.errors.length > 0) throw new Error(`${layout}: ${document.errors.map(String).join('; ')}`);
+    if (document.errors.length > 0) throw new Error(`${dir}: ${document.errors.map(String).join('; ')}`);
     return document.toJS() as Manifest;
   });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -9,7 +10,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { envSchema } from '../../src/config/env.js';
-import { imageEnv, KUBERNETES_DIR, LAYOUTS, only, render, validate, type Manifest } from '../helpers/kubernetes.js';
+import { imageEnv, KUBERNETES_DIR, kustomize, LAYOUTS, only, render, validate, type Manifest } from '../helpers/kubernetes.js';
 import { ROOT } from '../helpers/processes.js';
 
 /**
@@ -182,5 +183,41 @@ describe.each(LAYOUTS)('%s', (layout) => {
   it('runs the image of this version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(gatewayOf(layout).image).toBe(`tessera:${version}`);
+  });
+});
+
+describe('a team\'s overlay, as docs/deploy.md writes it', () => {
+  it('replaces the config and supergraph, names the image and the namespace, and keeps the drain and the Secrets', async () => {
+    const docs = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+    // The block sits in a numbered list: its lines are indented by the list's three spaces.
+    const example = /```yaml\n( *# kustomization\.yaml\n[\s\S]*?) *```/.exec(docs)?.[1]?.replace(/^ {3}/gm, '');
+    expect(example, 'the overlay example in docs/deploy.md').toBeDefined();
+    // Beside a checkout in the docs; here inside it, where kustomize may read the overlay.
+    await mkdir(join(ROOT, '.tessera'), { recursive: true });
+    const dir = await mkdtemp(join(ROOT, '.tessera', 'overlay-'));
+    try {
+      const overlays = relative(dir, join(KUBERNETES_DIR, 'overlays'));
+      await writeFile(join(dir, 'kustomization.yaml'), example!.replace(/\.\.\/deploy\/kubernetes\/overlays/g, overlays));
+      await writeFile(join(dir, 'tessera.config.ts'), "import { defineConfig } from 'tessera-gateway';\nexport default defineConfig({ settings: { MAX_DEPTH: 12 } });\n");
+      await writeFile(join(dir, 'supergraph.graphql'), readFileSync(join(KUBERNETES_DIR, 'base/config/supergraph.graphql'), 'utf8').replaceAll('http://reviews/graphql', 'http://reviews.graph.svc:4002/graphql'));
+      const redisPatch = readFileSync(join(KUBERNETES_DIR, 'overlays/single-redis/redis.yaml'), 'utf8').replace('redis://redis-master:6379', 'rediss://cache.internal:6380/1');
+      await writeFile(join(dir, 'redis.yaml'), redisPatch);
+      const team = await kustomize(dir);
+      for (const manifest of team) expect(validate(manifest), manifest.kind).toEqual([]);
+      expect(new Set(team.map((m) => (m.metadata as { namespace?: string }).namespace))).toEqual(new Set(['graph']));
+      const configMap = only<IConfigMap>(team, 'ConfigMap');
+      expect(configMap.data!['tessera.config.ts']).toContain('MAX_DEPTH: 12');
+      expect(configMap.data!['supergraph.graphql']).toContain('http://reviews.graph.svc:4002/graphql');
+      const deployment = only<IDeployment>(team, 'Deployment');
+      const pod = deployment.spec!.template.spec!;
+      expect(pod.volumes!.find((v) => v.name === 'config')?.configMap?.name).toBe((configMap as Manifest).metadata.name);
+      const container = pod.containers[0]!;
+      expect(container.image).toBe('registry.example.com/tessera:0.1.0');
+      expect(container.env!.filter((e) => e.name === 'REDIS_URL')).toEqual([{ name: 'REDIS_URL', value: 'rediss://cache.internal:6380/1' }]);
+      expect(container.env!.find((e) => e.name === 'REDIS_PASSWORD')?.valueFrom?.secretKeyRef?.name).toBe('tessera-redis');
+      expect(pod.terminationGracePeriodSeconds).toBe(deploymentOf('overlays/single-redis').spec!.template.spec!.terminationGracePeriodSeconds);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
