@@ -137,14 +137,16 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     log,
     maxResponseBytes: config.demand.maxResponseBytes,
   });
-  const { routes, prefixRoutes } = createRoutes({ config, log, apollo, admission, manager, registry, responses: cache.responses, verifyToken, phase: () => phase });
+  const { routes, prefixRoutes, quietPaths } = createRoutes({ config, log, apollo, admission, manager, registry, responses: cache.responses, verifyToken, phase: () => phase });
   // Set once the listener stops accepting: from then on every answer says `Connection: close`.
   let closing = false;
-  const http = createHttpServer({ log, routes, prefixRoutes, closing: () => closing, quietPaths: new Set(['/health', '/readiness']) });
+  const http = createHttpServer({ log, routes, prefixRoutes, quietPaths, closing: () => closing });
   const connections = trackConnections(http);
   // Metrics name operations, clients and subgraphs: they are for the operator's scraper, on a
   // listener of its own (loopback only by default), as Apollo Router and Hive Gateway serve them.
-  const metricsHttp = createHttpServer({ log, routes: new Map([['/metrics', metricsRoute(metrics)]]), quietPaths: new Set(['/metrics']) });
+  const metricsRoutes = new Map([['/metrics', metricsRoute(metrics)]]);
+  // Every route there is a scrape: logged at debug while it passes.
+  const metricsHttp = createHttpServer({ log, routes: metricsRoutes, quietPaths: new Set(metricsRoutes.keys()) });
 
   const app: App = {
     config,

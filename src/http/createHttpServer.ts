@@ -34,8 +34,7 @@ export function createHttpServer({ log, routes, prefixRoutes = new Map(), closin
     res.once('finish', () => {
       const path = req.url?.split('?')[0];
       const quiet = res.statusCode < 300 && path !== undefined && quietPaths.has(path);
-      (quiet ? log.debug : log.info).call(
-        log,
+      log[quiet ? 'debug' : 'info'](
         { reqId: requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       );

@@ -65,8 +65,10 @@ export function createRoutes({ config, log, apollo, admission, manager, registry
       },
     ],
   ]);
+  // Asked on a timer by load balancers and orchestrators: logged at debug while they pass.
+  const quietPaths: ReadonlySet<string> = new Set(['/health', '/readiness']);
   const purge = cachePurgeRoute({ adminToken: config.registry.adminToken, store: responses, log, verifyJwt });
   if (purge) routes.set('/admin/cache/purge', purge);
   const prefixRoutes = adminPrefixRoutes({ adminToken: config.registry.adminToken, registry, maxBodyBytes: config.maxBodyBytes, log, verifyJwt });
-  return { routes, prefixRoutes };
+  return { routes, prefixRoutes, quietPaths };
 }

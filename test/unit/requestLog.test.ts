@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/http/createHttpServer.js';
+import { until } from '../helpers/until.js';
 
 describe('the request log', () => {
   const lines: { level: number; path: string; status: number }[] = [];
@@ -31,10 +32,11 @@ describe('the request log', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** The level of the line logged for one request to `path`. */
   const levelOf = async (path: string) => {
+    const before = lines.length;
     await fetch(`${base}${path}`);
-    await new Promise((r) => setTimeout(r, 20));
-    return lines.filter((line) => line.path === path).at(-1)!.level;
+    return (await until(`the line for ${path}`, () => lines[before])).level;
   };
 
   it('logs a probe that passes at debug, a probe that fails and every other request at info', async () => {
@@ -42,5 +44,6 @@ describe('the request log', () => {
     ready = false;
     expect(await levelOf('/readiness')).toBe(30);
     expect(await levelOf('/graphql')).toBe(30);
+    expect(lines.map((line) => line.path)).toEqual(['/readiness', '/readiness', '/graphql']);
   });
 });
